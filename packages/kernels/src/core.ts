@@ -1,0 +1,176 @@
+/**
+ * The dispatch core: pipelines are built once per device and cached; an op is planned once
+ * (uniforms and bind groups created up front) and yields Dispatch records that callers encode
+ * into their own compute pass. Nothing here knows about training.
+ */
+
+/** A buffer range bound to one storage/uniform binding. Offsets must be 256-byte aligned. */
+export interface Binding {
+  buffer: GPUBuffer;
+  offset?: number;
+  size?: number;
+}
+export type BufferLike = GPUBuffer | Binding;
+
+/** One recorded dispatch: everything needed to encode it, nothing to build. */
+export interface Dispatch {
+  label: string;
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: [number, number, number];
+}
+
+// WebGPU's GPUBufferUsage bits, as constants: in Node the global exists only after Dawn is installed.
+export const Usage = { MAP_READ: 0x01, COPY_SRC: 0x04, COPY_DST: 0x08, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+export const STORAGE_USAGE = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
+const { UNIFORM, MAP_READ } = Usage;
+
+export const ALIGN = 256;
+export const alignUp = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
+export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
+
+function isBinding(b: BufferLike): b is Binding {
+  return (b as Binding).buffer !== undefined;
+}
+
+type TypedArray = Float32Array | Uint32Array | Int32Array | Uint8Array;
+
+/** Per-device state: pipeline cache, helpers to allocate, upload, read and run. */
+export class KernelContext {
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly modules = new Map<string, GPUShaderModule>();
+  /** Total milliseconds spent creating pipelines (reported by the bench). */
+  pipelineMs = 0;
+  /** Counters for the bench: dispatches encoded and submits made through this context. */
+  stats = { dispatches: 0, submits: 0, readbacks: 0 };
+
+  constructor(readonly device: GPUDevice) {}
+
+  /** A compute pipeline for `code` (entry `main`), cached by key and override constants. */
+  pipeline(key: string, code: string, constants: Record<string, number> = {}, entryPoint = 'main'): GPUComputePipeline {
+    const ck = `${key}:${entryPoint}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(ck);
+    if (p) return p;
+    let module = this.modules.get(key);
+    if (!module) {
+      module = this.device.createShaderModule({ label: key, code });
+      this.modules.set(key, module);
+    }
+    const t0 = performance.now();
+    p = this.device.createComputePipeline({ label: ck, layout: 'auto', compute: { module, entryPoint, constants } });
+    this.pipelineMs += performance.now() - t0;
+    this.pipelines.set(ck, p);
+    return p;
+  }
+
+  get pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  /** A uniform buffer holding `words` (u32 or f32 as given), padded to 16 bytes. */
+  uniform(words: ArrayLike<number>, kind: 'u32' | 'f32' = 'u32', label = 'params'): GPUBuffer {
+    const size = alignUp(Math.max(words.length * 4, 16), 16);
+    const buf = this.device.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
+    const view = kind === 'u32' ? new Uint32Array(buf.getMappedRange()) : new Float32Array(buf.getMappedRange());
+    view.set(Array.from(words));
+    buf.unmap();
+    return buf;
+  }
+
+  /** A uniform buffer with mixed u32/f32 fields given as a raw ArrayBuffer. */
+  uniformRaw(data: ArrayBuffer, label = 'params'): GPUBuffer {
+    const size = alignUp(Math.max(data.byteLength, 16), 16);
+    const buf = this.device.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
+    new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data));
+    buf.unmap();
+    return buf;
+  }
+
+  bindGroup(pipeline: GPUComputePipeline, entries: BufferLike[], label?: string): GPUBindGroup {
+    return this.device.createBindGroup({
+      label,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: entries.map((b, binding) => ({
+        binding,
+        resource: isBinding(b) ? { buffer: b.buffer, offset: b.offset ?? 0, size: b.size } : { buffer: b },
+      })),
+    });
+  }
+
+  /** Builds one Dispatch: pipeline + bind group over `entries`, `workgroups` in x/y/z. */
+  dispatch(label: string, pipeline: GPUComputePipeline, entries: BufferLike[], workgroups: [number, number?, number?]): Dispatch {
+    const [x, y = 1, z = 1] = workgroups;
+    const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (x > limit || y > limit || z > limit) throw new Error(`${label}: ${x}×${y}×${z} workgroups exceed ${limit} per dimension`);
+    return { label, pipeline, bindGroup: this.bindGroup(pipeline, entries, label), workgroups: [x, y, z] };
+  }
+
+  /** A zero-filled storage buffer of `bytes` (rounded up to 4). */
+  storage(bytes: number, label = 'storage'): GPUBuffer {
+    return this.device.createBuffer({ label, size: alignUp(Math.max(bytes, 4), 4), usage: STORAGE_USAGE });
+  }
+
+  /** A storage buffer initialised with `data`. */
+  upload(data: TypedArray, label = 'upload'): GPUBuffer {
+    const buf = this.device.createBuffer({ label, size: alignUp(Math.max(data.byteLength, 4), 4), usage: STORAGE_USAGE, mappedAtCreation: true });
+    new Uint8Array(buf.getMappedRange(), 0, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    buf.unmap();
+    return buf;
+  }
+
+  /** Encodes dispatches into one compute pass and submits once. */
+  run(dispatches: Dispatch[], label = 'run'): void {
+    const encoder = this.device.createCommandEncoder({ label });
+    const pass = encoder.beginComputePass({ label });
+    encodeDispatches(pass, dispatches);
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+    this.stats.dispatches += dispatches.length;
+    this.stats.submits += 1;
+  }
+
+  /** Copies `bytes` from `buffer` (at `offset`) to the host. Off the hot path only. */
+  async read(buffer: GPUBuffer, bytes = buffer.size, offset = 0): Promise<ArrayBuffer> {
+    const size = alignUp(bytes, 4);
+    const staging = this.device.createBuffer({ label: 'readback', size, usage: MAP_READ | Usage.COPY_DST });
+    const encoder = this.device.createCommandEncoder({ label: 'readback' });
+    encoder.copyBufferToBuffer(buffer, offset, staging, 0, size);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(MAP_READ);
+    const out = staging.getMappedRange().slice(0, bytes);
+    staging.unmap();
+    staging.destroy();
+    this.stats.readbacks += 1;
+    return out;
+  }
+
+  async readF32(buffer: GPUBuffer, count: number, offsetElems = 0): Promise<Float32Array> {
+    return new Float32Array(await this.read(buffer, count * 4, offsetElems * 4));
+  }
+
+  async readU32(buffer: GPUBuffer, count: number, offsetElems = 0): Promise<Uint32Array> {
+    return new Uint32Array(await this.read(buffer, count * 4, offsetElems * 4));
+  }
+}
+
+/** Encodes dispatch records into an open compute pass (shared by tests, nn and the bench). */
+export function encodeDispatches(pass: GPUComputePassEncoder, dispatches: readonly Dispatch[]): void {
+  let last: GPUComputePipeline | undefined;
+  for (const d of dispatches) {
+    if (d.pipeline !== last) pass.setPipeline(d.pipeline);
+    last = d.pipeline;
+    pass.setBindGroup(0, d.bindGroup);
+    pass.dispatchWorkgroups(d.workgroups[0], d.workgroups[1], d.workgroups[2]);
+  }
+}
+
+/** Per-device singleton context. */
+const contexts = new WeakMap<GPUDevice, KernelContext>();
+export function kernelContext(device: GPUDevice): KernelContext {
+  let c = contexts.get(device);
+  if (!c) {
+    c = new KernelContext(device);
+    contexts.set(device, c);
+  }
+  return c;
+}

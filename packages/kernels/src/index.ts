@@ -1,0 +1,5 @@
+export * from './core.ts';
+export * from './device.ts';
+export * from './registry.ts';
+export * from './ops/index.ts';
+export * from './reference/index.ts';

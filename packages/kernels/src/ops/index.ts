@@ -1,0 +1,2 @@
+// Every op module; importing one registers its runner.
+export * from './relu.ts';

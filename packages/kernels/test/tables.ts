@@ -1,0 +1,131 @@
+/**
+ * Op tests as data: a case names an op, its params, host inputs and expected outputs; adding
+ * a case is adding a row. The same runner serves vitest in Node, vitest in Chromium and the
+ * viewer's kernel-check page.
+ */
+import { getOp, type HostTensor, type OpParams, type Tensors } from '../src/registry.ts';
+import type { KernelContext } from '../src/core.ts';
+import { toleranceFor, type Tolerance } from './tolerances.ts';
+
+export interface OpCase {
+  name: string;
+  op: string;
+  params?: OpParams;
+  inputs: Tensors;
+  expected: Tensors;
+  /** Where the expected values come from: 'golden' (PyTorch), 'reference' (float64 CPU), 'table'. */
+  source?: string;
+}
+
+export interface OutputCheck {
+  output: string;
+  pass: boolean;
+  maxAbs: number;
+  maxRel: number;
+  /** Index and values of the worst element, for messages. */
+  worst?: { index: number; actual: number; expected: number };
+  message?: string;
+}
+
+export interface CaseResult {
+  name: string;
+  op: string;
+  pass: boolean;
+  checks: OutputCheck[];
+  error?: string;
+}
+
+export function compare(output: string, actual: HostTensor | undefined, expected: HostTensor, tol: Tolerance = toleranceFor(output)): OutputCheck {
+  if (!actual) return { output, pass: false, maxAbs: Infinity, maxRel: Infinity, message: `output ${output} missing` };
+  const a = actual.data;
+  const e = expected.data;
+  if (a.length !== e.length) {
+    return { output, pass: false, maxAbs: Infinity, maxRel: Infinity, message: `length ${a.length} ≠ expected ${e.length}` };
+  }
+  let maxAbs = 0;
+  let maxRel = 0;
+  let pass = true;
+  let worst: OutputCheck['worst'];
+  let worstExcess = -Infinity;
+  for (let i = 0; i < e.length; i++) {
+    const diff = Math.abs(a[i] - e[i]);
+    const bound = tol.abs + tol.rel * Math.abs(e[i]);
+    if (!(diff <= bound)) pass = false; // NaN fails too
+    if (!(diff <= maxAbs)) maxAbs = Number.isNaN(diff) ? Infinity : Math.max(maxAbs, diff);
+    const rel = diff / Math.max(Math.abs(e[i]), 1e-30);
+    if (diff > tol.abs && rel > maxRel) maxRel = rel;
+    const excess = Number.isNaN(diff) ? Infinity : diff - bound;
+    if (excess > worstExcess) {
+      worstExcess = excess;
+      worst = { index: i, actual: a[i], expected: e[i] };
+    }
+  }
+  return { output, pass, maxAbs, maxRel, worst };
+}
+
+export async function runCase(ctx: KernelContext, c: OpCase): Promise<CaseResult> {
+  try {
+    const outputs = await getOp(c.op).run(ctx, c.params ?? {}, c.inputs);
+    const checks = Object.entries(c.expected).map(([name, exp]) => compare(name, outputs[name], exp));
+    return { name: c.name, op: c.op, pass: checks.every((k) => k.pass), checks };
+  } catch (e) {
+    return { name: c.name, op: c.op, pass: false, checks: [], error: (e as Error).message };
+  }
+}
+
+export function describeResult(r: CaseResult): string {
+  if (r.error) return `${r.name}: error ${r.error}`;
+  return `${r.name}: ` + r.checks
+    .map((k) => `${k.output} ${k.pass ? 'ok' : 'FAIL'} maxAbs=${k.maxAbs.toExponential(2)} maxRel=${k.maxRel.toExponential(2)}` +
+      (k.pass || !k.worst ? '' : ` worst[${k.worst.index}] ${k.worst.actual} vs ${k.worst.expected}`) + (k.message ? ` (${k.message})` : ''))
+    .join('; ');
+}
+
+interface GoldenTensor { shape: number[]; data: number[] }
+type GoldenCase = Record<string, unknown> & { op: string };
+
+const asTensor = (v: unknown): HostTensor => v as GoldenTensor;
+const indices = (v: number[]): HostTensor => ({ shape: [v.length], data: v });
+
+/** Converts ../shared/golden/ops.json (schema in its README) into table cases. */
+export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
+  return ops.cases.map((g, i): OpCase => {
+    const shape = (k: string) => asTensor(g[k]).shape.join('×');
+    switch (g.op) {
+      case 'conv2d':
+        return {
+          name: `golden#${i} conv2d x${shape('x')} w${shape('weight')} s${g.stride} p${g.padding}`,
+          op: 'conv2d', source: 'golden',
+          params: { stride: g.stride, padding: g.padding },
+          inputs: { x: asTensor(g.x), weight: asTensor(g.weight), bias: asTensor(g.bias), grad_y: asTensor(g.grad_y) },
+          expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x), grad_weight: asTensor(g.grad_weight), grad_bias: asTensor(g.grad_bias) },
+        };
+      case 'maxpool2d':
+        return {
+          name: `golden#${i} maxpool2d x${shape('x')} k${g.kernel} s${g.stride}`,
+          op: 'maxpool2d', source: 'golden',
+          params: { kernel: g.kernel, stride: g.stride },
+          inputs: { x: asTensor(g.x), grad_y: asTensor(g.grad_y) },
+          expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x) },
+        };
+      case 'matmul':
+        return {
+          name: `golden#${i} matmul a${shape('a')} b${shape('b')}`,
+          op: 'matmul', source: 'golden',
+          params: {},
+          inputs: { a: asTensor(g.a), b: asTensor(g.b), grad_y: asTensor(g.grad_y) },
+          expected: { y: asTensor(g.y), grad_a: asTensor(g.grad_a), grad_b: asTensor(g.grad_b) },
+        };
+      case 'loss':
+        return {
+          name: `golden#${i} loss ${g.loss} logits${shape('logits')}`,
+          op: 'loss', source: 'golden',
+          params: { loss: g.loss },
+          inputs: { logits: asTensor(g.logits), target: indices(g.target as number[]) },
+          expected: { value: { shape: [], data: [g.value as number] }, grad_logits: asTensor(g.grad_logits) },
+        };
+      default:
+        throw new Error(`golden case ${i}: unknown op ${g.op}`);
+    }
+  });
+}
