@@ -1,0 +1,68 @@
+/**
+ * The contract between the study runner (CLI, results, resume) and the training engine (nn on
+ * the device). The runner knows nothing of WebGPU; the engine knows nothing of files.
+ */
+
+/** One run's hyperparameters (one loss, one seed, one data variant, one architecture). */
+export interface RunSpec {
+  loss: string; // 'ce' | 'focal:<gamma>' | 'l1' | 'l1-logits' (later: 'ls:<eps>', 'gce:<q>')
+  seed: number;
+  data: string; // 'clean' (later: 'lt10', 'lt100', 'noise20', 'noise40')
+  arch: string; // 'convnet' | 'convnet-large'
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+  schedule: { type: 'step'; stepSize: number; gamma: number };
+  /** Evaluate every k epochs (and always after the last). */
+  evalEvery: number;
+  /** Use only the first k (seeded-shuffled) training images; null for all 50,000. */
+  trainSubset: number | null;
+}
+
+/** Host-side metrics of one epoch, read back once per epoch. */
+export interface EpochStats {
+  epoch: number; // 1-based
+  lr: number; // learning rate used during this epoch
+  trainLoss: number; // mean of the run's criterion over the epoch's steps
+  trainAcc: number;
+  trainSeconds: number;
+  /** Present when the epoch was evaluated. */
+  eval?: EvalStats;
+}
+
+export interface EvalStats {
+  testLoss: number; // the run's own criterion, mean over the test set
+  testNll: number; // cross-entropy (common scale)
+  testAcc: number;
+  /** confusion[true][pred] counts. */
+  confusion: number[][];
+  /** 15 equal-width confidence bins (max softmax probability): count, sum of confidence, correct count. */
+  calibration: { count: number; confidenceSum: number; correct: number }[];
+  seconds: number;
+}
+
+export interface StepProgress {
+  step: number; // 1-based within the epoch
+  steps: number;
+}
+
+/** One training run on the device. Created by an EngineFactory; disposed after the run. */
+export interface RunEngine {
+  readonly stepsPerEpoch: number;
+  /** Trains one epoch (1-based `epoch`), evaluates when `evaluate`, and returns its stats. */
+  trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats>;
+  /** Everything needed to continue exactly: parameters, momentum, scheduler, generator state. */
+  saveState(): Promise<Uint8Array>;
+  loadState(state: Uint8Array): Promise<void>;
+  dispose(): void;
+}
+
+export interface EngineFactory {
+  /** Adapter description for study.json. */
+  readonly adapter: Record<string, unknown>;
+  createRun(spec: RunSpec): Promise<RunEngine>;
+  dispose(): void;
+}
