@@ -1,0 +1,2 @@
+// Kernel benchmarks, one module per op family; `losslab bench` prints them.
+export * from './timing.ts';
