@@ -1,1 +1,2 @@
 export * from './relu.ts';
+export * from './sgd.ts'; export * from './metrics.ts'; export * from './augment.ts';
