@@ -1,2 +1,15 @@
 import { defineConfig } from 'vitest/config';
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], passWithNoTests: false } });
+import { resolve } from 'node:path';
+
+const goldenDir = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(__dirname, '../../../shared/golden'));
+
+export default defineConfig({
+  define: { __LOSSLAB_GOLDEN_DIR__: JSON.stringify(goldenDir) },
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});

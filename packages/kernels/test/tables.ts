@@ -129,3 +129,4 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
     }
   });
 }
+export * from './tolerances.ts';

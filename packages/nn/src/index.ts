@@ -1,1 +1,9 @@
-export {};
+export * from './rng.ts';
+export * from './params.ts';
+export * from './layers.ts';
+export * from './models.ts';
+export * from './optim.ts';
+export * from './plan.ts';
+export * from './train.ts';
+export * from './statedict.ts';
+export * from './parity.ts';

@@ -1,0 +1,186 @@
+/**
+ * The training engine on the device: the data set is uploaded once, each run plans its
+ * training steps (augmentation + forward + loss + backward + SGD) and evaluation once, and an
+ * epoch is a stream of command buffers with several steps each and no readback until its end.
+ */
+import {
+  kernelContext, formatAdapter, type KernelContext, type LossLabDevice, type Dispatch, encodeDispatches,
+} from '@losslab/kernels';
+import {
+  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, type Sequential,
+} from '@losslab/nn';
+import type { CifarDataset } from '../data/index.ts';
+import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, StepProgress } from './types.ts';
+import { DeviceDataset, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
+import { variantFor } from './variants.ts';
+
+/** Steps recorded into one command buffer: fewer submits, and progress stays responsive. */
+const STEPS_PER_SUBMIT = 8;
+const CALIBRATION_BINS = 15;
+
+export interface GpuEngineOptions {
+  device: LossLabDevice;
+  dataset: CifarDataset;
+}
+
+export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
+  const ctx = kernelContext(o.device.device);
+  const data = new DeviceDataset(ctx, o.dataset);
+  return {
+    adapter: { ...o.device.adapter, summary: formatAdapter(o.device.adapter) } as unknown as Record<string, unknown>,
+    createRun: async (spec) => new GpuRun(ctx, data, o.dataset, spec),
+    dispose: () => data.destroy(),
+  };
+}
+
+/** Largest evaluation batch dividing the test set whose biggest activation stays well under a binding's limit. */
+function evalBatchFor(model: Sequential, testSize: number): number {
+  const perSample = Math.max(...model.shapes().map((s) => s.reduce((a, b) => a * b, 1))) * 4;
+  for (const b of [1000, 500, 250, 200, 125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1]) {
+    if (testSize % b === 0 && b * perSample <= 64 * 1024 * 1024) return b;
+  }
+  return 1;
+}
+
+class GpuRun implements RunEngine {
+  readonly stepsPerEpoch: number;
+  private readonly model: Sequential;
+  private readonly store: ParamStore;
+  private readonly optimizer: SgdOptimizer;
+  private readonly schedule: StepLR;
+  private readonly trainIndices: Uint32Array; // data-set indices this run trains on
+  private readonly trainLabels: GPUBuffer; // per-run labels (noisy variants differ)
+  private readonly order: GPUBuffer; // this epoch's permutation of trainIndices
+  private readonly steps: { dispatches: Dispatch[] }[];
+  private readonly trainStats: GPUBuffer;
+  private readonly evalStep: EvalStep;
+  private readonly evalDispatches: Dispatch[][];
+  private readonly epochUniform: GPUBuffer;
+
+  constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, dataset: CifarDataset, private readonly spec: RunSpec) {
+    const loss = parseLoss(spec.loss);
+    this.model = buildModel(spec.arch, dataset.classNames.length);
+    this.store = new ParamStore(ctx, this.model.params());
+    this.store.load(initialParams(this.model.params(), new Rng(spec.seed, 'init')));
+    this.store.resetMomentum();
+    this.optimizer = new SgdOptimizer(ctx, this.store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov });
+    this.schedule = new StepLR(spec.lr, spec.schedule.stepSize, spec.schedule.gamma);
+
+    const variant = variantFor(spec.data, dataset.train.labels, spec.seed);
+    let indices = variant.indices;
+    if (spec.trainSubset !== null && spec.trainSubset < indices.length) {
+      const perm = new Rng(spec.seed, 'subset').permutation(indices.length);
+      indices = Uint32Array.from(perm.subarray(0, spec.trainSubset), (k) => indices[k]).sort();
+    }
+    this.trainIndices = indices;
+    this.trainLabels = ctx.upload(Uint32Array.from(variant.labels), 'train_labels');
+    this.order = ctx.storage(indices.length * 4, 'order');
+    this.epochUniform = ctx.device.createBuffer({ label: 'epoch', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+
+    const b = spec.batchSize;
+    const n = indices.length;
+    this.stepsPerEpoch = Math.ceil(n / b);
+    const rem = n - (this.stepsPerEpoch - 1) * b;
+    this.trainStats = ctx.storage(STATS_FLOATS * 4, 'train_stats');
+    const input = ctx.storage(b * 3 * 32 * 32 * 4, 'batch_images');
+    const labels = ctx.storage(b * 4, 'batch_labels');
+    const full = new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: b, loss, input, labels, stats: this.trainStats });
+    const last = rem === b ? full : new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: rem, loss, input, labels, stats: this.trainStats });
+    const augments = planAugmentSteps(ctx, this.data, {
+      labels: this.trainLabels, order: this.order, batch: b, count: n, out: input, outLabels: labels, seed: spec.seed, epoch: this.epochUniform,
+    });
+    this.steps = augments.map((aug, k) => ({ dispatches: [aug, ...(k === this.stepsPerEpoch - 1 ? last : full).dispatches] }));
+
+    const evalBatch = evalBatchFor(this.model, data.testCount);
+    const evalInput = ctx.storage(evalBatch * 3 * 32 * 32 * 4, 'eval_images');
+    const evalLabels = ctx.storage(evalBatch * 4, 'eval_labels');
+    this.evalStep = new EvalStep(ctx, this.model, this.store, { batch: evalBatch, loss, input: evalInput, labels: evalLabels, bins: CALIBRATION_BINS });
+    this.evalDispatches = planNormalizeBatches(ctx, this.data, { batch: evalBatch, out: evalInput, outLabels: evalLabels })
+      .map((norm) => [norm, ...this.evalStep.dispatches]);
+  }
+
+  private encodeAndSubmit(lists: Dispatch[][], label: string): void {
+    const encoder = this.ctx.device.createCommandEncoder({ label });
+    const pass = encoder.beginComputePass({ label });
+    for (const d of lists) encodeDispatches(pass, d);
+    pass.end();
+    this.ctx.device.queue.submit([encoder.finish()]);
+  }
+
+  async trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats> {
+    const { device } = this.ctx;
+    const t0 = performance.now();
+    const lr = this.schedule.lrAt(epoch - 1); // StepLR stepped once per completed epoch
+    this.optimizer.setLr(lr);
+    const perm = new Rng(this.spec.seed, `shuffle/${epoch}`).permutation(this.trainIndices.length);
+    device.queue.writeBuffer(this.order, 0, Uint32Array.from(perm, (k) => this.trainIndices[k]));
+    device.queue.writeBuffer(this.epochUniform, 0, Uint32Array.of(epoch, 0, 0, 0));
+    device.queue.writeBuffer(this.trainStats, 0, new Float32Array(STATS_FLOATS));
+    let inFlight: Promise<unknown> | undefined;
+    for (let s = 0; s < this.stepsPerEpoch; s += STEPS_PER_SUBMIT) {
+      const chunk = this.steps.slice(s, s + STEPS_PER_SUBMIT).map((st) => st.dispatches);
+      this.encodeAndSubmit(chunk, `train ${epoch}:${s}`);
+      const done = device.queue.onSubmittedWorkDone();
+      if (inFlight) await inFlight; // keep one command buffer queued behind the running one
+      inFlight = done;
+      onProgress?.({ step: Math.min(s + STEPS_PER_SUBMIT, this.stepsPerEpoch), steps: this.stepsPerEpoch });
+    }
+    const stats = await this.ctx.readF32(this.trainStats, STATS_FLOATS);
+    const trainSeconds = (performance.now() - t0) / 1000;
+    const result: EpochStats = { epoch, lr, trainLoss: stats[0] / stats[2], trainAcc: stats[1] / stats[2], trainSeconds };
+    if (evaluate) result.eval = await this.evaluate();
+    return result;
+  }
+
+  async evaluate(): Promise<EvalStats> {
+    const t0 = performance.now();
+    const e = this.evalStep;
+    const { queue } = this.ctx.device;
+    for (const b of [e.lossStats, e.nllStats, e.confusion, e.calibration]) queue.writeBuffer(b, 0, new Uint8Array(b.size));
+    this.encodeAndSubmit(this.evalDispatches, 'evaluate');
+    const [loss, nll, confusion, calibration] = await Promise.all([
+      this.ctx.readF32(e.lossStats, STATS_FLOATS),
+      this.ctx.readF32(e.nllStats, STATS_FLOATS),
+      this.ctx.readU32(e.confusion, e.confusion.size / 4),
+      this.ctx.readU32(e.calibration, CALIBRATION_BINS * 3),
+    ]);
+    const c = Math.round(Math.sqrt(confusion.length));
+    return {
+      testLoss: loss[0] / loss[2],
+      testNll: nll[0] / nll[2],
+      testAcc: nll[1] / nll[2],
+      confusion: Array.from({ length: c }, (_, i) => Array.from(confusion.subarray(i * c, i * c + c))),
+      calibration: decodeCalibrationWords(calibration, CALIBRATION_BINS),
+      seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  async saveState(): Promise<Uint8Array> {
+    const params = await this.store.readFlat('params');
+    const momentum = await this.store.readFlat('momentum');
+    const header = new TextEncoder().encode(JSON.stringify({ format: 1, floats: params.length, arch: this.spec.arch }));
+    const out = new Uint8Array(4 + header.length + params.byteLength * 2);
+    new DataView(out.buffer).setUint32(0, header.length, true);
+    out.set(header, 4);
+    out.set(new Uint8Array(params.buffer), 4 + header.length);
+    out.set(new Uint8Array(momentum.buffer), 4 + header.length + params.byteLength);
+    return out;
+  }
+
+  async loadState(state: Uint8Array): Promise<void> {
+    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
+    const hlen = view.getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; arch: string };
+    if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch) {
+      throw new Error(`saved state is for ${header.arch} with ${header.floats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}`);
+    }
+    const body = state.slice(4 + hlen);
+    const floats = new Float32Array(body.buffer, body.byteOffset, header.floats * 2);
+    this.store.writeFlat('params', floats.slice(0, header.floats));
+    this.store.writeFlat('momentum', floats.slice(header.floats));
+  }
+
+  dispose(): void {
+    // Buffers are released with the device; runs are few and small.
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The training step and the evaluation pass as dispatch lists, planned once per batch size.
+ * A step is forward, loss (+ on-device loss/accuracy accumulation), backward and the SGD
+ * update; callers encode one or several steps into one command buffer and submit once. The
+ * learning rate lives in a small buffer written once per epoch, so no pipeline is rebuilt.
+ */
+import {
+  lossForwardBackward, sgdStep, encodeSgdHyper, SGD_HYPER_BYTES, evalMetrics, parseLoss,
+  type Dispatch, type KernelContext, type LossKind,
+} from '@losslab/kernels';
+import type { Sequential } from './layers.ts';
+import type { ParamStore } from './params.ts';
+import { planBackward, planForward, type BackwardPlan, type ForwardPlan } from './plan.ts';
+import { validateSgd, type SgdOptions } from './optim.ts';
+
+export { parseLoss };
+
+/** f32 accumulator: [sum of per-sample losses, correct predictions, samples] (see the loss kernel). */
+export const STATS_FLOATS = 4;
+
+/** SGD state on the device: the hyperparameter buffer the update kernel reads. */
+export class SgdOptimizer {
+  readonly hyper: GPUBuffer;
+  private opts: Required<SgdOptions>;
+
+  constructor(readonly ctx: KernelContext, readonly store: ParamStore, opts: SgdOptions) {
+    this.opts = validateSgd(opts);
+    this.hyper = ctx.device.createBuffer({ label: 'sgd_hyper', size: Math.max(16, SGD_HYPER_BYTES), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.setLr(this.opts.lr);
+  }
+
+  get lr(): number {
+    return this.opts.lr;
+  }
+
+  /** Takes effect for every step submitted after this call. */
+  setLr(lr: number): void {
+    this.opts = { ...this.opts, lr };
+    this.ctx.device.queue.writeBuffer(this.hyper, 0, encodeSgdHyper({ lr, momentum: this.opts.momentum, weightDecay: this.opts.weightDecay, nesterov: this.opts.nesterov }));
+  }
+
+  /** One dispatch updating every parameter. */
+  plan(): Dispatch {
+    const s = this.store;
+    const d = sgdStep(this.ctx, { params: s.params, grads: s.grads, momentum: s.momentum, count: s.totalFloats, hyper: this.hyper });
+    return Array.isArray(d) ? d[0] : d;
+  }
+}
+
+export interface TrainStepOptions {
+  batch: number;
+  loss: LossKind | string;
+  /** Where the batch's images are (planned by the caller, e.g. the augmentation kernel); allocated if absent. */
+  input?: GPUBuffer;
+  /** u32 labels of the batch; allocated if absent. */
+  labels?: GPUBuffer;
+  /** Training-metric accumulator (STATS_FLOATS f32); allocated if absent. */
+  stats?: GPUBuffer;
+  /** Also compute d loss / d input (saliency, parity). */
+  inputGrad?: boolean;
+  /** Leave the SGD update out (gradient checks, parity of gradients). */
+  noUpdate?: boolean;
+}
+
+export class TrainStep {
+  readonly forward: ForwardPlan;
+  readonly backward: BackwardPlan;
+  readonly labels: GPUBuffer;
+  readonly stats: GPUBuffer;
+  readonly loss: LossKind;
+  /** Forward, loss, backward and (unless noUpdate) the update, in order. */
+  readonly dispatches: Dispatch[];
+
+  constructor(ctx: KernelContext, model: Sequential, store: ParamStore, optimizer: SgdOptimizer | null, o: TrainStepOptions) {
+    this.loss = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
+    this.forward = planForward(ctx, model, store, o.batch, { input: o.input });
+    this.backward = planBackward(ctx, this.forward, store, { inputGrad: o.inputGrad });
+    this.labels = o.labels ?? ctx.storage(o.batch * 4, 'labels');
+    this.stats = o.stats ?? ctx.storage(STATS_FLOATS * 4, 'train_stats');
+    const lossDispatch = lossForwardBackward(ctx, {
+      kind: this.loss, logits: this.forward.logits, target: this.labels, n: o.batch, c: this.forward.classes,
+      gradLogits: this.backward.gradLogits, stats: this.stats,
+    });
+    this.dispatches = [...this.forward.dispatches, ...[lossDispatch].flat(), ...this.backward.dispatches];
+    if (!o.noUpdate) {
+      if (!optimizer) throw new Error('a training step with an update needs an optimizer');
+      this.dispatches.push(optimizer.plan());
+    }
+  }
+}
+
+/** Evaluation in large batches with no gradient work: own-criterion loss, cross-entropy, confusion, calibration. */
+export class EvalStep {
+  readonly forward: ForwardPlan;
+  readonly labels: GPUBuffer;
+  /** [own loss sum, correct, samples, -] and [CE sum, correct, samples, -]. */
+  readonly lossStats: GPUBuffer;
+  readonly nllStats: GPUBuffer;
+  readonly confusion: GPUBuffer;
+  readonly calibration: GPUBuffer;
+  readonly dispatches: Dispatch[];
+
+  constructor(ctx: KernelContext, model: Sequential, store: ParamStore, o: {
+    batch: number; loss: LossKind | string; input?: GPUBuffer; labels?: GPUBuffer; bins?: number;
+    shared?: { lossStats: GPUBuffer; nllStats: GPUBuffer; confusion: GPUBuffer; calibration: GPUBuffer };
+  }) {
+    const kind = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
+    const bins = o.bins ?? 15;
+    this.forward = planForward(ctx, model, store, o.batch, { input: o.input });
+    const c = this.forward.classes;
+    this.labels = o.labels ?? ctx.storage(o.batch * 4, 'eval_labels');
+    this.lossStats = o.shared?.lossStats ?? ctx.storage(STATS_FLOATS * 4, 'eval_loss_stats');
+    this.nllStats = o.shared?.nllStats ?? ctx.storage(STATS_FLOATS * 4, 'eval_nll_stats');
+    this.confusion = o.shared?.confusion ?? ctx.storage(c * c * 4, 'confusion');
+    this.calibration = o.shared?.calibration ?? ctx.storage(bins * 3 * 4, 'calibration');
+    const logits = this.forward.logits;
+    this.dispatches = [
+      ...this.forward.dispatches,
+      ...[lossForwardBackward(ctx, { kind, logits, target: this.labels, n: o.batch, c, stats: this.lossStats })].flat(),
+      ...[lossForwardBackward(ctx, { kind: { kind: 'ce' }, logits, target: this.labels, n: o.batch, c, stats: this.nllStats })].flat(),
+      ...[evalMetrics(ctx, { logits, target: this.labels, n: o.batch, c, confusion: this.confusion, calibration: this.calibration, bins })].flat(),
+    ];
+  }
+}

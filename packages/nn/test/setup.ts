@@ -1,0 +1,2 @@
+import { installNodeWebGPU } from '@losslab/kernels/node';
+installNodeWebGPU();
