@@ -1,1 +1,101 @@
-export {};
+/**
+ * Evaluation metrics on the device, accumulated across dispatches (no readback until the host
+ * reads once per epoch):
+ *
+ * - confusion: u32 [c*c], confusion[true*c + pred] += 1 per sample.
+ * - calibration: u32 [bins*3], per bin b: [3b] count, [3b+1] correct, [3b+2] confidence sum in
+ *   fixed point (CONF_SCALE = 1e5 per unit: each sample adds floor(conf·1e5 + 0.5)). One word
+ *   holds 42,949 samples at confidence 1, so a bin may take up to 42,949 samples per
+ *   accumulation (10,000 → at most 1e9). decodeCalibration turns the words into numbers.
+ *
+ * pred = argmax (first maximum wins, like torch.argmax); conf = max softmax probability
+ * (stable: 1/Σexp(l − max)); bin = min(floor(conf·bins), bins − 1). Samples whose target is
+ * ≥ c are skipped. Clear the accumulators with zeroBuffer (a dispatch, so it can sit in the
+ * same compute pass) or encoder.clearBuffer outside a pass.
+ */
+import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { registerOp, numel, uploadTensor, type HostTensor } from '../registry.ts';
+import evalWgsl from './metrics_eval.wgsl?raw';
+import zeroWgsl from './metrics_zero.wgsl?raw';
+import { grid1d } from './grid.ts';
+
+export const CONF_SCALE = 100000;
+
+export interface EvalMetricsArgs {
+  logits: BufferLike; // f32 [n, c]
+  target: BufferLike; // u32 [n]
+  n: number;
+  c: number;
+  confusion: BufferLike; // u32 [c*c]
+  calibration: BufferLike; // u32 [bins*3]
+  bins: number;
+}
+
+/** Adds n samples to the confusion matrix and calibration bins (atomic; any number of dispatches may accumulate). */
+export function evalMetrics(ctx: KernelContext, a: EvalMetricsArgs): Dispatch {
+  if (a.c < 1 || a.bins < 1) throw new Error(`evalMetrics: c=${a.c}, bins=${a.bins} must be ≥ 1`);
+  // Workgroup counters: (c² + 3·bins) words must fit the 16 KiB of workgroup storage.
+  if ((a.c * a.c + 3 * a.bins) * 4 > ctx.device.limits.maxComputeWorkgroupStorageSize) throw new Error(`evalMetrics: c=${a.c} too large for workgroup counters`);
+  const g = grid1d(a.n);
+  const pipeline = ctx.pipeline('metrics_eval', evalWgsl, { C: a.c, BINS: a.bins });
+  return ctx.dispatch('metrics_eval', pipeline, [a.logits, a.target, a.confusion, a.calibration, ctx.uniform([a.n, g.row])], g.workgroups);
+}
+
+/** Sets `words` u32 words of `buffer` to zero, as a dispatch. */
+export function zeroBuffer(ctx: KernelContext, a: { buffer: BufferLike; words: number }): Dispatch {
+  const g = grid1d(a.words);
+  const pipeline = ctx.pipeline('metrics_zero', zeroWgsl);
+  return ctx.dispatch('metrics_zero', pipeline, [a.buffer, ctx.uniform([a.words, g.row])], g.workgroups);
+}
+
+export interface CalibrationBin {
+  count: number;
+  correct: number;
+  /** Sum of the samples' confidences (fixed point decoded; resolution 1e-5 per sample). */
+  confidenceSum: number;
+}
+
+export function decodeCalibration(words: Uint32Array, bins: number): CalibrationBin[] {
+  if (words.length < bins * 3) throw new Error(`decodeCalibration: ${words.length} words < ${bins * 3}`);
+  return Array.from({ length: bins }, (_, b) => ({ count: words[3 * b], correct: words[3 * b + 1], confidenceSum: words[3 * b + 2] / CONF_SCALE }));
+}
+
+const u32Tensor = (shape: number[], data: Uint32Array): HostTensor => ({ shape, data: Array.from(data) });
+
+/**
+ * Table runner. params: c, bins (default 15), chunks (default 1: the samples are split into
+ * this many dispatches accumulating into the same buffers, after a zeroBuffer over junk).
+ * inputs: logits [n, c], target [n]. outputs: confusion [c, c], calib_count, calib_correct,
+ * calib_conf (raw fixed-point words) [bins].
+ */
+registerOp({
+  op: 'metrics',
+  async run(ctx, params, inputs) {
+    const { logits, target } = inputs;
+    const n = numel(target.shape);
+    const c = Number(params.c ?? logits.shape[1]);
+    const bins = Number(params.bins ?? 15);
+    const chunks = Number(params.chunks ?? 1);
+    // Start from junk so the zeroing is tested too.
+    const confusion = ctx.upload(Uint32Array.from({ length: c * c }, (_, i) => 1000 + i), 'confusion');
+    const calibration = ctx.upload(Uint32Array.from({ length: bins * 3 }, (_, i) => 7 * i + 3), 'calibration');
+    const dispatches = [zeroBuffer(ctx, { buffer: confusion, words: c * c }), zeroBuffer(ctx, { buffer: calibration, words: bins * 3 })];
+    const per = Math.ceil(n / chunks);
+    for (let s = 0; s < n; s += per) {
+      const m = Math.min(per, n - s);
+      const lb = uploadTensor(ctx, { shape: [m, c], data: Array.from(logits.data).slice(s * c, (s + m) * c) });
+      const tb = uploadTensor(ctx, { shape: [m], data: Array.from(target.data).slice(s, s + m) }, 'u32');
+      dispatches.push(evalMetrics(ctx, { logits: lb, target: tb, n: m, c, confusion, calibration, bins }));
+    }
+    ctx.run(dispatches, 'metrics');
+    const conf = await ctx.readU32(confusion, c * c);
+    const cal = await ctx.readU32(calibration, bins * 3);
+    const pick = (k: number) => Uint32Array.from({ length: bins }, (_, b) => cal[3 * b + k]);
+    return {
+      confusion: u32Tensor([c, c], conf),
+      calib_count: u32Tensor([bins], pick(0)),
+      calib_correct: u32Tensor([bins], pick(1)),
+      calib_conf: u32Tensor([bins], pick(2)),
+    };
+  },
+});
