@@ -1,0 +1,91 @@
+/**
+ * 2-D convolution (float32, NCHW, weight [cout, cin, kh, kw]) with PyTorch semantics: forward
+ * with optional fused ReLU, backward to the input (a gather) and to weight + bias (a two-pass
+ * split reduction over N·OH·OW). Shapes are fixed at plan time and passed as uniforms, so one
+ * pipeline per kernel serves every layer.
+ */
+import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { grid1d } from './grid.ts';
+import forwardWgsl from './conv2d_forward.wgsl?raw';
+import backwardInputWgsl from './conv2d_backward_input.wgsl?raw';
+import backwardWeightWgsl from './conv2d_backward_weight.wgsl?raw';
+import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
+
+export interface Conv2dShape {
+  n: number; cin: number; h: number; w: number; cout: number; kh: number; kw: number; stride: number; pad: number;
+}
+
+/** PyTorch's output size: floor((in + 2·pad - k) / stride) + 1. */
+export function conv2dOutputSize(s: Conv2dShape): { oh: number; ow: number } {
+  return { oh: Math.floor((s.h + 2 * s.pad - s.kh) / s.stride) + 1, ow: Math.floor((s.w + 2 * s.pad - s.kw) / s.stride) + 1 };
+}
+
+const WG = 64;
+/** Channels per invocation in the forward and backward-input kernels. */
+const CHANNEL_BLOCK = 8;
+
+function checkShape(s: Conv2dShape): { oh: number; ow: number } {
+  const o = conv2dOutputSize(s);
+  const dims = [s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride];
+  if (dims.some((d) => !Number.isInteger(d) || d < 1) || !Number.isInteger(s.pad) || s.pad < 0 || o.oh < 1 || o.ow < 1) {
+    throw new Error(`conv2d: invalid shape ${JSON.stringify(s)}`);
+  }
+  return o;
+}
+
+/** The 13-word uniform shared by the forward and backward-input kernels. */
+function convParams(ctx: KernelContext, s: Conv2dShape, relu: boolean, row: number): GPUBuffer {
+  const { oh, ow } = conv2dOutputSize(s);
+  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row], 'u32', 'conv2d params');
+}
+
+/** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. */
+export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
+  const s = a.shape;
+  const { oh, ow } = checkShape(s);
+  const g = grid1d(s.n * oh * ow, WG);
+  const pipeline = ctx.pipeline('conv2d_forward', forwardWgsl);
+  return ctx.dispatch('conv2d_forward', pipeline, [a.x, a.weight, a.bias, a.y, convParams(ctx, s, a.relu, g.row)],
+    [g.workgroups[0], g.workgroups[1], ceilDiv(s.cout, CHANNEL_BLOCK)]);
+}
+
+/** dx = convᵀ(dy, weight), overwriting dx [n, cin, h, w]. */
+export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape; dy: BufferLike; weight: BufferLike; dx: BufferLike }): Dispatch {
+  const s = a.shape;
+  checkShape(s);
+  const g = grid1d(s.n * s.h * s.w, WG);
+  const pipeline = ctx.pipeline('conv2d_backward_input', backwardInputWgsl);
+  return ctx.dispatch('conv2d_backward_input', pipeline, [a.dy, a.weight, a.dx, convParams(ctx, s, false, g.row)],
+    [g.workgroups[0], g.workgroups[1], ceilDiv(s.cin, CHANNEL_BLOCK)]);
+}
+
+/** How the N·OH·OW reduction of the weight gradient is split into chunks. */
+export function conv2dWeightSplit(s: Conv2dShape): { chunk: number; chunks: number; ktiles: number; tiles: number } {
+  const { oh, ow } = conv2dOutputSize(s);
+  const positions = s.n * oh * ow;
+  // About 256 chunks: enough parallel work for every core, few enough partials for pass 2.
+  const chunk = Math.max(32, ceilDiv(positions, 256));
+  const chunks = ceilDiv(positions, chunk);
+  const ktiles = ceilDiv(s.cin * s.kh * s.kw + 1, 8);
+  return { chunk, chunks, ktiles, tiles: ktiles * ceilDiv(s.cout, 4) };
+}
+
+/**
+ * dweight [cout, cin, kh, kw] and dbias [cout], both overwritten. Allocates its scratch buffer
+ * of partial sums (chunks · cout · (cin·kh·kw + 1) floats) at plan time.
+ */
+export function conv2dBackwardWeight(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; dy: BufferLike; dweight: BufferLike; dbias: BufferLike }): Dispatch[] {
+  const s = a.shape;
+  const { oh, ow } = checkShape(s);
+  const sp = conv2dWeightSplit(s);
+  const kk = s.cin * s.kh * s.kw;
+  const partial = ctx.storage(sp.chunks * s.cout * (kk + 1) * 4, 'conv2d dweight partials');
+  const p1 = ctx.pipeline('conv2d_backward_weight', backwardWeightWgsl);
+  const u1 = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, sp.chunk, sp.chunks, sp.ktiles, sp.tiles], 'u32', 'conv2d dweight params');
+  const p2 = ctx.pipeline('conv2d_backward_weight_sum', backwardWeightSumWgsl);
+  const u2 = ctx.uniform([s.cout, kk, sp.chunks, 0], 'u32', 'conv2d dweight sum params');
+  return [
+    ctx.dispatch('conv2d_backward_weight', p1, [a.x, a.dy, partial, u1], [ceilDiv(sp.chunks * sp.tiles, WG)]),
+    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]),
+  ];
+}
