@@ -1,1 +1,182 @@
-export {};
+/**
+ * Training-batch construction on the device (CIFAR-10: 3×32×32 uint8 CHW images).
+ *
+ * Data on the device:
+ * - images: uint8 records, 3072 bytes (768 u32 words, little-endian byte order) per image, label
+ *   byte stripped, in up to two buffers (`images: [chunk0, chunk1]`): image k is in chunk
+ *   ⌊k / imagesPerChunk⌋ at record k mod imagesPerChunk. One binding may be limited to 128 MiB
+ *   (lavapipe); uploadImageChunks packs a host Uint8Array, with a dummy second chunk when one
+ *   suffices.
+ * - labels: u32 [N]; order: u32 permutation of dataset indices for the epoch.
+ *
+ * Per-step and per-epoch values (so several steps can be recorded into one command buffer):
+ * - orderOffset: a number (stored at plan time in the plan's own small storage buffer) or a
+ *   BufferLike whose first u32 the kernel reads at run time. Plan one dispatch per step index
+ *   of the epoch (orderOffset = step·batch) and reuse the plans every epoch.
+ * - epoch: a uniform (AUGMENT_EPOCH_BYTES = 16, u32 epoch at 0) shared by every step's plan and
+ *   written with writeAugmentEpoch(ctx, buffer, epoch) once per epoch (between submits; the
+ *   new permutation is written then too). A number instead bakes it into the plan.
+ *
+ * Randomness (random.wgsl, mirrored bit for bit in reference/augment.ts): for the sample at
+ * position j = orderOffset + i of the epoch's order, h = sampleHash(seed, epoch, j) with
+ * pcgHash chained as pcg(pcg(pcg(seed) ^ epoch) ^ j); dx = ((h >>> 16)·span) >>> 16,
+ * dy = ((h & 0xffff)·span) >>> 16 with span = 2·pad + 1; flip = top bit of pcg(h).
+ * Output (y, x) = zero-padded image at (y + dy, x' + dx), x' = 31 − x when flipped
+ * (RandomCrop(32, padding) then RandomHorizontalFlip), then (byte/255 − mean)/std per channel,
+ * padded pixels included.
+ */
+import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { registerOp, numel, type HostTensor } from '../registry.ts';
+import randomWgsl from './random.wgsl?raw';
+import batchWgsl from './augment_batch.wgsl?raw';
+import { grid1d } from './grid.ts';
+
+export const IMAGE_BYTES = 3072;
+export const AUGMENT_EPOCH_BYTES = 16;
+const augmentCode = randomWgsl + '\n' + batchWgsl;
+
+export type ImageChunks = BufferLike | [BufferLike, BufferLike];
+type RGB = readonly [number, number, number];
+
+/** Most images one chunk may hold on this device (binding-size and buffer-size limits). */
+export function maxImagesPerChunk(ctx: KernelContext): number {
+  const { maxStorageBufferBindingSize, maxBufferSize } = ctx.device.limits;
+  return Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / IMAGE_BYTES);
+}
+
+/** Uploads uint8 CHW images (IMAGE_BYTES each) as two chunk buffers (the second a dummy when unused). */
+export function uploadImageChunks(ctx: KernelContext, bytes: Uint8Array, imagesPerChunk = maxImagesPerChunk(ctx)): [GPUBuffer, GPUBuffer] {
+  const count = bytes.length / IMAGE_BYTES;
+  if (!Number.isInteger(count)) throw new Error(`uploadImageChunks: ${bytes.length} bytes is not a whole number of ${IMAGE_BYTES}-byte images`);
+  if (count > 2 * imagesPerChunk) throw new Error(`uploadImageChunks: ${count} images exceed two chunks of ${imagesPerChunk}`);
+  const split = Math.min(count, imagesPerChunk) * IMAGE_BYTES;
+  const first = ctx.upload(bytes.subarray(0, split), 'images0');
+  const second = count > imagesPerChunk ? ctx.upload(bytes.subarray(split), 'images1') : ctx.storage(16, 'images1 (unused)');
+  return [first, second];
+}
+
+export function createAugmentEpoch(ctx: KernelContext, epoch = 0): GPUBuffer {
+  return ctx.uniform([epoch >>> 0], 'u32', 'augment_epoch');
+}
+
+export function writeAugmentEpoch(ctx: KernelContext, buffer: GPUBuffer, epoch: number): void {
+  ctx.device.queue.writeBuffer(buffer, 0, Uint32Array.of(epoch >>> 0));
+}
+
+interface Plan {
+  images: ImageChunks;
+  imagesPerChunk: number;
+  labels?: BufferLike;
+  order?: BufferLike;
+  first: number | BufferLike;
+  batch: number;
+  out: BufferLike;
+  outLabels?: BufferLike;
+  seed: number;
+  epoch: number | BufferLike;
+  mean: RGB;
+  std: RGB;
+  pad: number;
+  flip: boolean;
+}
+
+function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
+  if (!(a.imagesPerChunk >= 1)) throw new Error(`${label}: imagesPerChunk must be ≥ 1`);
+  if (!Number.isInteger(a.pad) || a.pad < 0 || a.pad > 16) throw new Error(`${label}: crop padding ${a.pad} must be an integer in [0, 16]`);
+  const g = grid1d(a.batch * (IMAGE_BYTES / 4));
+  const cfg = new ArrayBuffer(64);
+  const u = new Uint32Array(cfg);
+  const f = new Float32Array(cfg);
+  u.set([a.batch, a.imagesPerChunk, a.seed >>> 0, a.pad, a.flip ? 1 : 0, a.order ? 1 : 0, a.labels && a.outLabels ? 1 : 0, g.row]);
+  for (let c = 0; c < 3; c++) {
+    f[8 + c] = 1 / (255 * a.std[c]);
+    f[12 + c] = -a.mean[c] / a.std[c];
+  }
+  const [img0, img1] = Array.isArray(a.images) ? a.images : [a.images, ctx.storage(16, 'images1 (unused)')];
+  const dummy = () => ctx.storage(16, 'unused');
+  const first = typeof a.first === 'number' ? ctx.upload(Uint32Array.of(a.first), `${label}_offset`) : a.first;
+  const epoch = typeof a.epoch === 'number' ? createAugmentEpoch(ctx, a.epoch) : a.epoch;
+  const pipeline = ctx.pipeline('augment_batch', augmentCode);
+  return ctx.dispatch(label, pipeline, [
+    img0, img1, a.labels ?? dummy(), a.order ?? dummy(), first, a.out, a.outLabels ?? dummy(), ctx.uniformRaw(cfg, `${label}_cfg`), epoch,
+  ], g.workgroups);
+}
+
+export interface AugmentBatchArgs {
+  images: ImageChunks;
+  imagesPerChunk: number;
+  labels: BufferLike; // u32 [N]
+  order: BufferLike; // u32 permutation of dataset indices
+  /** Index within `order` of the batch's first sample: a number, or a buffer whose first u32 holds it. */
+  orderOffset: number | BufferLike;
+  batch: number;
+  out: BufferLike; // f32 [batch, 3, 32, 32]
+  outLabels: BufferLike; // u32 [batch]
+  seed: number;
+  /** Epoch number mixed into the hash: a uniform from createAugmentEpoch (default: 0, baked in). */
+  epoch?: number | BufferLike;
+  mean: RGB;
+  std: RGB;
+  crop: { pad: number } | null;
+  flip: boolean;
+}
+
+/** One training batch: gather by order, random crop + flip, normalise; labels gathered alongside. */
+export function augmentBatch(ctx: KernelContext, a: AugmentBatchArgs): Dispatch {
+  return plan(ctx, 'augment_batch', {
+    ...a, first: a.orderOffset, epoch: a.epoch ?? 0, pad: a.crop ? a.crop.pad : 0,
+  });
+}
+
+export interface NormalizeImagesArgs {
+  images: ImageChunks;
+  imagesPerChunk: number;
+  /** Dataset index of the first image (a number or a buffer holding it as u32). */
+  first: number | BufferLike;
+  count: number;
+  out: BufferLike; // f32 [count, 3, 32, 32]
+  mean: RGB;
+  std: RGB;
+  /** Optional: labels [N] gathered into outLabels [count]. */
+  labels?: BufferLike;
+  outLabels?: BufferLike;
+}
+
+/** Images first … first+count−1 normalised, no augmentation (the test set). Same kernel, identity order. */
+export function normalizeImages(ctx: KernelContext, a: NormalizeImagesArgs): Dispatch {
+  return plan(ctx, 'normalize_images', { ...a, batch: a.count, seed: 0, epoch: 0, pad: 0, flip: false });
+}
+
+const u32Tensor = (shape: number[], data: Uint32Array): HostTensor => ({ shape, data: Array.from(data) });
+
+/**
+ * Table runner. params: batch, imagesPerChunk, seed, epoch, orderOffset, pad (null: no crop),
+ * flip, mean, std, normalize (true: normalizeImages from `orderOffset`, inputs.order ignored).
+ * inputs: images [N, 3, 32, 32] (byte values), labels [N], order [M]. outputs: out, out_labels.
+ */
+registerOp({
+  op: 'augment',
+  async run(ctx, params, inputs) {
+    const batch = Number(params.batch);
+    const ipc = Number(params.imagesPerChunk ?? numel(inputs.images.shape) / IMAGE_BYTES);
+    const images = uploadImageChunks(ctx, Uint8Array.from(inputs.images.data), ipc);
+    const labels = ctx.upload(Uint32Array.from(inputs.labels.data), 'labels');
+    const out = ctx.storage(batch * IMAGE_BYTES * 4, 'out');
+    const outLabels = ctx.storage(batch * 4, 'out_labels');
+    const mean = (params.mean ?? [0.4914, 0.4822, 0.4465]) as RGB;
+    const std = (params.std ?? [0.247, 0.2435, 0.2616]) as RGB;
+    const d = params.normalize
+      ? normalizeImages(ctx, { images, imagesPerChunk: ipc, first: Number(params.orderOffset ?? 0), count: batch, out, mean, std, labels, outLabels })
+      : augmentBatch(ctx, {
+        images, imagesPerChunk: ipc, labels, order: ctx.upload(Uint32Array.from(inputs.order.data), 'order'),
+        orderOffset: Number(params.orderOffset ?? 0), batch, out, outLabels, seed: Number(params.seed ?? 0),
+        epoch: createAugmentEpoch(ctx, Number(params.epoch ?? 0)), mean, std,
+        crop: params.pad === null || params.pad === undefined ? null : { pad: Number(params.pad) }, flip: Boolean(params.flip),
+      });
+    ctx.run([d], 'augment');
+    return {
+      out: { shape: [batch, 3, 32, 32], data: await ctx.readF32(out as GPUBuffer, batch * IMAGE_BYTES) },
+      out_labels: u32Tensor([batch], await ctx.readU32(outLabels, batch)),
+    };
+  },
+});
