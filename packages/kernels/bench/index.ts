@@ -1,2 +1,3 @@
 // Kernel benchmarks, one module per op family; `losslab bench` prints them.
 export * from './timing.ts';
+export * from './sgd-metrics-augment.ts';
