@@ -1,0 +1,111 @@
+import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { registerOp, uploadTensor, readTensor, type HostTensor, type Tensors } from '../registry.ts';
+import matmulWgsl from './matmul.wgsl?raw';
+import colsumWgsl from './matmul_colsum.wgsl?raw';
+
+export interface MatmulArgs {
+  /** op(A): A[m,k], or A stored [k,m] with transA. */
+  a: BufferLike;
+  /** op(B): B[k,n], or B stored [n,k] with transB. */
+  b: BufferLike;
+  /** Output C[m,n] (overwritten). */
+  c: BufferLike;
+  m: number;
+  k: number;
+  n: number;
+  transA?: boolean;
+  transB?: boolean;
+  /** bias[n], added to every row. */
+  bias?: BufferLike;
+  /** ReLU after the bias. */
+  relu?: boolean;
+  /** [m,n]: the result is zeroed where reluMaskOf <= 0 (backward through a ReLU whose output this is). */
+  reluMaskOf?: BufferLike;
+  /**
+   * Plain float32 accumulation (several times faster on CPU adapters) instead of the default
+   * compensated one that matches float64 to an ulp or two. Fine where a gradient tolerance applies.
+   */
+  fast?: boolean;
+}
+
+const TILE = 64;
+const ONE_BITS = 0x3f800000; // 1.0f, see matmul.wgsl
+const FLAG = { transA: 1, transB: 2, bias: 4, relu: 8, mask: 16 } as const;
+
+/**
+ * C = op(A)·op(B) (+ bias) (ReLU) (· [reluMaskOf > 0]). Linear layer y = x·Wᵀ + b is
+ * { a: x, b: W, transB: true, bias }, dx = dy·W is { a: dy, b: W }, dW = dyᵀ·x is { a: dy, b: x, transA: true }.
+ */
+export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
+  const { m, k, n } = o;
+  if (!(m >= 1 && k >= 1 && n >= 1)) throw new Error(`matmul: bad shape m=${m} k=${k} n=${n}`);
+  const flags = (o.transA ? FLAG.transA : 0) | (o.transB ? FLAG.transB : 0) | (o.bias ? FLAG.bias : 0) |
+    (o.relu ? FLAG.relu : 0) | (o.reluMaskOf ? FLAG.mask : 0);
+  const pipeline = ctx.pipeline('matmul', matmulWgsl, o.fast ? { PRECISE: 0 } : {});
+  const params = ctx.uniform([m, k, n, flags, ONE_BITS]);
+  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, TILE), ceilDiv(m, TILE)]);
+}
+
+/** out[cols] = Σ over rows of x[rows, cols] (bias gradient: dy summed over the batch). */
+export function columnSum(ctx: KernelContext, o: { x: BufferLike; out: BufferLike; rows: number; cols: number }): Dispatch {
+  const pipeline = ctx.pipeline('matmul_colsum', colsumWgsl);
+  return ctx.dispatch('column_sum', pipeline, [o.x, o.out, ctx.uniform([o.rows, o.cols])], [ceilDiv(o.cols, 16)]);
+}
+
+const bool = (v: unknown): boolean => v === true || v === 1 || v === 'true';
+
+/**
+ * `matmul`. With grad_y (the golden cases): inputs a [M,K], b [K,N], grad_y [M,N]; outputs
+ * y = a@b, grad_a = grad_y@bᵀ, grad_b = aᵀ@grad_y (the three layouts nn uses). Without grad_y:
+ * one fused call, params { transA, transB, relu }, inputs a, b, optional bias [N] and mask [M,N]; output y.
+ */
+registerOp({
+  op: 'matmul',
+  async run(ctx, params, inputs): Promise<Tensors> {
+    const { a, b, grad_y } = inputs;
+    if (grad_y) {
+      const [M, K] = a.shape;
+      const N = b.shape[1];
+      const ab = uploadTensor(ctx, a);
+      const bb = uploadTensor(ctx, b);
+      const gb = uploadTensor(ctx, grad_y);
+      const y = ctx.storage(M * N * 4, 'y');
+      const ga = ctx.storage(M * K * 4, 'grad_a');
+      const gbw = ctx.storage(K * N * 4, 'grad_b');
+      ctx.run([
+        matmul(ctx, { a: ab, b: bb, c: y, m: M, k: K, n: N }),
+        matmul(ctx, { a: gb, b: bb, c: ga, m: M, k: N, n: K, transB: true }),
+        matmul(ctx, { a: ab, b: gb, c: gbw, m: K, k: M, n: N, transA: true }),
+      ], 'matmul');
+      return {
+        y: await readTensor(ctx, y, [M, N]),
+        grad_a: await readTensor(ctx, ga, [M, K]),
+        grad_b: await readTensor(ctx, gbw, [K, N]),
+      };
+    }
+    const transA = bool(params.transA);
+    const transB = bool(params.transB);
+    const [M, K] = transA ? [a.shape[1], a.shape[0]] : a.shape;
+    const N = transB ? b.shape[0] : b.shape[1];
+    const y = ctx.storage(M * N * 4, 'y');
+    ctx.run([matmul(ctx, {
+      a: uploadTensor(ctx, a), b: uploadTensor(ctx, b), c: y, m: M, k: K, n: N, transA, transB,
+      bias: inputs.bias ? uploadTensor(ctx, inputs.bias) : undefined,
+      relu: bool(params.relu),
+      reluMaskOf: inputs.mask ? uploadTensor(ctx, inputs.mask) : undefined,
+    })], 'matmul');
+    return { y: await readTensor(ctx, y, [M, N]) };
+  },
+});
+
+/** `column_sum`: input x [rows, cols]; output out [cols]. */
+registerOp({
+  op: 'column_sum',
+  async run(ctx, _params, inputs) {
+    const x: HostTensor = inputs.x;
+    const [rows, cols] = x.shape;
+    const out = ctx.storage(cols * 4, 'out');
+    ctx.run([columnSum(ctx, { x: uploadTensor(ctx, x), out, rows, cols })], 'column_sum');
+    return { out: await readTensor(ctx, out, [cols]) };
+  },
+});

@@ -1,0 +1,144 @@
+// C[m,n] = op(A)·op(B) (+ bias[n]) (then ReLU) (then · [mask > 0]), float32, accumulated in k order.
+// op(A) is A[m,k] or, with TRANS_A, A stored [k,m]; op(B) is B[k,n] or, with TRANS_B, B stored [n,k].
+// One pipeline serves every layout: shapes and flags are uniforms, because pipeline creation
+// costs far more on the software adapters than the index arithmetic in the tile loads.
+// Each workgroup computes a 64×64 tile of C; each of its 16×16 threads a 4×4 block of it,
+// from 64×16 / 16×64 slabs of op(A) / op(B) staged in workgroup memory as vec4s.
+// PRECISE (the default) makes C match float64 to an ulp or two even where the output cancels
+// (the golden forward tolerance, 1e-5 rel / 1e-6 abs, is missed by plain float32 accumulation
+// by up to ~20× at k = 288). Operands are split on load into 12-bit high parts and exact low
+// parts (bit masks, so no FMA is needed: lavapipe lowers fma to mul + add), making every
+// high×high product exact; those are summed with TwoSum and the small cross terms and the
+// rounding errors go to a second accumulator. About 7× the arithmetic of the plain loop.
+override PRECISE: bool = true;
+// `one` is 1.0 from the host: multiplying by it stops the shader compiler's inexact algebraic
+// rules (−a + (a + b) → b) from folding the TwoSum error terms to zero.
+struct Params { m: u32, k: u32, n: u32, flags: u32, one: f32 }
+
+const TRANS_A = 1u;
+const TRANS_B = 2u;
+const BIAS = 4u;
+const RELU = 8u;
+const MASK = 16u;
+const BK = 16u;
+
+@group(0) @binding(0) var<storage, read> a: array<f32>;
+@group(0) @binding(1) var<storage, read> b: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;   // bound to `a` when unused
+@group(0) @binding(3) var<storage, read> mask: array<f32>;   // bound to `a` when unused
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+// tileA[kk * 16 + g] holds op(A) rows 4g..4g+3 of the tile at depth kk; tileB[kk * 16 + g]
+// op(B) columns 4g..4g+3. One vec4 load of each feeds 16 multiply-adds.
+var<workgroup> tileA: array<vec4f, 256>;
+var<workgroup> tileB: array<vec4f, 256>;
+var<workgroup> tileALo: array<vec4f, 256>;  // lo() of the same values (PRECISE only)
+var<workgroup> tileBLo: array<vec4f, 256>;
+
+// (s, c) += x: s + x rounded into s, its exact rounding error (Knuth's TwoSum) into c.
+fn twoSum(s: ptr<function, vec4f>, c: ptr<function, vec4f>, x: vec4f) {
+  let one = params.one;
+  let t = *s + x;
+  let z = t - *s * one;
+  let e = (*s - (t - z * one)) + (x - z);
+  *s = t;
+  *c += e;
+}
+
+// The low part of x: x with its top 12 significand bits cleared, so x − lo(x) has 12 bits.
+fn lo(x: vec4f) -> vec4f {
+  return x - bitcast<vec4f>(bitcast<vec4u>(x) & vec4u(0xfffff000u));
+}
+
+fn opA(row: u32, kk: u32) -> f32 {
+  if (row >= params.m || kk >= params.k) { return 0.0; }  // zero padding past the edges
+  return a[select(row * params.k + kk, kk * params.m + row, (params.flags & TRANS_A) != 0u)];
+}
+
+fn opB(kk: u32, col: u32) -> f32 {
+  if (kk >= params.k || col >= params.n) { return 0.0; }
+  return b[select(kk * params.n + col, col * params.k + kk, (params.flags & TRANS_B) != 0u)];
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
+  let tx = lid.x;
+  let ty = lid.y;
+  let t = ty * 16u + tx;
+  let row0 = wg.y * 64u;
+  let col0 = wg.x * 64u;
+  // Loader roles: for A, consecutive threads walk k (contiguous in untransposed A);
+  // for B, consecutive threads walk columns (contiguous in untransposed B).
+  let aK = t % 16u;
+  let aG = t / 16u;
+  let bG = t % 16u;
+  let bK = t / 16u;
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var err0 = vec4f(0.0);
+  var err1 = vec4f(0.0);
+  var err2 = vec4f(0.0);
+  var err3 = vec4f(0.0);
+  for (var k0 = 0u; k0 < params.k; k0 += BK) {
+    let ar = row0 + aG * 4u;
+    let va = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
+    tileA[aK * 16u + aG] = va;
+    let bc = col0 + bG * 4u;
+    let vb = vec4f(opB(k0 + bK, bc), opB(k0 + bK, bc + 1u), opB(k0 + bK, bc + 2u), opB(k0 + bK, bc + 3u));
+    tileB[bK * 16u + bG] = vb;
+    if (PRECISE) {
+      tileALo[aK * 16u + aG] = lo(va);
+      tileBLo[bK * 16u + bG] = lo(vb);
+    }
+    workgroupBarrier();
+    if (PRECISE) {
+      for (var kk = 0u; kk < BK; kk++) {
+        let av = tileA[kk * 16u + ty];
+        let al = tileALo[kk * 16u + ty];
+        let ah = av - al;
+        let bv = tileB[kk * 16u + tx];
+        let bl = tileBLo[kk * 16u + tx];
+        let bh = bv - bl;
+        // a·b = ah·bh (exact) + ah·bl (exact) + al·b (tiny, rounded harmlessly).
+        twoSum(&acc0, &err0, ah.x * bh);
+        err0 += ah.x * bl + al.x * bv;
+        twoSum(&acc1, &err1, ah.y * bh);
+        err1 += ah.y * bl + al.y * bv;
+        twoSum(&acc2, &err2, ah.z * bh);
+        err2 += ah.z * bl + al.z * bv;
+        twoSum(&acc3, &err3, ah.w * bh);
+        err3 += ah.w * bl + al.w * bv;
+      }
+    } else {
+      for (var kk = 0u; kk < BK; kk++) {
+        let av = tileA[kk * 16u + ty];
+        let bv = tileB[kk * 16u + tx];
+        acc0 = fma(vec4f(av.x), bv, acc0);
+        acc1 = fma(vec4f(av.y), bv, acc1);
+        acc2 = fma(vec4f(av.z), bv, acc2);
+        acc3 = fma(vec4f(av.w), bv, acc3);
+      }
+    }
+    workgroupBarrier();
+  }
+
+  let acc = array<vec4f, 4>(acc0 + err0, acc1 + err1, acc2 + err2, acc3 + err3);
+  for (var r = 0u; r < 4u; r++) {
+    let row = row0 + ty * 4u + r;
+    if (row >= params.m) { break; }
+    for (var q = 0u; q < 4u; q++) {
+      let col = col0 + tx * 4u + q;
+      if (col >= params.n) { break; }
+      var v = acc[r][q];
+      if ((params.flags & BIAS) != 0u) { v += bias[col]; }
+      if ((params.flags & RELU) != 0u) { v = max(v, 0.0); }
+      let i = row * params.n + col;
+      if ((params.flags & MASK) != 0u) { v = select(0.0, v, mask[i] > 0.0); }
+      c[i] = v;
+    }
+  }
+}
