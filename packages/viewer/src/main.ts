@@ -1,1 +1,4 @@
-document.querySelector('#app')!.textContent = 'LossLab viewer';
+import './style.css';
+import { App } from './ui/app.ts';
+
+void new App(document.querySelector<HTMLElement>('#app')!).start();

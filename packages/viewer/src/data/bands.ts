@@ -1,0 +1,62 @@
+/** Curves for the charts: per-seed series and the mean ± std band across seeds, per epoch. */
+import type { EpochRow, Metric } from '../types.ts';
+import { mean, std } from './stats.ts';
+import { smoothEma } from './smooth.ts';
+import type { LossGroup } from './group.ts';
+
+export interface SeedPoint {
+  label: string;
+  seed: number;
+  epoch: number;
+  value: number;
+}
+
+export interface BandPoint {
+  label: string;
+  epoch: number;
+  mean: number;
+  std: number;
+  lo: number;
+  hi: number;
+  /** Seeds that reached this epoch with a finite value. */
+  n: number;
+}
+
+export interface CurveOptions {
+  /** EMA weight in [0, 1). */
+  smoothing?: number;
+  /** For log scales: drop non-positive values and keep the band's lower edge above zero. */
+  positiveOnly?: boolean;
+}
+
+/** One seed's values of `metric` by epoch, smoothed. */
+export function seedSeries(rows: readonly EpochRow[], metric: Metric, smoothing = 0): { epoch: number; value: number }[] {
+  const values = smoothEma(rows.map((r) => r[metric]), smoothing);
+  return rows.map((r, i) => ({ epoch: r.epoch, value: values[i] }));
+}
+
+export function lossCurves(group: LossGroup, metric: Metric, opts: CurveOptions = {}): { seeds: SeedPoint[]; band: BandPoint[] } {
+  const keep = (v: number) => Number.isFinite(v) && (!opts.positiveOnly || v > 0);
+  const seeds: SeedPoint[] = [];
+  const byEpoch = new Map<number, number[]>();
+  for (const r of group.runs) {
+    if (!r.rows) continue;
+    for (const p of seedSeries(r.rows, metric, opts.smoothing)) {
+      if (!keep(p.value)) continue;
+      seeds.push({ label: group.label, seed: r.run.seed, epoch: p.epoch, value: p.value });
+      const list = byEpoch.get(p.epoch) ?? [];
+      list.push(p.value);
+      byEpoch.set(p.epoch, list);
+    }
+  }
+  const band = [...byEpoch.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([epoch, vs]): BandPoint => {
+      const m = mean(vs);
+      const s = std(vs);
+      let lo = m - s;
+      if (opts.positiveOnly && lo <= 0) lo = Math.min(...vs);
+      return { label: group.label, epoch, mean: m, std: s, lo, hi: m + s, n: vs.length };
+    });
+  return { seeds, band };
+}

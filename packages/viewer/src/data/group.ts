@@ -1,0 +1,45 @@
+/** Grouping runs: by data variant × architecture (grid studies), then by loss. */
+import type { LoadedRun } from './model.ts';
+
+export interface LossGroup {
+  loss: string;
+  label: string;
+  runs: LoadedRun[];
+}
+
+export interface GridGroup {
+  data: string;
+  arch: string;
+  losses: LossGroup[];
+}
+
+/** Groups in first-seen order; losses follow `lossOrder` (the config's), then first-seen. */
+export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): GridGroup[] {
+  const grids = new Map<string, GridGroup>();
+  for (const r of runs) {
+    const key = `${r.run.data}\u0000${r.run.arch}`;
+    let g = grids.get(key);
+    if (!g) grids.set(key, (g = { data: r.run.data, arch: r.run.arch, losses: [] }));
+    let l = g.losses.find((x) => x.loss === r.run.loss);
+    if (!l) g.losses.push((l = { loss: r.run.loss, label: r.run.label, runs: [] }));
+    l.runs.push(r);
+  }
+  const rank = (loss: string) => {
+    const i = lossOrder.indexOf(loss);
+    return i < 0 ? lossOrder.length : i;
+  };
+  for (const g of grids.values()) {
+    g.losses.sort((a, b) => rank(a.loss) - rank(b.loss));
+    for (const l of g.losses) l.runs.sort((a, b) => a.run.seed - b.run.seed);
+  }
+  return [...grids.values()];
+}
+
+/** The loss labels of a study in display order (one colour each, stable across pages). */
+export function lossLabels(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): string[] {
+  const labels: string[] = [];
+  for (const g of groupRuns(runs, lossOrder)) for (const l of g.losses) if (!labels.includes(l.label)) labels.push(l.label);
+  return labels;
+}
+
+export const gridTitle = (g: { data: string; arch: string }): string => `${g.data} data · ${g.arch}`;

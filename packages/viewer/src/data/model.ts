@@ -1,0 +1,26 @@
+/** What the loader hands to the pages: the study, each run's rows and details, and problems found. */
+import type { EpochRow, FinalDetails, RunEntry, Study, Summary } from '../types.ts';
+
+export interface LoadedRun {
+  run: RunEntry;
+  /** null when the CSV is missing or unreadable (see csvError). */
+  rows: EpochRow[] | null;
+  csvError?: string;
+  final?: FinalDetails;
+  finalError?: string;
+}
+
+export interface Problem {
+  file: string;
+  message: string;
+  level: 'error' | 'warning';
+}
+
+export interface StudyData {
+  /** The study folder, relative to the results root ('' for the root itself). */
+  path: string;
+  study: Study;
+  runs: LoadedRun[];
+  summary?: Summary;
+  problems: Problem[];
+}

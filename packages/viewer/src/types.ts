@@ -1,0 +1,115 @@
+/** The results format, version 1 (docs/results-format.md), as the viewer reads it. */
+
+export type StudyStatus = 'running' | 'done' | 'failed';
+export type RunStatus = 'pending' | 'running' | 'done' | 'diverged' | 'failed';
+
+export interface RunEntry {
+  id: string;
+  loss: string;
+  label: string;
+  seed: number;
+  data: string;
+  arch: string;
+  status: RunStatus;
+  epochsDone: number;
+  epochs: number;
+  divergedEpoch: number | null;
+  error: string | null;
+  csv: string;
+  final: string;
+}
+
+export interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isSoftware?: boolean;
+  isFallbackAdapter?: boolean;
+  runtime?: string;
+}
+
+export interface Study {
+  format: number;
+  name: string;
+  status: StudyStatus;
+  createdAt?: string;
+  startedAt?: string;
+  endedAt?: string | null;
+  config: Record<string, unknown>;
+  versions?: Record<string, string>;
+  gitCommit?: string | null;
+  adapter?: AdapterInfo;
+  classNames: string[];
+  runs: RunEntry[];
+}
+
+/** The metric columns of <Label>_results.csv. */
+export const METRICS = ['train_loss', 'train_acc', 'test_loss', 'test_acc', 'f1', 'test_nll', 'ece', 'lr', 'seconds'] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** One row of <Label>_results.csv. Missing or `nan` values are NaN. */
+export type EpochRow = { epoch: number } & Record<Metric, number>;
+
+export interface PerClass {
+  class: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface CalibrationBin {
+  lo: number;
+  hi: number;
+  count: number;
+  confidence: number;
+  accuracy: number;
+}
+
+export interface FinalDetails {
+  loss: string;
+  label: string;
+  seed: number;
+  epoch: number;
+  status: string;
+  confusion: number[][];
+  perClass: PerClass[];
+  calibration: { ece: number; bins: CalibrationBin[] };
+}
+
+export interface MetricStat {
+  mean: number;
+  std: number;
+  ci95: [number, number];
+  values: number[];
+}
+
+export interface PairedDiff {
+  meanDiff: number;
+  ci95: [number, number];
+  pValue: number;
+  n: number;
+  significant: boolean;
+}
+
+export interface SummaryRow {
+  loss: string;
+  label: string;
+  n: number;
+  seeds: number[];
+  final: Partial<Record<string, MetricStat>>;
+  vsCE?: Partial<Record<string, PairedDiff>>;
+}
+
+export interface SummaryGroup {
+  data: string;
+  arch: string;
+  rows: SummaryRow[];
+}
+
+export interface Summary {
+  study: string;
+  metrics: string[];
+  groups: SummaryGroup[];
+}

@@ -1,0 +1,34 @@
+/** Test helpers: a temp results folder from the fixture, raw HTTP requests (no URL normalising). */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const FIXTURE = fileURLToPath(new URL('./fixtures/study', import.meta.url));
+export const APP_DIR = fileURLToPath(new URL('../dist', import.meta.url));
+
+export function tempDir(prefix = 'losslab-viewer-'): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function copyFixture(to: string): string {
+  cpSync(FIXTURE, to, { recursive: true });
+  return to;
+}
+
+/** GET with the path sent exactly as given. */
+export function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: u.hostname, port: u.port, path, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { lossCurves } from '../../src/data/bands.ts';
+import { groupRuns, lossLabels } from '../../src/data/group.ts';
+import type { LoadedRun } from '../../src/data/model.ts';
+import { bestLabels, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
+import { confusionCells, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
+import type { EpochRow, FinalDetails, RunEntry } from '../../src/types.ts';
+
+function row(epoch: number, v: Partial<EpochRow>): EpochRow {
+  return { epoch, train_loss: 1, train_acc: 0.5, test_loss: 1, test_acc: 0.5, f1: 0.5, test_nll: 1, ece: 0.1, lr: 0.01, seconds: 1, ...v };
+}
+
+function run(loss: string, label: string, seed: number, accs: number[], extra: Partial<RunEntry> = {}): LoadedRun {
+  return {
+    run: { id: `${label}${seed}`, loss, label, seed, data: 'clean', arch: 'convnet', status: 'done', epochsDone: accs.length, epochs: accs.length,
+      divergedEpoch: null, error: null, csv: '', final: '', ...extra },
+    rows: accs.map((a, i) => row(i + 1, { test_acc: a, test_nll: 2 - a })),
+  };
+}
+
+const runs = [
+  run('focal:2', 'Focal2', 1, [0.4, 0.5]),
+  run('ce', 'CE', 0, [0.3, 0.6]),
+  run('ce', 'CE', 1, [0.5, 0.7]),
+  run('focal:2', 'Focal2', 0, [0.2, 0.4]),
+  run('ce', 'CE', 0, [0.1], { data: 'noisy' }),
+];
+
+describe('grouping', () => {
+  it('groups by data × arch, then loss in config order, seeds sorted', () => {
+    const g = groupRuns(runs, ['ce', 'focal:2']);
+    expect(g.map((x) => x.data)).toEqual(['clean', 'noisy']);
+    expect(g[0].losses.map((l) => l.label)).toEqual(['CE', 'Focal2']);
+    expect(g[0].losses[1].runs.map((r) => r.run.seed)).toEqual([0, 1]);
+    expect(lossLabels(runs, ['ce', 'focal:2'])).toEqual(['CE', 'Focal2']);
+  });
+});
+
+describe('lossCurves', () => {
+  it('gives the mean ± sample std per epoch and every seed', () => {
+    const ce = groupRuns(runs, ['ce'])[0].losses[0];
+    const { band, seeds } = lossCurves(ce, 'test_acc');
+    expect(seeds).toHaveLength(4);
+    expect(band.map((b) => b.epoch)).toEqual([1, 2]);
+    expect(band[0].mean).toBeCloseTo(0.4, 12);
+    expect(band[0].std).toBeCloseTo(Math.SQRT2 * 0.1, 12);
+    expect(band[1]).toMatchObject({ n: 2, label: 'CE' });
+    expect(band[1].lo).toBeCloseTo(0.65 - band[1].std, 12);
+  });
+
+  it('counts only seeds that reached an epoch; skips NaN; keeps the log band positive', () => {
+    const g = { loss: 'l1', label: 'L1', runs: [run('l1', 'L1', 0, [0.5, 0.6, 0.7]), run('l1', 'L1', 1, [0.5, NaN])] };
+    const { band } = lossCurves(g, 'test_acc');
+    expect(band.map((b) => b.n)).toEqual([2, 1, 1]);
+    const wide = { loss: 'l1', label: 'L1', runs: [run('l1', 'L1', 0, [0.01]), run('l1', 'L1', 1, [1.99])] };
+    const log = lossCurves(wide, 'test_nll', { positiveOnly: true }).band[0];
+    expect(log.lo).toBeGreaterThan(0);
+  });
+
+  it('smooths each seed before averaging', () => {
+    const g = { loss: 'ce', label: 'CE', runs: [run('ce', 'CE', 0, [0, 1])] };
+    expect(lossCurves(g, 'test_acc', { smoothing: 0.5 }).band[1].mean).toBeCloseTo(0.5 / 0.75, 12);
+  });
+});
+
+describe('summary from runs', () => {
+  const groups = summaryFromRuns(groupRuns(runs, ['ce', 'focal:2']), ['test_acc', 'test_nll', 'test_loss']);
+  const [ce, focal] = groups[0].rows;
+
+  it('uses each run\'s last epoch, with paired differences against CE', () => {
+    expect(ce.final.test_acc!.values).toEqual([0.6, 0.7]);
+    expect(ce.final.test_acc!.mean).toBeCloseTo(0.65, 12);
+    expect(ce.vsCE).toBeUndefined();
+    expect(focal.vsCE!.test_acc!.meanDiff).toBeCloseTo(-0.2, 12);
+    expect(focal.vsCE!.test_acc!.n).toBe(2);
+    expect(groups[1].rows[0].n).toBe(1);
+  });
+
+  it('marks the best mean only for comparable metrics', () => {
+    expect([...bestLabels(groups[0].rows, 'test_acc')]).toEqual(['CE']);
+    expect([...bestLabels(groups[0].rows, 'test_nll')]).toEqual(['CE']);
+    expect(bestLabels(groups[0].rows, 'test_loss').size).toBe(0);
+  });
+
+  it('sorts by label or metric, NaN last', () => {
+    expect(sortRows(groups[0].rows, { column: 'metric', metric: 'test_acc' }, false).map((r) => r.label)).toEqual(['Focal2', 'CE']);
+    expect(sortRows(groups[0].rows, { column: 'label' }, true).map((r) => r.label)).toEqual(['Focal2', 'CE']);
+  });
+
+  it('flattens to CSV rows', () => {
+    const t = summaryTable(groups, ['test_acc']);
+    expect(t.header[0]).toBe('data');
+    expect(t.rows).toHaveLength(3);
+    expect(t.rows[1].slice(0, 6)).toEqual(['clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
+  });
+});
+
+describe('end-of-run details', () => {
+  const fin = (seed: number, confusion: number[][], f1s: number[], bins: [number, number, number][], ece: number): FinalDetails => ({
+    loss: 'ce', label: 'CE', seed, epoch: 3, status: 'done', confusion,
+    perClass: f1s.map((f1, i) => ({ class: `c${i}`, precision: 0, recall: 0, f1, support: 10 })),
+    calibration: { ece, bins: bins.map(([count, confidence, accuracy], i) => ({ lo: i / 2, hi: (i + 1) / 2, count, confidence, accuracy })) },
+  });
+  const a = fin(0, [[8, 2], [1, 9]], [0.8, 0.9], [[4, 0.4, 0.5], [16, 0.8, 0.75]], 0.06);
+  const b = fin(1, [[6, 4], [3, 7]], [0.6, 0.7], [[0, 0, 0], [20, 0.7, 0.65]], 0.05);
+
+  it('sums confusion and normalises rows', () => {
+    expect(sumConfusion([a, b])).toEqual([[14, 6], [4, 16]]);
+    const cells = confusionCells([[14, 6], [4, 16]], ['cat', 'dog']);
+    expect(cells[1]).toEqual({ actual: 'cat', predicted: 'dog', count: 6, rate: 0.3 });
+  });
+
+  it('per-class F1 per seed and mean', () => {
+    const rows = perClassF1([a, b]);
+    expect(rows.filter((r) => r.seed === 'mean').map((r) => r.f1)).toEqual([0.7, 0.8]);
+    expect(rows).toHaveLength(6);
+  });
+
+  it('pools calibration bins by count', () => {
+    const pooled = poolCalibration([a, b]);
+    expect(pooled.bins[1].count).toBe(36);
+    expect(pooled.bins[1].confidence).toBeCloseTo((16 * 0.8 + 20 * 0.7) / 36, 12);
+    const expected = (4 / 40) * 0.1 + (36 / 40) * Math.abs(pooled.bins[1].accuracy - pooled.bins[1].confidence);
+    expect(pooled.ece).toBeCloseTo(expected, 12);
+    expect(poolCalibration([a]).ece).toBe(0.06);
+  });
+});
