@@ -57,7 +57,7 @@ export class ParamStore {
   }
 
   /** The packed host image of a state dict (padding zero). */
-  pack(state: StateDict): Float32Array {
+  pack(state: StateDict): Float32Array<ArrayBuffer> {
     const flat = new Float32Array(this.totalFloats);
     for (const s of this.specs) {
       const t = state[s.name];
@@ -98,7 +98,7 @@ export class ParamStore {
     return this.ctx.readF32(which === 'params' ? this.params : this.momentum, this.totalFloats);
   }
 
-  writeFlat(which: 'params' | 'momentum', data: Float32Array): void {
+  writeFlat(which: "params" | "momentum", data: Float32Array<ArrayBuffer>): void {
     if (data.length !== this.totalFloats) throw new Error(`expected ${this.totalFloats} floats, got ${data.length}`);
     this.ctx.device.queue.writeBuffer(which === 'params' ? this.params : this.momentum, 0, data);
   }

@@ -13,7 +13,8 @@ describe('overfitting a fixed batch', () => {
       const store = new ParamStore(ctx, model.params());
       store.load(initialParams(model.params(), new Rng(0, 'init')));
       store.resetMomentum();
-      const opt = new SgdOptimizer(ctx, store, { lr: 0.05, momentum: 0.9 });
+      // MAE on softmax has gradients ~C times smaller and saturates (its known underfitting): give it a larger step.
+      const opt = new SgdOptimizer(ctx, store, { lr: loss === 'l1' ? 1 : 0.05, momentum: 0.9 });
       const batch = 16;
       const step = new TrainStep(ctx, model, store, opt, { batch, loss });
       const rng = new Rng(1, 'data');

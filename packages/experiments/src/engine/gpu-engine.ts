@@ -4,7 +4,7 @@
  * epoch is a stream of command buffers with several steps each and no readback until its end.
  */
 import {
-  kernelContext, formatAdapter, type KernelContext, type LossLabDevice, type Dispatch, encodeDispatches,
+  kernelContext, formatAdapter, decodeCalibration, encodeDispatches, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
   buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, type Sequential,
@@ -150,7 +150,7 @@ class GpuRun implements RunEngine {
       testNll: nll[0] / nll[2],
       testAcc: nll[1] / nll[2],
       confusion: Array.from({ length: c }, (_, i) => Array.from(confusion.subarray(i * c, i * c + c))),
-      calibration: decodeCalibrationWords(calibration, CALIBRATION_BINS),
+      calibration: decodeCalibration(calibration, CALIBRATION_BINS),
       seconds: (performance.now() - t0) / 1000,
     };
   }

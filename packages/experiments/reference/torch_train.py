@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""PyTorch reference for LossLab's study: the same ConvNet, data, augmentation and hyperparameters.
+
+Used by `losslab bench --vs-torch` (epoch time on the CPU) and to produce reference curves.
+Needs Debian's python3-torch (1.13) and numpy: `SETUP_TORCH=1 bash scripts/setup.sh`.
+
+    python3 torch_train.py --data-dir DIR --loss ce --seed 0 --epochs 30 --csv out.csv
+    python3 torch_train.py --data-dir DIR --epochs 1 --max-steps 200 --json   # timing only
+"""
+import argparse, json, os, sys, time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
+STD = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
+
+
+def read_split(folder, files):
+    raw = np.concatenate([np.fromfile(os.path.join(folder, f), dtype=np.uint8) for f in files]).reshape(-1, 3073)
+    return torch.from_numpy(raw[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(raw[:, 0].astype(np.int64))
+
+
+class ConvNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 3)
+        self.conv2 = nn.Conv2d(4, 8, 3)
+        self.fc1 = nn.Linear(288, 32)
+        self.fc2 = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
+
+
+def make_loss(name):
+    if name == "ce":
+        return nn.CrossEntropyLoss()
+    if name.startswith("focal:"):
+        gamma = float(name.split(":")[1])
+
+        def focal(z, y):
+            ce = F.cross_entropy(z, y, reduction="none")
+            return ((1 - torch.exp(-ce)) ** gamma * ce).mean()
+        return focal
+    if name == "l1":
+        return lambda z, y: (F.softmax(z, 1) - F.one_hot(y, 10).float()).abs().mean()
+    if name == "l1-logits":
+        return lambda z, y: (z - F.one_hot(y, 10).float()).abs().mean()
+    raise SystemExit(f"unknown loss {name}")
+
+
+def augment(x_u8, gen):
+    """Random crop 32 with zero padding 4 and horizontal flip p=0.5 on a uint8 batch, then normalise."""
+    b = x_u8.shape[0]
+    x = F.pad(x_u8.float() / 255.0, (4, 4, 4, 4))
+    dy = torch.randint(0, 9, (b,), generator=gen)
+    dx = torch.randint(0, 9, (b,), generator=gen)
+    ar = torch.arange(32)
+    rows = (dy[:, None] + ar)[:, :, None]  # B×32×1
+    cols = (dx[:, None] + ar)[:, None, :]  # B×1×32
+    x = x.permute(0, 2, 3, 1)[torch.arange(b)[:, None, None], rows, cols].permute(0, 3, 1, 2)
+    flip = torch.rand(b, generator=gen) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    return (x - MEAN) / STD
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
+    ap.add_argument("--loss", default="ce")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=0.01)
+    ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--step-size", type=int, default=10)
+    ap.add_argument("--gamma", type=float, default=0.5)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop each epoch after this many steps (timing)")
+    ap.add_argument("--no-eval", action="store_true")
+    ap.add_argument("--csv")
+    ap.add_argument("--json", action="store_true", help="print one JSON line per epoch")
+    a = ap.parse_args()
+    if not a.data_dir:
+        sys.exit("torch_train.py: --data-dir or CIFAR10_DIR is required")
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    gen = torch.Generator().manual_seed(a.seed + 1)
+    xtr, ytr = read_split(a.data_dir, [f"data_batch_{i}.bin" for i in range(1, 6)])
+    xte, yte = read_split(a.data_dir, ["test_batch.bin"])
+    xte = (xte.float() / 255.0 - MEAN) / STD
+    model = ConvNet()
+    crit = make_loss(a.loss)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+    out = open(a.csv, "w") if a.csv else None
+    if out:
+        out.write("epoch,train_loss,train_acc,test_loss,test_acc,train_seconds,epoch_seconds\n")
+    for epoch in range(1, a.epochs + 1):
+        t0 = time.perf_counter()
+        model.train()
+        perm = torch.randperm(len(ytr), generator=gen)
+        tot, correct, n, steps = 0.0, 0, 0, 0
+        for s in range(0, len(perm), a.batch):
+            idx = perm[s:s + a.batch]
+            x, y = augment(xtr[idx], gen), ytr[idx]
+            z = model(x)
+            loss = crit(z, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            tot += loss.item() * len(y)
+            correct += (z.argmax(1) == y).sum().item()
+            n += len(y)
+            steps += 1
+            if a.max_steps and steps >= a.max_steps:
+                break
+        train_s = time.perf_counter() - t0
+        sched.step()
+        test_loss = test_acc = float("nan")
+        if not a.no_eval:
+            model.eval()
+            with torch.no_grad():
+                z = torch.cat([model(xte[i:i + 1000]) for i in range(0, len(yte), 1000)])
+                test_loss = float(crit(z, yte))
+                test_acc = float((z.argmax(1) == yte).float().mean())
+        row = dict(epoch=epoch, train_loss=tot / n, train_acc=correct / n, test_loss=test_loss, test_acc=test_acc,
+                   train_seconds=train_s, steps=steps, step_ms=1000 * train_s / steps, epoch_seconds=time.perf_counter() - t0)
+        if out:
+            out.write(",".join(str(row[k]) for k in ["epoch", "train_loss", "train_acc", "test_loss", "test_acc", "train_seconds", "epoch_seconds"]) + "\n")
+            out.flush()
+        if a.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(f"epoch {epoch}: train_loss {row['train_loss']:.4f} acc {row['train_acc']:.4f} test_acc {test_acc:.4f} ({train_s:.1f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
