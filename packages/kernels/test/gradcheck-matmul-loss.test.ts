@@ -1,0 +1,171 @@
+// The float64 references' gradients against central differences of the float64 forward, for
+// every loss kind and for matmul (the GPU kernels are checked against these references by the
+// op tables); the loss names; and the device-side statistics accumulator.
+import { describe, expect, it } from 'vitest';
+import { rng, uniform, ints } from './random.ts';
+import { lossRef, lossValueRef } from '../src/reference/loss.ts';
+import { matmulRef, columnSumRef } from '../src/reference/matmul.ts';
+import { parseLoss, lossLabel, type LossKind } from '../src/ops/loss_kind.ts';
+import { lossForwardBackward } from '../src/ops/loss.ts';
+import { matmul, columnSum } from '../src/ops/matmul.ts';
+import { testDevice } from './device.ts';
+
+const H = 1e-5;
+
+function expectClose(actual: number, expected: number, what: string, rel = 1e-6, abs = 1e-9) {
+  expect(Math.abs(actual - expected), `${what}: ${actual} vs central difference ${expected}`).toBeLessThanOrEqual(abs + rel * Math.abs(expected));
+}
+
+const KINDS = ['ce', 'focal:0', 'focal:0.5', 'focal:1', 'focal:2', 'focal:3.5', 'l1', 'l1-logits', 'ls:0.1', 'ls:0.3', 'gce:0.7', 'gce:1', 'gce:0.2'];
+
+describe('loss reference gradients = central differences of the reference forward', () => {
+  for (const name of KINDS) {
+    const kind = parseLoss(name);
+    for (const [tag, scale, margin] of [['moderate', 2, 0], ['p_t near 1', 1, 6], ['wrong and confident', 1, -6]] as const) {
+      it(`${name} ${tag}`, () => {
+        const n = 4, c = 5;
+        const next = rng(4242 + name.length * 7 + margin);
+        const z = uniform(next, n * c, -scale, scale);
+        const t = ints(next, n, c);
+        for (let i = 0; i < n; i++) z[i * c + t[i]] += margin;
+        // Avoid the kinks of |z − onehot| for l1-logits.
+        if (kind.kind === 'l1-logits') for (let j = 0; j < z.length; j++) if (Math.abs(z[j]) < 1e-3 || Math.abs(z[j] - 1) < 1e-3) z[j] += 0.01;
+        const r = lossRef(kind, z, t, n, c);
+        expectClose(r.value, lossValueRef(kind, z, t, n, c), 'value', 1e-12, 1e-15);
+        for (let j = 0; j < n * c; j++) {
+          const zp = z.slice(); zp[j] += H;
+          const zm = z.slice(); zm[j] -= H;
+          const fd = (lossValueRef(kind, zp, t, n, c) - lossValueRef(kind, zm, t, n, c)) / (2 * H);
+          expectClose(r.grad[j], fd, `d/dz[${j}]`);
+        }
+      });
+    }
+  }
+
+  it('focal 0.5 gradient stays finite and tends to 0 as p_t → 1 (q down to 1e-300)', () => {
+    for (const margin of [10, 30, 100, 300, 700]) {
+      const r = lossRef({ kind: 'focal', gamma: 0.5 }, [margin, 0, 0], [0], 1, 3);
+      for (const g of r.grad) expect(Number.isFinite(g)).toBe(true);
+      expect(Math.abs(r.grad[1])).toBeLessThan(3 * Math.exp(-1.5 * margin) + 1e-300);
+    }
+  });
+
+  it('gamma = 0 focal equals CE; eps = 0 LS equals CE; per-sample mean equals the value', () => {
+    const next = rng(77);
+    const z = uniform(next, 30, -3, 3), t = ints(next, 3, 10);
+    const ce = lossRef({ kind: 'ce' }, z, t, 3, 10);
+    for (const k of [{ kind: 'focal', gamma: 0 }, { kind: 'ls', eps: 0 }] as LossKind[]) {
+      const r = lossRef(k, z, t, 3, 10);
+      expectClose(r.value, ce.value, `${k.kind} value`, 1e-14);
+      r.grad.forEach((g, j) => expectClose(g, ce.grad[j], `${k.kind} grad`, 1e-14, 1e-16));
+    }
+    for (const name of KINDS) {
+      const r = lossRef(parseLoss(name), z, t, 3, 10);
+      expectClose(r.perSample.reduce((a, b) => a + b, 0) / 3, r.value, name, 1e-14);
+    }
+  });
+});
+
+describe('matmul reference gradients = central differences', () => {
+  for (const [m, k, n] of [[1, 7, 5], [3, 4, 2], [5, 6, 7]]) {
+    it(`${m}×${k}×${n}: grad_a = G·Bᵀ, grad_b = Aᵀ·G, grad_bias = Σ_rows G`, () => {
+      const next = rng(m * 100 + k * 10 + n);
+      const a = uniform(next, m * k), b = uniform(next, k * n), g = uniform(next, m * n), bias = uniform(next, n);
+      // f(A, B, bias) = Σ G ⊙ (A·B + bias)
+      const f = (aa: number[], bb: number[], cc: number[]) => matmulRef(aa, bb, m, k, n, { bias: cc }).reduce((s, y, i) => s + y * g[i], 0);
+      const ga = matmulRef(g, b, m, n, k, { transB: true });
+      const gb = matmulRef(a, g, k, m, n, { transA: true });
+      const gbias = columnSumRef(g, m, n);
+      const fd = (which: 0 | 1 | 2, j: number) => {
+        const args = [a.slice(), b.slice(), bias.slice()];
+        const argsM = [a.slice(), b.slice(), bias.slice()];
+        args[which][j] += H; argsM[which][j] -= H;
+        return (f(args[0], args[1], args[2]) - f(argsM[0], argsM[1], argsM[2])) / (2 * H);
+      };
+      for (let j = 0; j < m * k; j++) expectClose(ga[j], fd(0, j), `grad_a[${j}]`);
+      for (let j = 0; j < k * n; j++) expectClose(gb[j], fd(1, j), `grad_b[${j}]`);
+      for (let j = 0; j < n; j++) expectClose(gbias[j], fd(2, j), `grad_bias[${j}]`);
+    });
+  }
+
+  it('reluMask: dx of fc2 masked by fc1 ReLU output = d/dh of Σ G ⊙ (relu(h)·W2ᵀ) at h', () => {
+    const m = 3, hdim = 4, out = 2;
+    const next = rng(31);
+    const h = uniform(next, m * hdim), w2 = uniform(next, out * hdim), g = uniform(next, m * out);
+    const y1 = h.map((v) => Math.max(v, 0));
+    const dx = matmulRef(g, w2, m, out, hdim, { mask: y1 });
+    const f = (hh: number[]) => matmulRef(hh.map((v) => Math.max(v, 0)), w2, m, hdim, out, { transB: true }).reduce((s, y, i) => s + y * g[i], 0);
+    for (let j = 0; j < m * hdim; j++) {
+      if (Math.abs(h[j]) < 1e-3) continue;
+      const hp = h.slice(); hp[j] += H;
+      const hm = h.slice(); hm[j] -= H;
+      expectClose(dx[j], (f(hp) - f(hm)) / (2 * H), `dx[${j}]`);
+    }
+  });
+});
+
+describe('loss names', () => {
+  it('parses and labels every study loss', () => {
+    const pairs: [string, string][] = [['ce', 'CE'], ['focal:0.5', 'Focal0.5'], ['focal:2', 'Focal2'], ['l1', 'L1'], ['l1-logits', 'L1logits'], ['ls:0.1', 'LS0.1'], ['gce:0.7', 'GCE0.7'], ['focal0.5', 'Focal0.5'], ['l1logits', 'L1logits']];
+    for (const [name, label] of pairs) expect(lossLabel(parseLoss(name))).toBe(label);
+    expect(parseLoss('focal:2')).toEqual({ kind: 'focal', gamma: 2 });
+  });
+  it('rejects unknown names and out-of-range parameters', () => {
+    for (const bad of ['mse', 'focal', 'focal:-1', 'focal:x', 'gce:0', 'gce:1.5', 'ls:1', 'ls:-0.1', 'ls:', '']) {
+      expect(() => parseLoss(bad), bad).toThrow(/loss/);
+    }
+  });
+});
+
+describe('loss statistics accumulate on the device', () => {
+  it('stats add across dispatches; argmax ties go to the first max; n up to 10,000', async () => {
+    const { ctx } = await testDevice();
+    const n = 10_000, c = 10;
+    const next = rng(5);
+    const z = uniform(next, n * c, -2, 2);
+    const t = ints(next, n, c);
+    for (let j = 0; j < c; j++) z[j] = 1; // row 0: all tied, argmax 0
+    t[0] = 0;
+    const kind = parseLoss('focal:2');
+    const ref = lossRef(kind, z, t, n, c);
+    const logits = ctx.upload(Float32Array.from(z));
+    const target = ctx.upload(Uint32Array.from(t));
+    const stats = ctx.upload(new Float32Array([1, 2, 3, 0]));
+    const perSample = ctx.storage(n * 4);
+    const d = lossForwardBackward(ctx, { kind, logits, target, n, c, stats, perSample });
+    ctx.run([d, d]);
+    const st = await ctx.readF32(stats, 3);
+    expectClose(st[0], 1 + 2 * ref.value * n, 'loss sum', 1e-5);
+    expect(st[1]).toBe(2 + 2 * ref.correct);
+    expect(st[2]).toBe(3 + 2 * n);
+    const ps = await ctx.readF32(perSample, n);
+    for (let i = 0; i < n; i += 997) expectClose(ps[i], ref.perSample[i], `perSample[${i}]`, 1e-5, 1e-6);
+  });
+
+  it('scale multiplies the gradient; matmul at 1024-wide shapes and columnSum over 1000 rows', async () => {
+    const { ctx } = await testDevice();
+    const n = 7, c = 10;
+    const next = rng(6);
+    const z = uniform(next, n * c, -3, 3), t = ints(next, n, c);
+    const ref = lossRef({ kind: 'ce' }, z, t, n, c);
+    const grad = ctx.storage(n * c * 4);
+    ctx.run([lossForwardBackward(ctx, { kind: { kind: 'ce' }, logits: ctx.upload(Float32Array.from(z)), target: ctx.upload(Uint32Array.from(t)), n, c, gradLogits: grad, scale: 64 })]);
+    const g = await ctx.readF32(grad, n * c);
+    g.forEach((v, j) => expectClose(v, 64 * ref.grad[j], `grad[${j}]`, 1e-5, 1e-6));
+
+    const m = 3, k = 1024, nn = 130;
+    const a = uniform(next, m * k), b = uniform(next, k * nn);
+    const y = ctx.storage(m * nn * 4);
+    const rows = 1000, cols = 3;
+    const x = uniform(next, rows * cols);
+    const cs = ctx.storage(cols * 4);
+    ctx.run([
+      matmul(ctx, { a: ctx.upload(Float32Array.from(a)), b: ctx.upload(Float32Array.from(b)), c: y, m, k, n: nn }),
+      columnSum(ctx, { x: ctx.upload(Float32Array.from(x)), out: cs, rows, cols }),
+    ]);
+    const yr = matmulRef(a, b, m, k, nn);
+    (await ctx.readF32(y, m * nn)).forEach((v, j) => expectClose(v, yr[j], `y[${j}]`, 1e-5, 1e-6));
+    const cr = columnSumRef(x, rows, cols);
+    (await ctx.readF32(cs, cols)).forEach((v, j) => expectClose(v, cr[j], `colsum[${j}]`, 1e-5, 1e-5));
+  });
+});
