@@ -8,8 +8,10 @@ import type { KernelContext } from '../src/core.ts';
 import { augmentBatch, normalizeImages, uploadImageChunks, createAugmentEpoch, writeAugmentEpoch, IMAGE_BYTES } from '../src/ops/augment.ts';
 import { augmentRef, augmentDraw, type AugmentDraw } from '../src/reference/augment.ts';
 
-const ID = { mean: [0, 0, 0] as const, std: [1, 1, 1] as const };
-const CIFAR = { mean: [0.4914, 0.4822, 0.4465] as const, std: [0.247, 0.2435, 0.2616] as const };
+type RGB = readonly [number, number, number];
+interface Norm { mean: RGB; std: RGB }
+const ID: Norm = { mean: [0, 0, 0], std: [1, 1, 1] };
+const CIFAR: Norm = { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] };
 
 /** Images whose R byte is x + 1 and G byte is y + 1, so a crop/flip can be read back from the output. */
 function coordinateImages(n: number): Uint8Array {
@@ -62,7 +64,7 @@ async function setup(n: number, orderLength: number, coords: boolean, ipc = Math
   };
 }
 
-async function runBatch(s: Setup, a: { batch: number; orderOffset: number; seed: number; epoch: number; pad?: number | null; flip?: boolean; norm?: typeof ID }) {
+async function runBatch(s: Setup, a: { batch: number; orderOffset: number; seed: number; epoch: number; pad?: number | null; flip?: boolean; norm?: Norm }) {
   const out = s.ctx.storage(a.batch * IMAGE_BYTES * 4);
   const outLabels = s.ctx.storage(a.batch * 4);
   const norm = a.norm ?? ID;

@@ -65,17 +65,24 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let flipped = cfg.flip != 0u && (pcg_hash(h) >> 31u) == 1u;
   let pad = i32(cfg.pad);
 
+  // The 4 output pixels read 4 consecutive source bytes of one row (reversed when flipped),
+  // which span at most two u32 words: two loads, then bytes masked where the crop leaves the
+  // image (zero padding). Rows are 8 whole words, so word indices clamp within the row.
   let sy = y + dy - pad;
-  var v = vec4f(0.0);
-  for (var e = 0; e < 4; e++) {
-    let x = x0 + e;
-    let sx = select(x, 31 - x, flipped) + dx - pad;
-    var byte = 0u;
-    if (sx >= 0 && sx < 32 && sy >= 0 && sy < 32) {
-      let b = u32(sy * 32 + sx);
-      byte = (image_word(chunk, base + b / 4u) >> ((b % 4u) * 8u)) & 0xffu;
-    }
-    v[e] = f32(byte) * cfg.scale[c] + cfg.bias[c];
+  var v = vec4f(cfg.bias[c]);  // padding: byte 0
+  if (sy >= 0 && sy < 32) {
+    let s0 = select(x0, 28 - x0, flipped) + dx - pad;  // leftmost source column, in [-4, 32]
+    let wi = (s0 + 4) / 4 - 1;                          // floor(s0 / 4)
+    let sh = u32(s0 - wi * 4) * 8u;
+    let row = base + u32(sy) * 8u;
+    let w0 = image_word(chunk, row + u32(clamp(wi, 0, 7)));
+    let w1 = image_word(chunk, row + u32(clamp(wi + 1, 0, 7)));
+    let packed = select((w0 >> sh) | (w1 << (32u - sh)), w0, sh == 0u);
+    let bytes = vec4u(packed, packed >> 8u, packed >> 16u, packed >> 24u) & vec4u(0xffu);
+    let s = vec4i(s0) + vec4i(0, 1, 2, 3);
+    var b = select(vec4u(0u), bytes, (s >= vec4i(0)) & (s < vec4i(32)));
+    b = select(b, b.wzyx, flipped);  // flipped: output pixel e takes source byte 3 - e
+    v = vec4f(b) * cfg.scale[c] + cfg.bias[c];
   }
   out[q] = v;
   if (r == 0u && cfg.write_labels != 0u) { out_labels[pos] = labels[k]; }
