@@ -10,6 +10,7 @@ import forwardWgsl from './conv2d_forward.wgsl?raw';
 import backwardInputWgsl from './conv2d_backward_input.wgsl?raw';
 import backwardWeightWgsl from './conv2d_backward_weight.wgsl?raw';
 import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
+import flipWgsl from './conv2d_flip.wgsl?raw';
 
 export interface Conv2dShape {
   n: number; cin: number; h: number; w: number; cout: number; kh: number; kw: number; stride: number; pad: number;
@@ -33,26 +34,42 @@ function checkShape(s: Conv2dShape): { oh: number; ow: number } {
   return o;
 }
 
-/** The 13-word uniform shared by the forward and backward-input kernels. */
+/** The uniform shared by the forward and backward-input kernels (owq: pixel quads per row, forward only). */
 function convParams(ctx: KernelContext, s: Conv2dShape, relu: boolean, row: number): GPUBuffer {
   const { oh, ow } = conv2dOutputSize(s);
-  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row], 'u32', 'conv2d params');
+  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, 4)], 'u32', 'conv2d params');
 }
 
 /** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. */
 export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
   const s = a.shape;
   const { oh, ow } = checkShape(s);
-  const g = grid1d(s.n * oh * ow, WG);
+  const g = grid1d(s.n * oh * ceilDiv(ow, 4), WG);
   const pipeline = ctx.pipeline('conv2d_forward', forwardWgsl);
   return ctx.dispatch('conv2d_forward', pipeline, [a.x, a.weight, a.bias, a.y, convParams(ctx, s, a.relu, g.row)],
     [g.workgroups[0], g.workgroups[1], ceilDiv(s.cout, CHANNEL_BLOCK)]);
 }
 
-/** dx = convᵀ(dy, weight), overwriting dx [n, cin, h, w]. */
-export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape; dy: BufferLike; weight: BufferLike; dx: BufferLike }): Dispatch {
+/**
+ * dx = convᵀ(dy, weight), overwriting dx [n, cin, h, w]. At stride 1 with a square kernel and
+ * pad < k this is a forward convolution of dy with flipped, transposed weights (one small
+ * transform dispatch into a plan-time scratch buffer, then the fast forward kernel); otherwise a
+ * gather kernel that visits only the taps whose stride divides.
+ */
+export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape; dy: BufferLike; weight: BufferLike; dx: BufferLike }): Dispatch | Dispatch[] {
   const s = a.shape;
-  checkShape(s);
+  const { oh, ow } = checkShape(s);
+  if (s.stride === 1 && s.kh === s.kw && s.pad < s.kh) {
+    const count = s.cout * s.cin * s.kh * s.kw;
+    const wt = ctx.storage(count * 4, 'conv2d flipped weights');
+    const zeros = ctx.storage(s.cin * 4, 'conv2d zero bias');
+    const flip = ctx.pipeline('conv2d_flip', flipWgsl);
+    const transposed: Conv2dShape = { n: s.n, cin: s.cout, h: oh, w: ow, cout: s.cin, kh: s.kh, kw: s.kw, stride: 1, pad: s.kh - 1 - s.pad };
+    return [
+      ctx.dispatch('conv2d_flip', flip, [a.weight, wt, ctx.uniform([s.cout, s.cin, s.kh, s.kw])], [ceilDiv(count, WG)]),
+      conv2dForward(ctx, { shape: transposed, x: a.dy, weight: wt, bias: zeros, y: a.dx, relu: false }),
+    ];
+  }
   const g = grid1d(s.n * s.h * s.w, WG);
   const pipeline = ctx.pipeline('conv2d_backward_input', backwardInputWgsl);
   return ctx.dispatch('conv2d_backward_input', pipeline, [a.dy, a.weight, a.dx, convParams(ctx, s, false, g.row)],

@@ -15,7 +15,7 @@ struct Params {
 @group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let hw = p.h * p.w;
   let pix = gid.x + gid.y * p.row;
   if (pix >= p.n * hw) { return; }
@@ -24,7 +24,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let iy = r / p.w;
   let ix = r - iy * p.w;
 
-  let ci0 = gid.z * 8u;
+  let ci0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
   let khw = p.kh * p.kw;
   let kk = p.cin * khw;
   let last = vec4u(p.cin - 1u);

@@ -1,12 +1,14 @@
-// Direct 2-D convolution, NCHW. One invocation per output pixel (n, oy, ox) computes a block of
-// 8 output channels (workgroup z), so each loaded input value feeds 8 FMAs; weight indices are
-// the same across invocations, which llvmpipe turns into scalar loads + broadcast.
-// Padding: indices are clamped and out-of-image values selected to 0 (branch-free).
+// Direct 2-D convolution, NCHW. On CPU drivers every load is a per-lane gather and costs far more
+// than an FMA, so each invocation computes 4 neighbouring output pixels (ox .. ox+3) × a block
+// of 8 output channels (workgroup z): per tap, 4 input loads + 8 weight loads feed 32 FMAs.
+// Padding and the ragged row end: indices are clamped and out-of-image values selected to 0.
+// Also used for the input gradient at stride 1 (flipped, transposed weights; see conv2d.ts).
 struct Params {
   n: u32, cin: u32, h: u32, w: u32,
   cout: u32, kh: u32, kw: u32, stride: u32,
   pad: u32, oh: u32, ow: u32, relu: u32,
-  row: u32,  // invocations per grid row: pixel = gid.x + gid.y * row
+  row: u32,  // invocations per grid row: item = gid.x + gid.y * row
+  owq: u32,  // ceil(ow / 4): pixel quads per output row
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -16,59 +18,88 @@ struct Params {
 @group(0) @binding(4) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let ohw = p.oh * p.ow;
-  let pix = gid.x + gid.y * p.row;
-  if (pix >= p.n * ohw) { return; }
-  let n = pix / ohw;
-  let r = pix - n * ohw;
-  let oy = r / p.ow;
-  let ox = r - oy * p.ow;
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let per = p.oh * p.owq;
+  let item = gid.x + gid.y * p.row;
+  if (item >= p.n * per) { return; }
+  let n = item / per;
+  let r = item - n * per;
+  let oy = r / p.owq;
+  let ox = (r - oy * p.owq) * 4u;
 
-  let co0 = gid.z * 8u;
-  let khw = p.kh * p.kw;
-  let kk = p.cin * khw;
+  let co0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
+  let kk = p.cin * p.kh * p.kw;
   // Channels past cout read the last channel's weights (valid memory) and are not stored.
   let last = vec4u(p.cout - 1u);
   let c0 = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), last);
   let c1 = min(vec4u(co0) + vec4u(4u, 5u, 6u, 7u), last);
   let w0 = c0 * kk;
   let w1 = c1 * kk;
-  let wide = co0 + 4u < p.cout;  // uniform: second half of the block is needed
+  let wide = co0 + 4u < p.cout;  // uniform: the second half of the channel block is needed
 
-  var a0 = vec4f(bias[c0.x], bias[c0.y], bias[c0.z], bias[c0.w]);
-  var a1 = vec4f(bias[c1.x], bias[c1.y], bias[c1.z], bias[c1.w]);
+  let b0 = vec4f(bias[c0.x], bias[c0.y], bias[c0.z], bias[c0.w]);
+  let b1 = vec4f(bias[c1.x], bias[c1.y], bias[c1.z], bias[c1.w]);
+  var a0 = b0; var a1 = b1;  // pixel ox
+  var a2 = b0; var a3 = b1;  // ox + 1
+  var a4 = b0; var a5 = b1;  // ox + 2
+  var a6 = b0; var a7 = b1;  // ox + 3
 
-  let iy0 = i32(oy * p.stride) - i32(p.pad);
-  let ix0 = i32(ox * p.stride) - i32(p.pad);
-  let hi = vec2i(i32(p.h) - 1, i32(p.w) - 1);
+  let s = i32(p.stride);
+  let iy0 = i32(oy) * s - i32(p.pad);
+  let ix0 = vec4i(i32(ox) * s - i32(p.pad)) + vec4i(0, 1, 2, 3) * s;
   var k = 0u;
   for (var ci = 0u; ci < p.cin; ci++) {
     let plane = (n * p.cin + ci) * p.h * p.w;
     for (var ky = 0u; ky < p.kh; ky++) {
       let iy = iy0 + i32(ky);
-      let rowOk = iy >= 0 && iy <= hi.x;
-      let rowBase = plane + u32(clamp(iy, 0, hi.x)) * p.w;
+      let rowOk = iy >= 0 && iy < i32(p.h);
+      let rowBase = plane + u32(clamp(iy, 0, i32(p.h) - 1)) * p.w;
+      // At stride 1 the 4 pixels' windows overlap: slide along kx, loading one new value per
+      // tap instead of 4 (the first tap loads all 4).
+      var xv = vec4f(0.0);
       for (var kx = 0u; kx < p.kw; kx++) {
-        let ix = ix0 + i32(kx);
-        let ok = rowOk && ix >= 0 && ix <= hi.y;
-        let xv = select(0.0, x[rowBase + u32(clamp(ix, 0, hi.y))], ok);
-        a0 += xv * vec4f(weight[w0.x + k], weight[w0.y + k], weight[w0.z + k], weight[w0.w + k]);
+        if (s == 1 && kx > 0u) {
+          xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0.w + i32(kx)));
+        } else {
+          let ix = ix0 + vec4i(i32(kx));
+          xv = vec4f(ld(rowBase, rowOk, ix.x), ld(rowBase, rowOk, ix.y), ld(rowBase, rowOk, ix.z), ld(rowBase, rowOk, ix.w));
+        }
+        let wa = vec4f(weight[w0.x + k], weight[w0.y + k], weight[w0.z + k], weight[w0.w + k]);
+        a0 += xv.x * wa; a2 += xv.y * wa; a4 += xv.z * wa; a6 += xv.w * wa;
         if (wide) {
-          a1 += xv * vec4f(weight[w1.x + k], weight[w1.y + k], weight[w1.z + k], weight[w1.w + k]);
+          let wb = vec4f(weight[w1.x + k], weight[w1.y + k], weight[w1.z + k], weight[w1.w + k]);
+          a1 += xv.x * wb; a3 += xv.y * wb; a5 += xv.z * wb; a7 += xv.w * wb;
         }
         k++;
       }
     }
   }
   if (p.relu != 0u) {
-    a0 = max(a0, vec4f(0.0));
-    a1 = max(a1, vec4f(0.0));
+    let z = vec4f(0.0);
+    a0 = max(a0, z); a1 = max(a1, z); a2 = max(a2, z); a3 = max(a3, z);
+    a4 = max(a4, z); a5 = max(a5, z); a6 = max(a6, z); a7 = max(a7, z);
   }
-  // y[n, co, oy, ox]: channel stride ohw.
-  let yb = n * p.cout * ohw + r;
+  let ohw = p.oh * p.ow;
+  let yb = n * p.cout * ohw + oy * p.ow + ox;
+  store(yb, ox, co0, a0, a1);
+  store(yb + 1u, ox + 1u, co0, a2, a3);
+  store(yb + 2u, ox + 2u, co0, a4, a5);
+  store(yb + 3u, ox + 3u, co0, a6, a7);
+}
+
+// Writes one pixel's 8-channel block (channel stride oh·ow), skipping pixels past the row end
+// and channels past cout.
+fn store(base: u32, ox: u32, co0: u32, lo: vec4f, hi: vec4f) {
+  if (ox >= p.ow) { return; }
+  let ohw = p.oh * p.ow;
   for (var j = 0u; j < 4u; j++) {
-    if (co0 + j < p.cout) { y[yb + (co0 + j) * ohw] = a0[j]; }
-    if (co0 + 4u + j < p.cout) { y[yb + (co0 + 4u + j) * ohw] = a1[j]; }
+    if (co0 + j < p.cout) { y[base + (co0 + j) * ohw] = lo[j]; }
+    if (co0 + 4u + j < p.cout) { y[base + (co0 + 4u + j) * ohw] = hi[j]; }
   }
+}
+
+// x[rowBase + ix], or 0 outside the image (index clamped so the load stays in bounds).
+fn ld(rowBase: u32, rowOk: bool, ix: i32) -> f32 {
+  let v = x[rowBase + u32(clamp(ix, 0, i32(p.w) - 1))];
+  return select(0.0, v, rowOk && ix >= 0 && ix < i32(p.w));
 }

@@ -21,7 +21,7 @@ registerOp({
       grads.grad_x = [ctx.storage(numel(x.shape) * 4, 'grad_x'), x.shape];
       grads.grad_weight = [ctx.storage(numel(weight.shape) * 4, 'grad_weight'), weight.shape];
       grads.grad_bias = [ctx.storage(cout * 4, 'grad_bias'), [cout]];
-      dispatches.push(conv2dBackwardInput(ctx, { shape, dy, weight: wb, dx: grads.grad_x[0] }));
+      dispatches.push(...[conv2dBackwardInput(ctx, { shape, dy, weight: wb, dx: grads.grad_x[0] })].flat());
       dispatches.push(...conv2dBackwardWeight(ctx, { shape, x: xb, dy, dweight: grads.grad_weight[0], dbias: grads.grad_bias[0] }));
     }
     ctx.run(dispatches, 'conv2d');

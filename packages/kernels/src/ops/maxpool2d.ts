@@ -3,7 +3,7 @@
  * and backward as a gather over the windows covering each input element, optionally fused
  * with the preceding ReLU's backward (reluMask).
  */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
 import forwardWgsl from './maxpool2d_forward.wgsl?raw';
 import backwardWgsl from './maxpool2d_backward.wgsl?raw';
@@ -21,7 +21,7 @@ function poolParams(ctx: KernelContext, s: Pool2dShape, reluMask: boolean, row: 
   if ([s.n, s.c, s.h, s.w, s.kernel, s.stride].some((d) => !Number.isInteger(d) || d < 1) || oh < 1 || ow < 1) {
     throw new Error(`maxpool2d: invalid shape ${JSON.stringify(s)}`);
   }
-  return ctx.uniform([s.n, s.c, s.h, s.w, s.kernel, s.stride, oh, ow, reluMask ? 1 : 0, row], 'u32', 'maxpool2d params');
+  return ctx.uniform([s.n, s.c, s.h, s.w, s.kernel, s.stride, oh, ow, reluMask ? 1 : 0, row, ceilDiv(s.h, s.stride), ceilDiv(s.w, s.stride)], 'u32', 'maxpool2d params');
 }
 
 /** y [n, c, oh, ow] = window maxima of x. */
@@ -35,7 +35,9 @@ export function maxpool2dForward(ctx: KernelContext, a: { shape: Pool2dShape; x:
 /** dx (overwritten, every element): dy routed to each window's first maximum; reluMask also zeroes dx where x <= 0. */
 export function maxpool2dBackward(ctx: KernelContext, a: { shape: Pool2dShape; x: BufferLike; dy: BufferLike; dx: BufferLike; reluMask?: boolean }): Dispatch {
   const s = a.shape;
-  const g = grid1d(s.n * s.c * s.h * s.w, WG);
-  const pipeline = ctx.pipeline('maxpool2d_backward', backwardWgsl);
+  // Non-overlapping windows: one invocation per stride × stride cell; otherwise a gather per element.
+  const cells = s.stride >= s.kernel;
+  const g = grid1d(cells ? s.n * s.c * ceilDiv(s.h, s.stride) * ceilDiv(s.w, s.stride) : s.n * s.c * s.h * s.w, WG);
+  const pipeline = ctx.pipeline('maxpool2d_backward', backwardWgsl, {}, cells ? 'main_cells' : 'main');
   return ctx.dispatch('maxpool2d_backward', pipeline, [a.x, a.dy, a.dx, poolParams(ctx, s, a.reluMask ?? false, g.row)], g.workgroups);
 }

@@ -1,9 +1,9 @@
 // Max-pool backward as a gather (no atomics, overlapping windows handled): one invocation per
 // input element visits the windows covering it, recomputes each window's first maximum
 // (row-major, strict >, the last NaN wins, as PyTorch's CPU kernel) and adds that window's dy if it is this element.
-// Every element of dx is written. relu_mask != 0 also zeroes dx where x <= 0, fusing the
+// Every element of dx is written. Entry main_cells is the fast path for stride >= kernel. relu_mask != 0 also zeroes dx where x <= 0, fusing the
 // backward of a ReLU whose output x is.
-struct Params { n: u32, c: u32, h: u32, w: u32, kernel: u32, stride: u32, oh: u32, ow: u32, relu_mask: u32, row: u32 }
+struct Params { n: u32, c: u32, h: u32, w: u32, kernel: u32, stride: u32, oh: u32, ow: u32, relu_mask: u32, row: u32, ch: u32, cw: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
@@ -54,4 +54,38 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   dx[i] = g;
+}
+
+// Non-overlapping windows (stride >= kernel): the plane is cut into ceil(h/s) × ceil(w/s) cells
+// of s × s; one invocation per cell finds its window's argmax once (k·k loads instead of k·k per
+// element) and writes the whole cell: dy at the argmax, 0 elsewhere, in floor-mode leftovers
+// and in the gaps between windows.
+@compute @workgroup_size(64)
+fn main_cells(@builtin(global_invocation_id) gid: vec3u) {
+  let per = p.ch * p.cw;
+  let i = gid.x + gid.y * p.row;
+  if (i >= p.n * p.c * per) { return; }
+  let nc = i / per;
+  let r = i - nc * per;
+  let cy = r / p.cw;
+  let cx = r - cy * p.cw;
+  let y0 = cy * p.stride;
+  let x0 = cx * p.stride;
+  let corner = (nc * p.h + y0) * p.w + x0;
+  var at = 0xffffffffu;  // offset of the winning element within the cell (none: leftover cell)
+  var g = 0.0;
+  if (cy < p.oh && cx < p.ow) {
+    at = argmax(corner);
+    g = dy[(nc * p.oh + cy) * p.ow + cx];
+  }
+  let ny = min(p.stride, p.h - y0);
+  let nx = min(p.stride, p.w - x0);
+  for (var ty = 0u; ty < ny; ty++) {
+    for (var tx = 0u; tx < nx; tx++) {
+      let o = ty * p.w + tx;
+      var v = select(0.0, g, o == at);
+      if (p.relu_mask != 0u && !(x[corner + o] > 0.0)) { v = 0.0; }
+      dx[corner + o] = v;
+    }
+  }
 }

@@ -7,7 +7,7 @@ type Spec = Pool2dRefShape & { ties?: boolean; relu?: boolean };
 
 /**
  * Max pooling against the float64 reference: batch 1, one channel, odd sizes with floor-mode
- * leftovers, overlapping windows (kernel 3 stride 2), ties, the reluMask fusion, the ConvNet's
+ * leftovers, overlapping windows (kernel 3 stride 2), gaps (stride > kernel), ties, the reluMask fusion, the ConvNet's
  * pools (2/2 on 30×30 and 13×13) at batch 64 and the second at batch 256.
  */
 const specs: Spec[] = [
@@ -17,6 +17,8 @@ const specs: Spec[] = [
   { n: 3, c: 5, h: 10, w: 7, kernel: 3, stride: 1, ties: true },
   { n: 2, c: 4, h: 13, w: 13, kernel: 2, stride: 2, ties: true },
   { n: 2, c: 4, h: 12, w: 13, kernel: 3, stride: 2, relu: true },
+  { n: 2, c: 3, h: 11, w: 10, kernel: 2, stride: 3, ties: true },
+  { n: 1, c: 2, h: 10, w: 11, kernel: 3, stride: 3, relu: true },
   { n: 64, c: 4, h: 30, w: 30, kernel: 2, stride: 2, relu: true },
   { n: 64, c: 8, h: 13, w: 13, kernel: 2, stride: 2 },
   { n: 256, c: 8, h: 13, w: 13, kernel: 2, stride: 2, relu: true },
