@@ -2,6 +2,7 @@
  * Kernel timing for `losslab bench`: a plan's dispatches are encoded `repeats` times into one
  * pass and submitted once; the wall time until the queue drains, divided by `repeats`, is the
  * time per execution (median over `trials`). Warm-up first, so pipeline creation is excluded.
+ * GPU timestamp queries measure the pass where the adapter has them; the wall clock otherwise.
  */
 import { encodeDispatches, type Dispatch, type KernelContext } from '../src/core.ts';
 
@@ -16,15 +17,45 @@ export interface BenchRow {
   dispatches: number;
 }
 
+/** Timestamp-query resources per device, when the adapter has the feature. */
+const timers = new WeakMap<GPUDevice, { set: GPUQuerySet; resolve: GPUBuffer; read: GPUBuffer } | null>();
+
+function timerFor(device: GPUDevice) {
+  if (!timers.has(device)) {
+    timers.set(device, device.features.has('timestamp-query') ? {
+      set: device.createQuerySet({ type: 'timestamp', count: 2 }),
+      resolve: device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+      read: device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+    } : null);
+  }
+  return timers.get(device)!;
+}
+
+/** Whether timings come from GPU timestamp queries ('timestamp') or the wall clock ('wall'). */
+export function timingSource(ctx: KernelContext): 'timestamp' | 'wall' {
+  return timerFor(ctx.device) ? 'timestamp' : 'wall';
+}
+
 async function runRepeated(ctx: KernelContext, dispatches: readonly Dispatch[], repeats: number): Promise<number> {
+  const timer = timerFor(ctx.device);
   const t0 = performance.now();
   const encoder = ctx.device.createCommandEncoder();
-  const pass = encoder.beginComputePass();
+  const pass = encoder.beginComputePass(timer ? { timestampWrites: { querySet: timer.set, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
   for (let r = 0; r < repeats; r++) encodeDispatches(pass, dispatches);
   pass.end();
+  if (timer) {
+    encoder.resolveQuerySet(timer.set, 0, 2, timer.resolve, 0);
+    encoder.copyBufferToBuffer(timer.resolve, 0, timer.read, 0, 16);
+  }
   ctx.device.queue.submit([encoder.finish()]);
   await ctx.device.queue.onSubmittedWorkDone();
-  return performance.now() - t0;
+  const wall = performance.now() - t0;
+  if (!timer) return wall;
+  await timer.read.mapAsync(GPUMapMode.READ);
+  const [begin, end] = new BigUint64Array(timer.read.getMappedRange().slice(0));
+  timer.read.unmap();
+  const ms = Number(end - begin) / 1e6;
+  return ms > 0 ? ms : wall; // some drivers report zeros: fall back to the wall clock
 }
 
 /** Median milliseconds per execution of `dispatches`. */
