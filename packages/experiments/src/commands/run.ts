@@ -1,0 +1,86 @@
+/** `losslab run`: the study (or the selected cells of its grid). */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { resolveConfig, type RunFlags } from '../config/index.ts';
+import { jsonReporter } from '../progress/json.ts';
+import { ttyReporter } from '../progress/tty.ts';
+import { expandGrid, preflight, runStudy, selectCells } from '../study/index.ts';
+import { gitCommit, versions } from '../study/meta.ts';
+import type { EngineProvider } from './engine.ts';
+import { reportError } from './errors.ts';
+
+export interface RunOptions extends RunFlags {
+  cell?: string;
+  shard?: string;
+  resume?: boolean;
+  json?: boolean;
+  dataDir?: string;
+  list?: boolean;
+}
+
+export interface RunDeps {
+  engine: EngineProvider;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> {
+  const reporter = o.json ? jsonReporter() : ttyReporter();
+  const log = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => reporter.info(l);
+  try {
+    const config = await resolveConfig(o);
+    const grid = expandGrid(config);
+    const sel = selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
+    if (o.list) {
+      for (const c of grid) process.stdout.write(`${sel.cells.includes(c) ? '*' : ' '} ${c.index}\t${c.id}\t${c.dir}\n`);
+      process.stdout.write(`${grid.length} cells; this process would run ${sel.how}\n`);
+      return 0;
+    }
+    const dir = resolve(config.outDir);
+    await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
+    const engine = await deps.engine({ dataDir: o.dataDir, log });
+    try {
+      const results = await runStudy(
+        { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter },
+        engine.factory,
+        { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
+      );
+      return results.some((r) => r.status === 'failed') ? 1 : 0;
+    } finally {
+      engine.close();
+    }
+  } catch (e) {
+    return reportError('run', e);
+  }
+}
+
+export function registerRun(program: Command, deps: RunDeps, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run the study: the grid loss × data × arch × seed, or the cells selected from it')
+    .option('--preset <name>', 'start from a preset: default (the study) or quick (3 epochs, seed 0, 10k images)')
+    .option('--config <file>', 'JSON file with settings (keys as in study.json\'s config)')
+    .option('--losses <list>', 'comma-separated: ce, focal:<γ>, l1, l1-logits, ls:<ε>, gce:<q>')
+    .option('--seeds <list>', 'comma-separated seeds or ranges, e.g. 0,1,2 or 0-4')
+    .option('--epochs <n>', 'epochs per run')
+    .option('--batch-size <n>', 'training batch size')
+    .option('--lr <x>', 'initial learning rate')
+    .option('--momentum <x>', 'SGD momentum')
+    .option('--weight-decay <x>', 'SGD weight decay')
+    .option('--nesterov', 'Nesterov momentum')
+    .option('--no-nesterov', 'plain momentum')
+    .option('--step-size <n>', 'StepLR: epochs between decays')
+    .option('--gamma <x>', 'StepLR: decay factor')
+    .option('--arch <list>', 'architectures: convnet, convnet-large')
+    .option('--data <list>', 'data variants: clean, lt10, lt100, noise20, noise40')
+    .option('--eval-every <n>', 'evaluate every n epochs (and after the last)')
+    .option('--train-subset <n>', "train on a seeded subset of n images ('all' for 50,000)")
+    .option('--out <dir>', 'study folder (default results/<name>)')
+    .option('--name <name>', 'study name')
+    .option('--data-dir <dir>', 'CIFAR-10 binary folder (else $CIFAR10_DIR, else the cache, else download)')
+    .option('--cell <k>', 'run only cell k of the grid')
+    .option('--shard <i/n>', 'run only shard i of n (cells with index ≡ i−1 mod n)')
+    .option('--list', 'print the grid\'s cells and exit')
+    .option('--resume', 'continue the study in --out from each run\'s last completed epoch')
+    .option('--json', 'progress as JSON lines on stdout')
+    .action(async (o: RunOptions) => setExit(await runCommand(o, deps)));
+}

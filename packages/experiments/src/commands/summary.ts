@@ -1,0 +1,33 @@
+/** `losslab summary DIR...`: merges study folders into summary.json and summary.md. */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { writeSummary } from '../study/index.ts';
+import { UsageError } from '../util/errors.ts';
+import { reportError } from './errors.ts';
+import { renderSummaryMd } from '../study/summary-md.ts';
+
+export async function summaryCommand(dirs: string[], o: { out?: string; quiet?: boolean }): Promise<number> {
+  try {
+    for (const d of dirs) {
+      if (!(await stat(join(d, 'study.json')).then(() => true, () => false))) throw new UsageError(`${d} holds no study.json (not a study folder)`);
+    }
+    const out = o.out ?? dirs[0];
+    const s = await writeSummary(dirs, out);
+    if (!o.quiet) process.stdout.write(renderSummaryMd(s) + '\n');
+    process.stderr.write(`wrote ${join(out, 'summary.json')} and ${join(out, 'summary.md')}\n`);
+    return 0;
+  } catch (e) {
+    return reportError('summary', e);
+  }
+}
+
+export function registerSummary(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('summary')
+    .description('merge study folders (e.g. the shards of a grid) into summary.json and summary.md')
+    .argument('<dirs...>', 'study folders')
+    .option('--out <dir>', 'where to write the summary (default: the first folder)')
+    .option('--quiet', 'do not print summary.md')
+    .action(async (dirs: string[], o: { out?: string; quiet?: boolean }) => setExit(await summaryCommand(dirs, o)));
+}

@@ -1,0 +1,71 @@
+/** Command-line flags of `losslab run` → configuration overrides (strings parsed strictly). */
+import { UsageError } from '../util/errors.ts';
+import type { StudyConfig } from './study-config.ts';
+
+/** As commander hands them over: strings, and booleans for switches. */
+export interface RunFlags {
+  preset?: string;
+  config?: string;
+  losses?: string;
+  seeds?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  momentum?: string;
+  weightDecay?: string;
+  nesterov?: boolean;
+  stepSize?: string;
+  gamma?: string;
+  arch?: string;
+  data?: string;
+  evalEvery?: string;
+  trainSubset?: string;
+  out?: string;
+  name?: string;
+}
+
+function num(v: string, flag: string): number {
+  const x = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
+  return x;
+}
+
+function csv(v: string): string[] {
+  return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** '0,1,2' or '0-4' or a mix ('0-2,7'). */
+export function parseSeeds(v: string): number[] {
+  const out: number[] = [];
+  for (const part of csv(v)) {
+    const m = /^(\d+)-(\d+)$/.exec(part);
+    if (m) {
+      const [a, b] = [Number(m[1]), Number(m[2])];
+      if (b < a) throw new UsageError(`--seeds: empty range '${part}'`);
+      for (let s = a; s <= b; s++) out.push(s);
+    } else out.push(num(part, '--seeds'));
+  }
+  return out;
+}
+
+/** The overrides the flags make (only those given). */
+export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; gamma?: number } {
+  const o: Partial<StudyConfig> & { stepSize?: number; gamma?: number } = {};
+  if (f.losses !== undefined) o.losses = csv(f.losses);
+  if (f.seeds !== undefined) o.seeds = parseSeeds(f.seeds);
+  if (f.epochs !== undefined) o.epochs = num(f.epochs, '--epochs');
+  if (f.batchSize !== undefined) o.batchSize = num(f.batchSize, '--batch-size');
+  if (f.lr !== undefined) o.lr = num(f.lr, '--lr');
+  if (f.momentum !== undefined) o.momentum = num(f.momentum, '--momentum');
+  if (f.weightDecay !== undefined) o.weightDecay = num(f.weightDecay, '--weight-decay');
+  if (f.nesterov !== undefined) o.nesterov = f.nesterov;
+  if (f.stepSize !== undefined) o.stepSize = num(f.stepSize, '--step-size');
+  if (f.gamma !== undefined) o.gamma = num(f.gamma, '--gamma');
+  if (f.arch !== undefined) o.arch = csv(f.arch);
+  if (f.data !== undefined) o.data = csv(f.data);
+  if (f.evalEvery !== undefined) o.evalEvery = num(f.evalEvery, '--eval-every');
+  if (f.trainSubset !== undefined) o.trainSubset = /^(all|none|full)$/i.test(f.trainSubset) ? null : num(f.trainSubset, '--train-subset');
+  if (f.out !== undefined) o.outDir = f.out;
+  if (f.name !== undefined) o.name = f.name;
+  return o;
+}

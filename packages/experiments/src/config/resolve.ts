@@ -1,0 +1,55 @@
+/**
+ * The configuration of a run: defaults ← preset ← --config FILE.json ← flags, validated.
+ * Without an explicit outDir the study goes to results/<name>.
+ */
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../util/errors.ts';
+import { flagOverrides, type RunFlags } from './flags.ts';
+import { DEFAULT_CONFIG, PRESETS, type StudyConfig } from './study-config.ts';
+import { validateConfig } from './validate.ts';
+
+export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`config ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`config ${file} must hold a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>): void {
+  const { stepSize, gamma, schedule, ...rest } = o;
+  Object.assign(base, rest);
+  const s = { ...(base.schedule as object), ...(schedule && typeof schedule === 'object' ? schedule : {}) } as Record<string, unknown>;
+  if (schedule !== undefined && (typeof schedule !== 'object' || schedule === null)) base.schedule = schedule;
+  else {
+    if (stepSize !== undefined) s.stepSize = stepSize;
+    if (gamma !== undefined) s.gamma = gamma;
+    base.schedule = s;
+  }
+}
+
+export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {
+  const presetName = flags.preset ?? 'default';
+  const preset = PRESETS[presetName];
+  if (!preset) throw new UsageError(`unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
+  const { outDir: _d, ...defaults } = DEFAULT_CONFIG;
+  const merged: Record<string, unknown> = { ...structuredClone(defaults) };
+  applySchedule(merged, structuredClone(preset) as Record<string, unknown>);
+  if (flags.config) {
+    const file = await readConfigFile(flags.config);
+    const { preset: _p, ...rest } = file;
+    applySchedule(merged, rest);
+  }
+  applySchedule(merged, flagOverrides(flags) as Record<string, unknown>);
+  if (merged.outDir === undefined && typeof merged.name === 'string') merged.outDir = `results/${merged.name}`;
+  return validateConfig(merged);
+}

@@ -1,0 +1,94 @@
+/** Checks a configuration object (from defaults, a JSON file and flags); throws UsageError with one line. */
+import { UsageError } from '../util/errors.ts';
+import { parseLoss } from './loss.ts';
+import { ARCHS, DATA_VARIANTS, TRAIN_IMAGES, type StudyConfig } from './study-config.ts';
+
+const KEYS: (keyof StudyConfig)[] = ['name', 'losses', 'seeds', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'nesterov', 'schedule', 'arch', 'data', 'evalEvery', 'trainSubset', 'outDir'];
+
+function fail(msg: string): never {
+  throw new UsageError(msg);
+}
+
+function posInt(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(`${what} must be a positive integer, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function nonNeg(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${what} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function list(v: unknown, what: string): unknown[] {
+  if (!Array.isArray(v) || v.length === 0) fail(`${what} must be a non-empty list, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function unique<T>(xs: T[], what: string, key: (x: T) => string = String): T[] {
+  const seen = new Set<string>();
+  for (const x of xs) {
+    const k = key(x);
+    if (seen.has(k)) fail(`${what}: '${k}' appears twice`);
+    seen.add(k);
+  }
+  return xs;
+}
+
+function oneOf(xs: unknown[], known: string[], what: string): string[] {
+  return xs.map((x) => {
+    if (typeof x !== 'string' || !known.includes(x)) fail(`unknown ${what} ${JSON.stringify(x)} (known: ${known.join(', ')})`);
+    return x;
+  });
+}
+
+/** clean, lt<ratio ≥ 1> (long-tailed), noise<percent < 100> (symmetric label noise). */
+function dataVariant(v: unknown): string {
+  const m = typeof v === 'string' ? /^(?:clean|lt(\d+)|noise(\d+))$/.exec(v) : null;
+  if (!m || (m[1] !== undefined && Number(m[1]) < 1) || (m[2] !== undefined && Number(m[2]) >= 100)) {
+    fail(`unknown data variant ${JSON.stringify(v)} (known: ${DATA_VARIANTS.join(', ')}; lt<ratio>, noise<percent>)`);
+  }
+  return v as string;
+}
+
+/** Validates and canonicalises (loss names) a merged configuration. */
+export function validateConfig(raw: Record<string, unknown>): StudyConfig {
+  for (const k of Object.keys(raw)) if (!KEYS.includes(k as keyof StudyConfig)) fail(`unknown setting '${k}' (known: ${KEYS.join(', ')})`);
+  const losses = unique(list(raw.losses, 'losses').map((l) => {
+    if (typeof l !== 'string') fail(`losses must be names, got ${JSON.stringify(l)}`);
+    return parseLoss(l);
+  }), 'losses', (l) => l.label).map((l) => l.name);
+  const seeds = unique(list(raw.seeds, 'seeds').map((s) => {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) fail(`seeds must be integers ≥ 0, got ${JSON.stringify(s)}`);
+    return s;
+  }), 'seeds');
+  const sched = raw.schedule as Record<string, unknown> | undefined;
+  if (!sched || typeof sched !== 'object' || sched.type !== 'step') fail(`schedule must be { "type": "step", "stepSize": k, "gamma": g }, got ${JSON.stringify(sched)}`);
+  const gamma = sched.gamma;
+  if (typeof gamma !== 'number' || !(gamma > 0)) fail(`schedule gamma must be a number > 0, got ${JSON.stringify(gamma)}`);
+  const trainSubset = raw.trainSubset === null ? null : posInt(raw.trainSubset, 'trainSubset');
+  if (trainSubset !== null && trainSubset > TRAIN_IMAGES) fail(`trainSubset must be at most ${TRAIN_IMAGES}, got ${trainSubset}`);
+  const lr = raw.lr;
+  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) fail(`lr must be a number > 0, got ${JSON.stringify(lr)}`);
+  if (typeof raw.nesterov !== 'boolean') fail(`nesterov must be true or false, got ${JSON.stringify(raw.nesterov)}`);
+  if (typeof raw.name !== 'string' || !/^[\w.-]+$/.test(raw.name)) fail(`name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(raw.name)}`);
+  if (typeof raw.outDir !== 'string' || raw.outDir === '') fail(`outDir must be a folder name, got ${JSON.stringify(raw.outDir)}`);
+  const cfg: StudyConfig = {
+    name: raw.name,
+    losses,
+    seeds,
+    epochs: posInt(raw.epochs, 'epochs'),
+    batchSize: posInt(raw.batchSize, 'batch size'),
+    lr,
+    momentum: nonNeg(raw.momentum, 'momentum'),
+    weightDecay: nonNeg(raw.weightDecay, 'weight decay'),
+    nesterov: raw.nesterov,
+    schedule: { type: 'step', stepSize: posInt(sched.stepSize, 'step size'), gamma },
+    arch: unique(oneOf(list(raw.arch, 'arch'), ARCHS, 'architecture'), 'arch'),
+    data: unique(list(raw.data, 'data').map(dataVariant), 'data'),
+    evalEvery: posInt(raw.evalEvery, 'eval interval'),
+    trainSubset,
+    outDir: raw.outDir,
+  };
+  if (cfg.nesterov && cfg.momentum === 0) fail('nesterov needs momentum > 0');
+  return cfg;
+}

@@ -1,0 +1,74 @@
+/** Reads and validates a folder in the CIFAR-10 binary layout. */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataError } from './errors.ts';
+import {
+  CLASS_NAMES, IMAGE_BYTES, META_FILE, NUM_CLASSES, OFFICIAL, RECORD_BYTES, TEST_FILE, TRAIN_FILES,
+  type CifarDataset, type LayoutSpec, type Split,
+} from './layout.ts';
+
+async function readBatch(file: string, spec: LayoutSpec): Promise<Split> {
+  const expected = RECORD_BYTES * spec.recordsPerBatch;
+  const size = await stat(file).then((s) => s.size, () => -1);
+  if (size < 0) throw new DataError(file, `a file of ${expected.toLocaleString('en-US')} bytes`, 'no such file');
+  if (size !== expected) {
+    throw new DataError(file, `${expected.toLocaleString('en-US')} bytes (${spec.recordsPerBatch} records of ${RECORD_BYTES})`, `${size.toLocaleString('en-US')} bytes`);
+  }
+  const raw = await readFile(file);
+  return splitRecords(file, raw, spec.recordsPerBatch);
+}
+
+/** Separates label bytes from image bytes, checking every label is 0–9. */
+export function splitRecords(file: string, raw: Uint8Array, n: number): Split {
+  const images = new Uint8Array(n * IMAGE_BYTES);
+  const labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const off = i * RECORD_BYTES;
+    const label = raw[off];
+    if (label >= NUM_CLASSES) throw new DataError(file, `labels 0–9`, `label ${label} in record ${i} (byte offset ${off})`);
+    labels[i] = label;
+    images.set(raw.subarray(off + 1, off + RECORD_BYTES), i * IMAGE_BYTES);
+  }
+  return { images, labels };
+}
+
+function concat(parts: Split[]): Split {
+  const n = parts.reduce((s, p) => s + p.labels.length, 0);
+  const images = new Uint8Array(n * IMAGE_BYTES);
+  const labels = new Uint8Array(n);
+  let k = 0;
+  for (const p of parts) {
+    images.set(p.images, k * IMAGE_BYTES);
+    labels.set(p.labels, k);
+    k += p.labels.length;
+  }
+  return { images, labels };
+}
+
+export async function readClassNames(dir: string): Promise<string[]> {
+  const file = join(dir, META_FILE);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new DataError(file, 'the 10 class names, one per line', 'no such file');
+  });
+  const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  if (names.length !== NUM_CLASSES || names.some((n, i) => n !== CLASS_NAMES[i])) {
+    throw new DataError(file, `the class names ${CLASS_NAMES.join(', ')}`, names.length ? names.join(', ') : 'no names');
+  }
+  return names;
+}
+
+/** True when `dir` has every file of the layout (no content checks). */
+export async function hasLayout(dir: string): Promise<boolean> {
+  const files = [...TRAIN_FILES, TEST_FILE, META_FILE];
+  const found = await Promise.all(files.map((f) => stat(join(dir, f)).then((s) => s.isFile(), () => false)));
+  return found.every(Boolean);
+}
+
+/** Reads and validates all six batches and the class names; throws DataError on the first problem. */
+export async function readCifarDir(dir: string, spec: LayoutSpec = OFFICIAL): Promise<CifarDataset> {
+  const classNames = await readClassNames(dir);
+  const train: Split[] = [];
+  for (const f of TRAIN_FILES) train.push(await readBatch(join(dir, f), spec));
+  const test = await readBatch(join(dir, TEST_FILE), spec);
+  return { train: concat(train), test, classNames, dir };
+}

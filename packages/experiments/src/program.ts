@@ -1,0 +1,43 @@
+/** The losslab command tree, with the engine injectable (tests pass a fake one). */
+import { Command, CommanderError } from 'commander';
+import { gpuEngineProvider, type EngineProvider } from './commands/engine.ts';
+import { registerLater } from './commands/later.ts';
+import { registerRun } from './commands/run.ts';
+import { registerSummary } from './commands/summary.ts';
+import { exitOnNoAdapter, openDevice } from './gpu.ts';
+import { smoke } from './smoke.ts';
+
+export interface ProgramDeps {
+  engine?: EngineProvider;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs the CLI on `argv` (process.argv form) and returns the exit code. */
+export async function main(argv: string[], deps: ProgramDeps = {}): Promise<number> {
+  let code = 0;
+  const setExit = (c: number) => void (code = c);
+  const program = new Command();
+  program.name('losslab').description('Loss-function studies on CIFAR-10, trained with hand-written WGSL on WebGPU');
+  program.exitOverride();
+  program
+    .command('smoke')
+    .description('check the WebGPU adapter with the smoke kernel (ReLU forward + backward vs the CPU)')
+    .action(async () => {
+      const { ctx, device } = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
+      const r = await smoke(ctx);
+      console.log(`smoke: relu forward+backward on ${r.n} values, max |error| vs CPU = ${r.maxError} (${r.ms.toFixed(1)} ms)`);
+      device.destroy();
+      if (r.maxError !== 0) setExit(1);
+    });
+  registerRun(program, { engine: deps.engine ?? gpuEngineProvider, env: deps.env }, setExit);
+  registerSummary(program, setExit);
+  registerLater(program, setExit);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    // Help and version are fine; anything else commander refuses is bad input.
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  return code;
+}

@@ -1,0 +1,52 @@
+/** <Label>_results.csv: header, then one row per evaluated epoch (and the diverged epoch, if any). */
+import { stringify } from 'csv-stringify/sync';
+import { parse } from 'csv-parse/sync';
+import type { EpochStats } from '../engine/types.ts';
+import { ece, macroF1 } from '../metrics/index.ts';
+
+export const CSV_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'f1', 'test_nll', 'ece', 'lr', 'seconds'] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/** A row; null for a value the epoch does not have (not evaluated). */
+export type CsvRow = Record<CsvColumn, number | null>;
+
+export function rowFromStats(s: EpochStats): CsvRow {
+  const e = s.eval;
+  return {
+    epoch: s.epoch,
+    train_loss: s.trainLoss,
+    train_acc: s.trainAcc,
+    test_loss: e ? e.testLoss : null,
+    test_acc: e ? e.testAcc : null,
+    f1: e ? macroF1(e.confusion) : null,
+    test_nll: e ? e.testNll : null,
+    ece: e ? ece(e.calibration) : null,
+    lr: s.lr,
+    seconds: s.trainSeconds + (e ? e.seconds : 0),
+  };
+}
+
+function formatNumber(x: number | null): string {
+  if (x === null) return '';
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  return String(x);
+}
+
+function parseNumber(s: string): number | null {
+  const t = s.trim().toLowerCase();
+  if (t === '') return null;
+  if (t === 'nan') return NaN;
+  if (t === 'inf' || t === '+inf') return Infinity;
+  if (t === '-inf') return -Infinity;
+  return Number(t);
+}
+
+export function formatCsv(rows: CsvRow[]): string {
+  return stringify(rows.map((r) => CSV_COLUMNS.map((c) => formatNumber(r[c]))), { header: true, columns: [...CSV_COLUMNS] });
+}
+
+export function parseCsv(text: string): CsvRow[] {
+  const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  return records.map((rec) => Object.fromEntries(CSV_COLUMNS.map((c) => [c, parseNumber(rec[c] ?? '')])) as CsvRow);
+}

@@ -1,0 +1,67 @@
+/**
+ * The study runner: checks the folder and the selected cells (before any work), creates or joins
+ * study.json, runs the cells one after another with the injected EngineFactory, keeps study.json
+ * current and writes the summary at the end.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StudyConfig } from '../config/index.ts';
+import type { EngineFactory } from '../engine/types.ts';
+import { UsageError } from '../util/errors.ts';
+import { EtaClock } from './eta.ts';
+import { runFiles, type Cell } from './grid.ts';
+import type { Reporter } from './reporter.ts';
+import { runCell } from './run-cell.ts';
+import { readStatus, type RunStatus, type RunStatusName } from './status.ts';
+import { checkStudyFolder, openStudy, refreshStudy, type StudyMeta } from './study-file.ts';
+import { writeSummary } from './write-summary.ts';
+
+export interface StudyOptions {
+  config: StudyConfig;
+  /** The study folder (config.outDir resolved). */
+  dir: string;
+  cells: Cell[];
+  selection: string;
+  resume: boolean;
+  reporter: Reporter;
+}
+
+/** Everything that can be refused without work: another study in the folder, cells with results but no --resume. */
+export async function preflight(o: Pick<StudyOptions, 'config' | 'dir' | 'cells' | 'resume'>): Promise<void> {
+  const existing = await checkStudyFolder(o.dir, o.config);
+  if (!existing || o.resume) return;
+  for (const c of o.cells) {
+    const s = await readStatus(join(o.dir, runFiles(c).status));
+    if (s && s.status !== 'pending') {
+      throw new UsageError(`${o.dir} already has run ${c.id} (${s.status}, ${s.epochsDone}/${s.epochs} epochs); add --resume to continue the study, or choose another --out`);
+    }
+  }
+}
+
+function adapterLine(a: Record<string, unknown>): string {
+  return typeof a.summary === 'string' ? a.summary : JSON.stringify(a);
+}
+
+export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: StudyMeta): Promise<RunStatus[]> {
+  const t0 = performance.now();
+  await preflight(o);
+  await mkdir(o.dir, { recursive: true });
+  await openStudy(o.dir, o.config, meta);
+  await refreshStudy(o.dir, { adapter: factory.adapter });
+  o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
+  const clock = new EtaClock(o.cells.length * o.config.epochs);
+  const results: RunStatus[] = [];
+  for (const cell of o.cells) {
+    results.push(await runCell(cell, {
+      dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock,
+      classNames: meta.classNames, adapter: adapterLine(factory.adapter),
+      onCommit: async () => void (await refreshStudy(o.dir)),
+    }));
+    await refreshStudy(o.dir);
+  }
+  await writeSummary([o.dir], o.dir);
+  const counts = { pending: 0, running: 0, done: 0, diverged: 0, failed: 0 } as Record<RunStatusName, number>;
+  for (const r of results) counts[r.status]++;
+  o.reporter.studyEnd({ outDir: o.dir, counts, seconds: (performance.now() - t0) / 1000 });
+  return results;
+}

@@ -1,0 +1,128 @@
+/**
+ * summary.json across seeds: per grid row (data variant × architecture) and loss, the final
+ * metrics as mean ± std with a Student-t 95% CI, and each loss against CE as a paired difference
+ * over the seeds both finished (paired t-test p-value, t CI and a seeded bootstrap CI).
+ */
+import { describe, pairedDifference, type Described } from '../stats/index.ts';
+import type { RunRecord } from './collect.ts';
+
+export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'] as const;
+export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
+/** test_loss is each loss's own criterion: not comparable across losses, so no paired difference. */
+export const COMPARED_METRICS: SummaryMetric[] = ['test_acc', 'f1', 'test_nll', 'ece', 'train_acc'];
+export const ALPHA = 0.05;
+
+export interface VsCe {
+  meanDiff: number;
+  ci95: [number, number] | null;
+  bootstrapCi95: [number, number] | null;
+  pValue: number | null;
+  n: number;
+  significant: boolean;
+}
+
+export interface SummaryRow {
+  loss: string;
+  label: string;
+  n: number;
+  seeds: number[];
+  final: Partial<Record<SummaryMetric, Described>>;
+  vsCE?: Partial<Record<SummaryMetric, VsCe>>;
+  /** Mean per-class recall over seeds (minority classes matter on long-tailed variants). */
+  perClassRecall: number[] | null;
+  diverged: { seed: number; epoch: number | null }[];
+  failed: number[];
+  unfinished: number[];
+}
+
+export interface SummaryGroup {
+  data: string;
+  arch: string;
+  rows: SummaryRow[];
+}
+
+export interface SummaryJson {
+  study: string;
+  sources: string[];
+  alpha: number;
+  metrics: string[];
+  classNames: string[];
+  groups: SummaryGroup[];
+}
+
+function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(key(x)) && seen.add(key(x)));
+}
+
+/** One record per (data, arch, loss, seed): a finished one wins over others, the first folder over later ones. */
+function dedupe(records: RunRecord[]): RunRecord[] {
+  const rank = (r: RunRecord) => (r.run.status === 'done' ? 0 : r.run.status === 'diverged' ? 1 : 2);
+  const sorted = records.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
+  const key = (r: RunRecord) => `${r.run.data}|${r.run.arch}|${r.run.loss}|${r.run.seed}`;
+  const kept = new Set(uniqueBy(sorted, key));
+  return records.filter((r) => kept.has(r));
+}
+
+function finalValues(done: RunRecord[], m: SummaryMetric): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of done) {
+    const v = r.final?.[m];
+    if (v !== undefined && Number.isFinite(v)) out.set(r.run.seed, v);
+  }
+  return out;
+}
+
+function meanRecall(done: RunRecord[]): number[] | null {
+  const rs = done.map((r) => r.recall).filter((x): x is number[] => !!x);
+  if (!rs.length) return null;
+  return rs[0].map((_, c) => rs.reduce((s, r) => s + r[c], 0) / rs.length);
+}
+
+function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
+  const first = loss[0].run;
+  const done = loss.filter((r) => r.run.status === 'done').sort((a, b) => a.run.seed - b.run.seed);
+  const final: SummaryRow['final'] = {};
+  for (const m of SUMMARY_METRICS) {
+    const vals = finalValues(done, m);
+    if (vals.size) final[m] = describe([...vals.values()]);
+  }
+  const row: SummaryRow = {
+    loss: first.loss,
+    label: first.label,
+    n: done.length,
+    seeds: done.map((r) => r.run.seed),
+    final,
+    perClassRecall: meanRecall(done),
+    diverged: loss.filter((r) => r.run.status === 'diverged').map((r) => ({ seed: r.run.seed, epoch: r.run.divergedEpoch })),
+    failed: loss.filter((r) => r.run.status === 'failed').map((r) => r.run.seed),
+    unfinished: loss.filter((r) => r.run.status === 'pending' || r.run.status === 'running').map((r) => r.run.seed),
+  };
+  if (first.loss !== 'ce' && ce) {
+    const ceDone = ce.filter((r) => r.run.status === 'done');
+    const vs: NonNullable<SummaryRow['vsCE']> = {};
+    for (const m of COMPARED_METRICS) {
+      const a = finalValues(done, m);
+      const b = finalValues(ceDone, m);
+      const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
+      if (!seeds.length) continue;
+      const p = pairedDifference(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!), ALPHA);
+      vs[m] = { meanDiff: p.meanDiff, ci95: p.ci95, bootstrapCi95: p.bootstrapCi95, pValue: p.pValue, n: p.n, significant: p.significant };
+    }
+    row.vsCE = vs;
+  }
+  return row;
+}
+
+export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[] }): SummaryJson {
+  const recs = dedupe(records);
+  const groups: SummaryGroup[] = [];
+  for (const g of uniqueBy(recs, (r) => `${r.run.data}|${r.run.arch}`)) {
+    const inGroup = recs.filter((r) => r.run.data === g.run.data && r.run.arch === g.run.arch);
+    const byLoss = new Map<string, RunRecord[]>();
+    for (const r of inGroup) byLoss.set(r.run.loss, [...(byLoss.get(r.run.loss) ?? []), r]);
+    const ce = byLoss.get('ce');
+    groups.push({ data: g.run.data, arch: g.run.arch, rows: [...byLoss.values()].map((l) => buildRow(l, ce)) });
+  }
+  return { study: meta.study, sources: meta.sources, alpha: ALPHA, metrics: [...SUMMARY_METRICS], classNames: meta.classNames, groups };
+}

@@ -1,0 +1,31 @@
+/** Builds summary.json and summary.md from one or more study folders and writes them into `outDir`. */
+import { join, relative } from 'node:path';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { withLock } from '../util/lock.ts';
+import { collectStudy, type RunRecord } from './collect.ts';
+import { renderSummaryMd } from './summary-md.ts';
+import { buildSummary, type SummaryJson } from './summary.ts';
+import { LOCK_DIR } from './study-file.ts';
+
+export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
+  const records: RunRecord[] = [];
+  const names: string[] = [];
+  let classNames: string[] = [];
+  for (const d of dirs) {
+    const { study, records: r } = await collectStudy(d);
+    records.push(...r);
+    if (!names.includes(study.name)) names.push(study.name);
+    if (!classNames.length) classNames = study.classNames;
+  }
+  return buildSummary(records, { study: names.join('+'), sources: dirs, classNames });
+}
+
+export async function writeSummary(dirs: string[], outDir: string): Promise<SummaryJson> {
+  return withLock(join(outDir, LOCK_DIR), async () => {
+    const s = await summarizeFolders(dirs);
+    s.sources = dirs.map((d) => relative(outDir, d) || '.');
+    await writeJsonAtomic(join(outDir, 'summary.json'), s);
+    await writeFileAtomic(join(outDir, 'summary.md'), renderSummaryMd(s));
+    return s;
+  });
+}

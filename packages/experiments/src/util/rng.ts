@@ -1,0 +1,33 @@
+/** A small seeded generator (SplitMix32-style) for host-side sampling: subsets and bootstrap resamples. */
+export type Rng = () => number;
+
+/** Uniform floats in [0, 1), deterministic for a given integer seed. */
+export function seededRng(seed: number): Rng {
+  let state = (seed >>> 0) ^ 0x9e3779b9;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    z = (z ^ (z >>> 16)) >>> 0;
+    return z / 4294967296;
+  };
+}
+
+/** Uniform integer in [0, n). */
+export function randInt(rng: Rng, n: number): number {
+  return Math.floor(rng() * n);
+}
+
+/** Fisher–Yates permutation of 0..n-1. */
+export function permutation(n: number, rng: Rng): Uint32Array {
+  const p = new Uint32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = randInt(rng, i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}

@@ -1,0 +1,77 @@
+/**
+ * A deterministic fake EngineFactory: numbers depend only on (loss, seed, data, arch, epoch) and the
+ * state carried across epochs, so a resumed run must reproduce an uninterrupted one exactly.
+ */
+import type { EngineFactory, EpochStats, RunEngine, RunSpec, StepProgress } from '../../src/engine/types.ts';
+
+export interface FakeOptions {
+  /** Loss name → epoch whose training loss is NaN. */
+  divergeAt?: Record<string, number>;
+  /** Throws (like a crash) when this run id-ish key reaches the epoch: `${loss}_s${seed}` → epoch. */
+  failAt?: Record<string, number>;
+  steps?: number;
+  testSize?: number;
+  /** Records every createRun call. */
+  created?: RunSpec[];
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h / 4294967296;
+}
+
+class FakeRun implements RunEngine {
+  readonly stepsPerEpoch: number;
+  private epoch = 0;
+  private w: number;
+  constructor(private readonly spec: RunSpec, private readonly o: FakeOptions) {
+    this.stepsPerEpoch = o.steps ?? 4;
+    this.w = hash(`${spec.loss}|${spec.seed}|${spec.data}|${spec.arch}`);
+  }
+
+  async trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats> {
+    if (epoch !== this.epoch + 1) throw new Error(`fake engine: asked for epoch ${epoch} after ${this.epoch}`);
+    const key = `${this.spec.loss}_s${this.spec.seed}`;
+    if (this.o.failAt?.[key] === epoch) throw new Error(`fake crash in ${key} at epoch ${epoch}`);
+    for (let s = 1; s <= this.stepsPerEpoch; s++) onProgress?.({ step: s, steps: this.stepsPerEpoch });
+    this.w = (this.w * 7.31 + 0.123) % 1;
+    this.epoch = epoch;
+    const lr = this.spec.lr * this.spec.schedule.gamma ** Math.floor((epoch - 1) / this.spec.schedule.stepSize);
+    const diverged = this.o.divergeAt?.[this.spec.loss] === epoch;
+    const acc = Math.min(0.95, 0.3 + 0.05 * epoch + 0.02 * this.w);
+    const stats: EpochStats = { epoch, lr, trainLoss: diverged ? NaN : 2 / (epoch + 1) + 0.01 * this.w, trainAcc: acc, trainSeconds: 1.5 };
+    if (evaluate) {
+      const n = (this.o.testSize ?? 100) / 10;
+      const correct = Math.round(n * acc);
+      const confusion = Array.from({ length: 10 }, (_, t) => Array.from({ length: 10 }, (_, p) => (p === t ? correct : p === (t + 1) % 10 ? n - correct : 0)));
+      const calibration = Array.from({ length: 15 }, (_, b) => (b === 10 ? { count: 10 * n, confidenceSum: 10 * n * (0.7 + 0.01 * this.w), correct: 10 * correct } : { count: 0, confidenceSum: 0, correct: 0 }));
+      stats.eval = { testLoss: diverged ? NaN : 1.8 / (epoch + 1) + 0.02 * this.w, testNll: 1.5 / epoch + 0.01 * this.w, testAcc: correct / n, confusion, calibration, seconds: 0.5 };
+    }
+    return stats;
+  }
+
+  async saveState(): Promise<Uint8Array> {
+    const b = new Float64Array([this.epoch, this.w]);
+    return new Uint8Array(b.buffer);
+  }
+
+  async loadState(state: Uint8Array): Promise<void> {
+    const b = new Float64Array(state.slice().buffer);
+    this.epoch = b[0];
+    this.w = b[1];
+  }
+
+  dispose(): void {}
+}
+
+export function fakeFactory(o: FakeOptions = {}): EngineFactory {
+  return {
+    adapter: { vendor: 'fake', device: 'deterministic', summary: 'fake engine (tests)' },
+    createRun: async (spec) => {
+      o.created?.push(spec);
+      return new FakeRun(spec, o);
+    },
+    dispose() {},
+  };
+}

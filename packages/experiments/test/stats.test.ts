@@ -1,0 +1,79 @@
+// Reference values from scipy 1.17 (stats.t.ppf, stats.t.interval, stats.ttest_rel / ttest_1samp).
+import { describe, expect, it } from 'vitest';
+import { bootstrapCi, describe as describeValues, pairedDifference, pairedTTest, quantileSorted, sampleStd, tCritical } from '../src/stats/index.ts';
+
+describe('descriptive statistics', () => {
+  it('Student-t quantiles', () => {
+    expect(tCritical(1)).toBeCloseTo(12.706204736174694, 9);
+    expect(tCritical(2)).toBeCloseTo(4.302652729749462, 9);
+    expect(tCritical(9)).toBeCloseTo(2.262157162798205, 9);
+  });
+
+  it('mean, sample std and 95% CI', () => {
+    const d = describeValues([0.6, 0.59, 0.61]);
+    expect(d.mean).toBeCloseTo(0.6, 14);
+    expect(d.std).toBeCloseTo(0.01, 14);
+    expect(d.ci95![0]).toBeCloseTo(0.5751586228824966, 12);
+    expect(d.ci95![1]).toBeCloseTo(0.6248413771175033, 12);
+    expect(d.values).toEqual([0.6, 0.59, 0.61]);
+  });
+
+  it('n = 1: no std, no CI', () => {
+    expect(describeValues([0.7])).toEqual({ n: 1, mean: 0.7, std: null, ci95: null, values: [0.7] });
+    expect(sampleStd([1])).toBeNull();
+  });
+});
+
+describe('paired comparison', () => {
+  it('one-sample t-test on differences', () => {
+    const r = pairedTTest([1, 2, 3, 4, 5]);
+    expect(r.t).toBeCloseTo(4.242640687119285, 12);
+    expect(r.pValue).toBeCloseTo(0.01323559956368269, 9);
+  });
+
+  it("Student's sleep data (Cushny & Peebles): paired t-test and t CI", () => {
+    const g1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
+    const g2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
+    const p = pairedDifference(g2, g1);
+    expect(p.meanDiff).toBeCloseTo(1.58, 12);
+    expect(p.t).toBeCloseTo(4.062127683382037, 10);
+    expect(p.pValue).toBeCloseTo(0.002832890197384273, 9);
+    expect(p.ci95![0]).toBeCloseTo(0.7001142367230176, 10);
+    expect(p.ci95![1]).toBeCloseTo(2.4598857632769824, 10);
+    expect(p.significant).toBe(true);
+    expect(p.bootstrapCi95![0]).toBeLessThan(1.58);
+    expect(p.bootstrapCi95![1]).toBeGreaterThan(1.58);
+  });
+
+  it('three seeds, not significant', () => {
+    const p = pairedDifference([0.61, 0.58, 0.64], [0.6, 0.55, 0.59]);
+    expect(p.t).toBeCloseTo(2.5980762113533125, 10);
+    expect(p.pValue).toBeCloseTo(0.12168993434632042, 9);
+    expect(p.significant).toBe(false);
+  });
+
+  it('n = 1: a difference, but no p-value and no CIs', () => {
+    const p = pairedDifference([0.7], [0.6]);
+    expect(p).toMatchObject({ n: 1, pValue: null, ci95: null, bootstrapCi95: null, significant: false });
+    expect(p.meanDiff).toBeCloseTo(0.1, 15);
+  });
+
+  it('identical differences: p = 0 (or 1 when all zero)', () => {
+    expect(pairedTTest([0.1, 0.1, 0.1]).pValue).toBe(0);
+    expect(pairedTTest([0, 0, 0]).pValue).toBe(1);
+  });
+
+  it('the bootstrap is seeded: same seed, same interval', () => {
+    const d = [0.01, -0.02, 0.03, 0.015, 0.0];
+    expect(bootstrapCi(d, { seed: 7 })).toEqual(bootstrapCi(d, { seed: 7 }));
+    expect(bootstrapCi(d, { seed: 7, resamples: 9 })).not.toEqual(bootstrapCi(d, { seed: 8, resamples: 9 }));
+    const [lo, hi] = bootstrapCi(d)!;
+    expect(lo).toBeGreaterThanOrEqual(-0.02);
+    expect(hi).toBeLessThanOrEqual(0.03);
+  });
+
+  it('numpy-style linear percentile', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 12);
+  });
+});
