@@ -17,15 +17,17 @@ export interface CurveChartInput {
 export function curveChart({ metric, labels, band, seeds, showSeeds, log, width = 460 }: CurveChartInput): SVGSVGElement {
   const epochs = band.map((b) => b.epoch);
   const maxEpoch = Math.max(1, ...epochs);
+  const step = Math.max(1, Math.ceil(maxEpoch / 10));
+  const ticks = Array.from({ length: Math.floor((maxEpoch - 1) / step) + 1 }, (_, i) => 1 + i * step);
   const tip = (d: BandPoint) =>
-    `${d.label} · epoch ${d.epoch}\nmean ${d.mean.toPrecision(4)}${d.n > 1 ? ` ± ${d.std.toPrecision(3)} (std, ${d.n} seeds)` : ' (1 seed)'}`;
+    `${d.label} · epoch ${d.epoch}\nmean ${d.mean.toPrecision(4)}${d.n > 1 ? ` ± ${d.std.toPrecision(3)}` : ''}\n${d.n > 1 ? `std over ${d.n} seeds` : '1 seed'}`;
   const svg = Plot.plot({
     width,
     height: 280,
     marginRight: 70,
     marginLeft: 56,
-    style: { fontSize: '12px', fontFamily: 'system-ui, sans-serif', background: 'white' },
-    x: { label: 'epoch', domain: [1, maxEpoch], ticks: Math.min(maxEpoch, 10), tickFormat: 'd', grid: true },
+    style: { fontSize: '12px', fontFamily: 'system-ui, sans-serif', background: 'white', overflow: 'visible' },
+    x: { label: 'epoch', domain: [1, maxEpoch], ticks, tickFormat: 'd', grid: true },
     y: { label: metric.title, type: log ? 'log' : 'linear', grid: true, nice: true },
     color: colorScale(labels),
     marks: [
@@ -38,5 +40,6 @@ export function curveChart({ metric, labels, band, seeds, showSeeds, log, width 
   }) as SVGSVGElement;
   svg.classList.add('chart-main');
   svg.dataset.series = String(new Set(band.map((b) => b.label)).size);
+  svg.dataset.epochs = String(maxEpoch);
   return svg;
 }
