@@ -34,17 +34,20 @@ function checkShape(s: Conv2dShape): { oh: number; ow: number } {
   return o;
 }
 
-/** The uniform shared by the forward and backward-input kernels (owq: pixel quads per row, forward only). */
+/** Output pixels per forward invocation: 8 when cout <= 4 (the kernel's px8 mode), else 4. */
+const pixelsPerInvocation = (s: Conv2dShape): number => (s.cout <= 4 ? 8 : 4);
+
+/** The uniform shared by the forward and backward-input kernels (owq: pixel groups per row, forward only). */
 function convParams(ctx: KernelContext, s: Conv2dShape, relu: boolean, row: number): GPUBuffer {
   const { oh, ow } = conv2dOutputSize(s);
-  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, 4)], 'u32', 'conv2d params');
+  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, pixelsPerInvocation(s))], 'u32', 'conv2d params');
 }
 
 /** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. */
 export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
   const s = a.shape;
   const { oh, ow } = checkShape(s);
-  const g = grid1d(s.n * oh * ceilDiv(ow, 4), WG);
+  const g = grid1d(s.n * oh * ceilDiv(ow, pixelsPerInvocation(s)), WG);
   const pipeline = ctx.pipeline('conv2d_forward', forwardWgsl);
   return ctx.dispatch('conv2d_forward', pipeline, [a.x, a.weight, a.bias, a.y, convParams(ctx, s, a.relu, g.row)],
     [g.workgroups[0], g.workgroups[1], ceilDiv(s.cout, CHANNEL_BLOCK)]);

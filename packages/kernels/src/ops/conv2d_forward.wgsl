@@ -1,6 +1,7 @@
 // Direct 2-D convolution, NCHW. On CPU drivers every load is a per-lane gather and costs far more
 // than an FMA, so each invocation computes 4 neighbouring output pixels (ox .. ox+3) × a block
 // of 8 output channels (workgroup z): per tap, 4 input loads + 8 weight loads feed 32 FMAs.
+// With cout <= 4 the second half of the registers holds 4 more pixels instead (8 pixels × 4).
 // Padding and the ragged row end: indices are clamped and out-of-image values selected to 0.
 // Also used for the input gradient at stride 1 (flipped, transposed weights; see conv2d.ts).
 struct Params {
@@ -8,7 +9,7 @@ struct Params {
   cout: u32, kh: u32, kw: u32, stride: u32,
   pad: u32, oh: u32, ow: u32, relu: u32,
   row: u32,  // invocations per grid row: item = gid.x + gid.y * row
-  owq: u32,  // ceil(ow / 4): pixel quads per output row
+  owq: u32,  // ceil(ow / px): pixel groups per output row (px = 8 if cout <= 4, else 4)
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -25,7 +26,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let n = item / per;
   let r = item - n * per;
   let oy = r / p.owq;
-  let ox = (r - oy * p.owq) * 4u;
+  let px8 = p.cout <= 4u;  // uniform: 8 pixels × 4 channels per invocation
+  let ox = (r - oy * p.owq) * select(4u, 8u, px8);
 
   let co0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
   let kk = p.cin * p.kh * p.kw;
@@ -39,10 +41,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
 
   let b0 = vec4f(bias[c0.x], bias[c0.y], bias[c0.z], bias[c0.w]);
   let b1 = vec4f(bias[c1.x], bias[c1.y], bias[c1.z], bias[c1.w]);
-  var a0 = b0; var a1 = b1;  // pixel ox
-  var a2 = b0; var a3 = b1;  // ox + 1
-  var a4 = b0; var a5 = b1;  // ox + 2
-  var a6 = b0; var a7 = b1;  // ox + 3
+  // a0/a1: pixel ox, channels co0..+3 / co0+4..+7 (px8: a1 is pixel ox+4, channels co0..+3); etc.
+  let bh = select(b1, b0, px8);
+  var a0 = b0; var a1 = bh;  // pixel ox     (px8: a1 = ox + 4)
+  var a2 = b0; var a3 = bh;  // ox + 1       (px8: a3 = ox + 5)
+  var a4 = b0; var a5 = bh;  // ox + 2       (px8: a5 = ox + 6)
+  var a6 = b0; var a7 = bh;  // ox + 3       (px8: a7 = ox + 7)
 
   let s = i32(p.stride);
   let iy0 = i32(oy) * s - i32(p.pad);
@@ -56,19 +60,31 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
       let rowBase = plane + u32(clamp(iy, 0, i32(p.h) - 1)) * p.w;
       // At stride 1 the 4 pixels' windows overlap: slide along kx, loading one new value per
       // tap instead of 4 (the first tap loads all 4).
-      var xv = vec4f(0.0);
+      var xv = vec4f(0.0);  // pixels ox .. ox+3 at this tap
+      var xw = vec4f(0.0);  // px8: pixels ox+4 .. ox+7
       for (var kx = 0u; kx < p.kw; kx++) {
         if (s == 1 && kx > 0u) {
-          xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0.w + i32(kx)));
+          if (px8) {
+            xv = vec4f(xv.yzw, xw.x);
+            xw = vec4f(xw.yzw, ld(rowBase, rowOk, ix0.w + 4 + i32(kx)));
+          } else {
+            xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0.w + i32(kx)));
+          }
         } else {
           let ix = ix0 + vec4i(i32(kx));
           xv = vec4f(ld(rowBase, rowOk, ix.x), ld(rowBase, rowOk, ix.y), ld(rowBase, rowOk, ix.z), ld(rowBase, rowOk, ix.w));
+          if (px8) {
+            let iw = ix + vec4i(4 * s);
+            xw = vec4f(ld(rowBase, rowOk, iw.x), ld(rowBase, rowOk, iw.y), ld(rowBase, rowOk, iw.z), ld(rowBase, rowOk, iw.w));
+          }
         }
         let wa = vec4f(weight[w0.x + k], weight[w0.y + k], weight[w0.z + k], weight[w0.w + k]);
         a0 += xv.x * wa; a2 += xv.y * wa; a4 += xv.z * wa; a6 += xv.w * wa;
         if (wide) {
           let wb = vec4f(weight[w1.x + k], weight[w1.y + k], weight[w1.z + k], weight[w1.w + k]);
           a1 += xv.x * wb; a3 += xv.y * wb; a5 += xv.z * wb; a7 += xv.w * wb;
+        } else if (px8) {
+          a1 += xw.x * wa; a3 += xw.y * wa; a5 += xw.z * wa; a7 += xw.w * wa;
         }
         k++;
       }
@@ -81,10 +97,22 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   }
   let ohw = p.oh * p.ow;
   let yb = n * p.cout * ohw + oy * p.ow + ox;
-  store(yb, ox, co0, a0, a1);
-  store(yb + 1u, ox + 1u, co0, a2, a3);
-  store(yb + 2u, ox + 2u, co0, a4, a5);
-  store(yb + 3u, ox + 3u, co0, a6, a7);
+  if (px8) {
+    // Channels co0+4.. do not exist (cout <= 4), so store() writes only the first vec4.
+    store(yb, ox, co0, a0, a0);
+    store(yb + 1u, ox + 1u, co0, a2, a2);
+    store(yb + 2u, ox + 2u, co0, a4, a4);
+    store(yb + 3u, ox + 3u, co0, a6, a6);
+    store(yb + 4u, ox + 4u, co0, a1, a1);
+    store(yb + 5u, ox + 5u, co0, a3, a3);
+    store(yb + 6u, ox + 6u, co0, a5, a5);
+    store(yb + 7u, ox + 7u, co0, a7, a7);
+  } else {
+    store(yb, ox, co0, a0, a1);
+    store(yb + 1u, ox + 1u, co0, a2, a3);
+    store(yb + 2u, ox + 2u, co0, a4, a5);
+    store(yb + 3u, ox + 3u, co0, a6, a7);
+  }
 }
 
 // Writes one pixel's 8-channel block (channel stride oh·ow), skipping pixels past the row end
