@@ -115,7 +115,8 @@ function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
 }
 
 export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[] }): SummaryJson {
-  const recs = dedupe(records);
+  // Grid order (cell index) for groups and rows, whichever folder a run came from.
+  const recs = dedupe(records).sort((a, b) => a.run.index - b.run.index);
   const groups: SummaryGroup[] = [];
   for (const g of uniqueBy(recs, (r) => `${r.run.data}|${r.run.arch}`)) {
     const inGroup = recs.filter((r) => r.run.data === g.run.data && r.run.arch === g.run.arch);
