@@ -10,18 +10,20 @@ struct Params { n: u32, c: u32, h: u32, w: u32, kernel: u32, stride: u32, oh: u3
 @group(0) @binding(2) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
 
-// Offset (ky * w + kx) of the first maximum of the window starting at `base`.
-fn argmax(base: u32) -> u32 {
-  var best = 0u;
+// The window's maximum and its offset (ky * w + kx) from the window start `base`.
+struct Best { o: u32, v: f32 }
+
+fn best(base: u32) -> Best {
+  var at = 0u;
   var m = x[base];
   for (var ky = 0u; ky < p.kernel; ky++) {
     for (var kx = 0u; kx < p.kernel; kx++) {
       let o = ky * p.w + kx;
       let v = x[base + o];
-      if (v > m || v != v) { m = v; best = o; }
+      if (v > m || v != v) { m = v; at = o; }
     }
   }
-  return best;
+  return Best(at, m);
 }
 
 @compute @workgroup_size(64)
@@ -47,7 +49,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
         let wy = oy * p.stride;
         let wx = ox * p.stride;
         let base = (nc * p.h + wy) * p.w + wx;
-        if (argmax(base) == (iy - wy) * p.w + (ix - wx)) {
+        if (best(base).o == (iy - wy) * p.w + (ix - wx)) {
           g += dy[(nc * p.oh + oy) * p.ow + ox];
         }
       }
@@ -75,17 +77,17 @@ fn main_cells(@builtin(global_invocation_id) gid: vec3u) {
   var at = 0xffffffffu;  // offset of the winning element within the cell (none: leftover cell)
   var g = 0.0;
   if (cy < p.oh && cx < p.ow) {
-    at = argmax(corner);
-    g = dy[(nc * p.oh + cy) * p.ow + cx];
+    let b = best(corner);
+    at = b.o;
+    // Only the winner can be nonzero, so the ReLU mask needs just the window maximum.
+    g = select(dy[(nc * p.oh + cy) * p.ow + cx], 0.0, p.relu_mask != 0u && !(b.v > 0.0));
   }
   let ny = min(p.stride, p.h - y0);
   let nx = min(p.stride, p.w - x0);
   for (var ty = 0u; ty < ny; ty++) {
     for (var tx = 0u; tx < nx; tx++) {
       let o = ty * p.w + tx;
-      var v = select(0.0, g, o == at);
-      if (p.relu_mask != 0u && !(x[corner + o] > 0.0)) { v = 0.0; }
-      dx[corner + o] = v;
+      dx[corner + o] = select(0.0, g, o == at);
     }
   }
 }
