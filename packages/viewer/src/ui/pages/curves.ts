@@ -43,7 +43,7 @@ export function curvesPage(ctx: PageContext): HTMLElement {
       const band = parts.flatMap((p) => p.band);
       const seeds = parts.flatMap((p) => p.seeds);
       const chart = band.length
-        ? curveChart({ metric: m, labels, band, seeds, showSeeds: options.showSeeds, log, width: chartWidth() })
+        ? curveChart({ metric: m, labels, band, seeds, showSeeds: options.showSeeds, log, width: chartWidth(), totalEpochs: Math.max(0, ...g.losses.flatMap((l) => l.runs.map((r) => r.run.epochs))) })
         : message('info', `No ${m.key} values yet.`);
       return chartCard(m.title + (log ? ' (log)' : ''), `${data.study.name}_${g.data}_${g.arch}_${m.key}`, chart, undefined, `curve-${m.key}`);
     })))));
