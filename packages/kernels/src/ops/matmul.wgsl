@@ -3,7 +3,8 @@
 // One pipeline serves every layout: shapes and flags are uniforms, because pipeline creation
 // costs far more on the software adapters than the index arithmetic in the tile loads.
 // Each workgroup computes a 64×64 tile of C; each of its 16×16 threads a 4×4 block of it,
-// from 64×16 / 16×64 slabs of op(A) / op(B) staged in workgroup memory as vec4s.
+// from 64×32 / 32×64 slabs of op(A) / op(B) staged in workgroup memory as vec4s (BK = 32
+// halves the barriers per k, which cost a coroutine switch per subgroup on CPU adapters).
 // PRECISE (the default) makes C match float64 to an ulp or two even where the output cancels
 // (the golden forward tolerance, 1e-5 rel / 1e-6 abs, is missed by plain float32 accumulation
 // by up to ~20× at k = 288). Operands are split on load into 12-bit high parts and exact low
@@ -20,7 +21,7 @@ const TRANS_B = 2u;
 const BIAS = 4u;
 const RELU = 8u;
 const MASK = 16u;
-const BK = 16u;
+const BK = 32u;
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -31,10 +32,8 @@ const BK = 16u;
 
 // tileA[kk * 16 + g] holds op(A) rows 4g..4g+3 of the tile at depth kk; tileB[kk * 16 + g]
 // op(B) columns 4g..4g+3. One vec4 load of each feeds 16 multiply-adds.
-var<workgroup> tileA: array<vec4f, 256>;
-var<workgroup> tileB: array<vec4f, 256>;
-var<workgroup> tileALo: array<vec4f, 256>;  // lo() of the same values (PRECISE only)
-var<workgroup> tileBLo: array<vec4f, 256>;
+var<workgroup> tileA: array<vec4f, 512>;
+var<workgroup> tileB: array<vec4f, 512>;
 
 // (s, c) += x: s + x rounded into s, its exact rounding error (Knuth's TwoSum) into c.
 fn twoSum(s: ptr<function, vec4f>, c: ptr<function, vec4f>, x: vec4f) {
@@ -46,9 +45,9 @@ fn twoSum(s: ptr<function, vec4f>, c: ptr<function, vec4f>, x: vec4f) {
   *c += e;
 }
 
-// The low part of x: x with its top 12 significand bits cleared, so x − lo(x) has 12 bits.
-fn lo(x: vec4f) -> vec4f {
-  return x - bitcast<vec4f>(bitcast<vec4u>(x) & vec4u(0xfffff000u));
+// The high part of x: its sign, exponent and top 12 significand bits; x − hi(x) is exact.
+fn hi(x: vec4f) -> vec4f {
+  return bitcast<vec4f>(bitcast<vec4u>(x) & vec4u(0xfffff000u));
 }
 
 fn opA(row: u32, kk: u32) -> f32 {
@@ -70,10 +69,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let col0 = wg.x * 64u;
   // Loader roles: for A, consecutive threads walk k (contiguous in untransposed A);
   // for B, consecutive threads walk columns (contiguous in untransposed B).
-  let aK = t % 16u;
-  let aG = t / 16u;
+  let aK = t % 32u;
+  let aG = t / 32u;   // 0..7, and 8..15 on the second pass
   let bG = t % 16u;
-  let bK = t / 16u;
+  let bK = t / 16u;   // 0..15, and 16..31 on the second pass
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -84,25 +83,23 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var err2 = vec4f(0.0);
   var err3 = vec4f(0.0);
   for (var k0 = 0u; k0 < params.k; k0 += BK) {
-    let ar = row0 + aG * 4u;
-    let va = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
-    tileA[aK * 16u + aG] = va;
-    let bc = col0 + bG * 4u;
-    let vb = vec4f(opB(k0 + bK, bc), opB(k0 + bK, bc + 1u), opB(k0 + bK, bc + 2u), opB(k0 + bK, bc + 3u));
-    tileB[bK * 16u + bG] = vb;
-    if (PRECISE) {
-      tileALo[aK * 16u + aG] = lo(va);
-      tileBLo[bK * 16u + bG] = lo(vb);
+    for (var h = 0u; h < 2u; h++) {
+      let g = aG + 8u * h;
+      let ar = row0 + g * 4u;
+      tileA[aK * 16u + g] = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
+      let kb = bK + 16u * h;
+      let bc = col0 + bG * 4u;
+      tileB[kb * 16u + bG] = vec4f(opB(k0 + kb, bc), opB(k0 + kb, bc + 1u), opB(k0 + kb, bc + 2u), opB(k0 + kb, bc + 3u));
     }
     workgroupBarrier();
     if (PRECISE) {
       for (var kk = 0u; kk < BK; kk++) {
         let av = tileA[kk * 16u + ty];
-        let al = tileALo[kk * 16u + ty];
-        let ah = av - al;
+        let ah = hi(av);
+        let al = av - ah;
         let bv = tileB[kk * 16u + tx];
-        let bl = tileBLo[kk * 16u + tx];
-        let bh = bv - bl;
+        let bh = hi(bv);
+        let bl = bv - bh;
         // a·b = ah·bh (exact) + ah·bl (exact) + al·b (tiny, rounded harmlessly).
         twoSum(&acc0, &err0, ah.x * bh);
         err0 += ah.x * bl + al.x * bv;
