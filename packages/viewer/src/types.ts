@@ -78,17 +78,19 @@ export interface FinalDetails {
   calibration: { ece: number; bins: CalibrationBin[] };
 }
 
+/** JSON writes NaN as null: with one seed, std and ci95 are null (docs/results-format.md). */
 export interface MetricStat {
   mean: number;
-  std: number;
-  ci95: [number, number];
+  std: number | null;
+  ci95: [number, number] | null;
   values: number[];
 }
 
 export interface PairedDiff {
-  meanDiff: number;
-  ci95: [number, number];
-  pValue: number;
+  meanDiff: number | null;
+  ci95: [number, number] | null;
+  bootstrapCi95?: [number, number] | null;
+  pValue: number | null;
   n: number;
   significant: boolean;
 }
@@ -100,6 +102,9 @@ export interface SummaryRow {
   seeds: number[];
   final: Partial<Record<string, MetricStat>>;
   vsCE?: Partial<Record<string, PairedDiff>>;
+  diverged?: { seed: number; epoch: number | null }[];
+  failed?: unknown[];
+  unfinished?: unknown[];
 }
 
 export interface SummaryGroup {

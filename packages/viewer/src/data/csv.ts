@@ -7,8 +7,10 @@ const REQUIRED = ['epoch', 'train_loss', 'train_acc', 'test_loss', 'test_acc', '
 
 function toNumber(s: string | undefined): number {
   if (s === undefined) return NaN;
-  const t = s.trim();
-  return t === '' ? NaN : Number(t); // 'nan' and 'NaN' become NaN
+  const t = s.trim().toLowerCase();
+  if (t === 'inf' || t === '+inf') return Infinity;
+  if (t === '-inf') return -Infinity;
+  return t === '' ? NaN : Number(t); // 'nan' becomes NaN; an empty value (epoch not evaluated) too
 }
 
 /**

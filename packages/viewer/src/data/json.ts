@@ -68,6 +68,9 @@ export function parseFinal(text: string, file: string, classCount: number): Pars
   if (!p.ok) return p;
   const f = p.value;
   const confusion = f.confusion;
+  if (f.status === 'diverged' && (confusion === null || f.epoch === null)) {
+    return fail(`${file}: the run diverged before any evaluation, so it has no end-of-run details.`);
+  }
   if (!Array.isArray(confusion) || !confusion.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number'))) {
     return fail(`${file}: "confusion" is not a matrix of numbers.`);
   }

@@ -69,8 +69,8 @@ export function summaryTable(groups: readonly SummaryGroup[], metrics: readonly 
     const s = r.final[m];
     if (!s) continue;
     const d = r.vsCE?.[m];
-    rows.push([g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std, s.ci95[0], s.ci95[1],
-      d?.meanDiff ?? '', d?.ci95[0] ?? '', d?.ci95[1] ?? '', d?.pValue ?? '']);
+    rows.push([g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
+      d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '']);
   }
   return { header, rows };
 }

@@ -65,11 +65,11 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
       for (const m of summary.metrics) {
         const cell = table.locator(`tr[data-label="${row.label}"] td[data-metric="${m}"]`);
         const st = row.final[m]!;
-        expect(await cell.locator('.main').innerText()).toContain(`${st.mean.toFixed(4)} ± ${st.std.toFixed(4)}`);
-        expect(await cell.locator('.sub').first().innerText()).toBe(`95% CI [${st.ci95[0].toFixed(4)}, ${st.ci95[1].toFixed(4)}]`);
+        expect(await cell.locator('.main').innerText()).toContain(`${st.mean.toFixed(4)} ± ${st.std!.toFixed(4)}`);
+        expect(await cell.locator('.sub').first().innerText()).toBe(`95% CI [${st.ci95![0].toFixed(4)}, ${st.ci95![1].toFixed(4)}]`);
         const d = row.vsCE?.[m];
         if (d) expect(Number(await cell.locator('.diff').getAttribute('data-p'))).toBe(d.pValue);
-        if (d) expect(await cell.locator('.diff').innerText()).toContain(`${d.meanDiff >= 0 ? '+' : ''}${d.meanDiff.toFixed(4)}`);
+        if (d) expect(await cell.locator('.diff').innerText()).toContain(`${d.meanDiff! >= 0 ? '+' : ''}${d.meanDiff!.toFixed(4)}`);
       }
     }
     // CE has the higher mean test accuracy in the fixture; test_loss is not comparable across losses.

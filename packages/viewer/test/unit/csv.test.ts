@@ -14,6 +14,13 @@ describe('parseResultsCsv', () => {
     expect(p.value[1].train_loss).toBeNaN();
   });
 
+  it('reads inf, -inf and empty (not evaluated) values', () => {
+    const p = parseResultsCsv(`${HEADER}\n1,inf,0.2,-inf,,,nan,,0.01,40\n`);
+    expect(p.ok && p.value[0].train_loss).toBe(Infinity);
+    expect(p.ok && p.value[0].test_loss).toBe(-Infinity);
+    expect(p.ok && p.value[0].test_acc).toBeNaN();
+  });
+
   it('drops a row cut mid-line and says so', () => {
     const p = parseResultsCsv(`${HEADER}\n1,2.1,0.2,1.9,0.3,0.28,1.9,0.05,0.01,40\n2,2.0,0.2`, 'CE_results.csv');
     expect(p.ok && p.value.length).toBe(1);

@@ -36,5 +36,7 @@ describe('parseFinal / parseSummary', () => {
     expect(parseFinal(fixture('seed_0/CE_final.json'), 'CE_final.json', 3)).toMatchObject({ ok: false, error: expect.stringMatching(/not 3×3/) });
     expect(parseSummary(fixture('summary.json')).ok).toBe(true);
     expect(parseSummary('{"groups": 3}').ok).toBe(false);
+    const early = '{"status": "diverged", "epoch": null, "confusion": null, "perClass": [], "calibration": null}';
+    expect(parseFinal(early, 'L1_final.json', 10)).toMatchObject({ ok: false, error: expect.stringMatching(/diverged before any evaluation/) });
   });
 });

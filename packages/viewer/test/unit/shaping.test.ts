@@ -92,6 +92,10 @@ describe('summary from runs', () => {
     expect(t.header[0]).toBe('data');
     expect(t.rows).toHaveLength(3);
     expect(t.rows[1].slice(0, 6)).toEqual(['clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
+    const one = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 1, seeds: [0],
+      final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
+      vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
+    expect(one.rows[0].slice(6)).toEqual([0.5, '', '', '', '', '', '', '']);
   });
 });
 

@@ -27,17 +27,21 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[]): HTMLE
       metrics.map((m) => headerCell(ctx, m, { column: 'metric', metric: m },
         `${metricInfo(m).title}${metricInfo(m).better ? ` (${metricInfo(m).better === 'max' ? 'higher' : 'lower'} is better)` : ' — each loss\'s own criterion: not comparable across losses'}`)))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-label': r.label },
-      h('th', {}, h('span', { class: 'swatch', style: `background:${colorOf(r.label, ctx.labels)}` }), r.label), h('td', {}, String(r.n)),
+      h('th', {}, h('span', { class: 'swatch', style: `background:${colorOf(r.label, ctx.labels)}` }), r.label,
+        r.diverged?.length ? h('div', { class: 'sub' }, `diverged: ${r.diverged.map((x) => `seed ${x.seed}${x.epoch === null ? '' : ` (epoch ${x.epoch})`}`).join(', ')}`) : null,
+        r.failed?.length ? h('div', { class: 'sub' }, `${r.failed.length} failed`) : null,
+        r.unfinished?.length ? h('div', { class: 'sub' }, `${r.unfinished.length} unfinished`) : null),
+      h('td', {}, String(r.n)),
       metrics.map((m) => {
         const s = r.final[m];
         const d = r.vsCE?.[m];
         const isBest = best.get(m)!.has(r.label);
         if (!s) return h('td', {}, '–');
         return h('td', { class: isBest ? 'best' : '', 'data-metric': m, 'data-mean': String(s.mean), 'data-std': String(s.std) },
-          h('div', { class: 'main' }, isBest ? '★ ' : '', `${fmt(s.mean)} ± ${fmt(s.std)}`),
-          h('div', { class: 'sub' }, `95% CI [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]`),
+          h('div', { class: 'main' }, isBest ? '★ ' : '', s.std === null ? `${fmt(s.mean)} (1 seed)` : `${fmt(s.mean)} ± ${fmt(s.std)}`),
+          s.ci95 ? h('div', { class: 'sub' }, `95% CI [${fmt(s.ci95[0])}, ${fmt(s.ci95[1])}]`) : null,
           d ? h('div', { class: `sub diff${d.significant ? ' significant' : ''}`, 'data-diff': String(d.meanDiff), 'data-p': String(d.pValue) },
-            `Δ vs CE ${d.meanDiff >= 0 ? '+' : ''}${fmt(d.meanDiff)}, p = ${fmtP(d.pValue)}`) : null);
+            `Δ vs CE ${(d.meanDiff ?? 0) >= 0 ? '+' : ''}${fmt(d.meanDiff)}, p = ${fmtP(d.pValue)}`) : null);
       })))));
 }
 
