@@ -2,6 +2,7 @@ import { appendFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expandGrid, runFiles } from '../src/study/index.ts';
+import type { RunSpec } from '../src/engine/types.ts';
 import { read, readJson, runFake, smallConfig } from './helpers/study.ts';
 import { useTmp } from './helpers/tmp.ts';
 
@@ -66,7 +67,7 @@ describe('the study runner with a fake engine', () => {
     const st = await readJson(broken, 'seed_0/CE_status.json');
     await writeFile(join(broken, 'seed_0/CE_status.json'), JSON.stringify({ ...st, status: 'running', endedAt: null }));
 
-    const created: unknown[] = [];
+    const created: RunSpec[] = [];
     const second = await runFake(broken, config, { resume: true, fake: { created } });
     expect(second.every((r) => r.status === 'done')).toBe(true);
     expect(created).toHaveLength(2); // only the two unfinished runs were trained again
