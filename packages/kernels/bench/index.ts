@@ -2,3 +2,4 @@
 export * from './timing.ts';
 export * from './sgd-metrics-augment.ts';
 export * from './matmul-loss.ts';
+export * from './conv-pool.ts';
