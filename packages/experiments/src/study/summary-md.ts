@@ -19,7 +19,7 @@ function cell(d: Described | undefined): string {
 }
 
 function pText(v: VsCe): string {
-  return v.pValue === null ? 'no p-value (n = 1)' : `p = ${v.pValue < 0.001 ? v.pValue.toExponential(1) : v.pValue.toFixed(3)}`;
+  return v.pValue === null ? '' : `p = ${v.pValue < 0.001 ? v.pValue.toExponential(1) : v.pValue.toFixed(3)}, `;
 }
 
 function signed(x: number): string {
@@ -37,12 +37,13 @@ function statusNote(r: SummaryRow): string {
 function significance(rows: SummaryRow[]): string[] {
   const sig: string[] = [];
   const not: string[] = [];
+  const untested: string[] = [];
   for (const r of rows) {
     for (const m of COMPARED_METRICS) {
       const v = r.vsCE?.[m];
       if (!v) continue;
-      const line = `${r.label} − CE, ${NAMES[m]}: ${signed(v.meanDiff)} (${pText(v)}, n = ${v.n}${v.bootstrapCi95 ? `, bootstrap 95% CI [${fmt(v.bootstrapCi95[0])}, ${fmt(v.bootstrapCi95[1])}]` : ''})`;
-      (v.significant ? sig : not).push(line);
+      const line = `${r.label} − CE, ${NAMES[m]}: ${signed(v.meanDiff)} (${pText(v)}n = ${v.n}${v.bootstrapCi95 ? `, bootstrap 95% CI [${fmt(v.bootstrapCi95[0])}, ${fmt(v.bootstrapCi95[1])}]` : ''})`;
+      (v.pValue === null ? untested : v.significant ? sig : not).push(line);
     }
   }
   const out = [`Paired over the same seeds, two-sided paired t-test at α = ${ALPHA}.`, ''];
@@ -52,11 +53,15 @@ function significance(rows: SummaryRow[]): string[] {
     out.push('', `**Not significant at ${ALPHA}:**`);
     for (const l of not) out.push(`- ${l}`);
   }
+  if (untested.length) {
+    out.push('', '**Not testable (one paired seed, no p-value):**');
+    for (const l of untested) out.push(`- ${l}`);
+  }
   return out;
 }
 
 export function renderSummaryMd(s: SummaryJson): string {
-  const out = [`# Study ${s.study}: summary`, '', `Final-epoch metrics across seeds: mean ± sample std [Student-t 95% CI]. Sources: ${s.sources.join(', ')}.`, ''];
+  const out = [`# Study ${s.study}: summary`, '', `Final-epoch metrics across seeds: mean ± sample std [Student-t 95% CI]. Sources: ${s.sources.map((x) => (x === '.' ? 'this folder' : x)).join(', ')}.`, ''];
   for (const g of s.groups) {
     out.push(`## ${g.data} data, ${g.arch}`, '');
     out.push(`| loss | n | ${TABLE.map((m) => NAMES[m]).join(' | ')} | notes |`);
