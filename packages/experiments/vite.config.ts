@@ -1,4 +1,4 @@
-// Bundles the CLI for Node: workspace packages (TypeScript + .wgsl?raw) go in, npm packages stay external.
+// Bundles the CLI for Node into one file: workspace packages (TypeScript + .wgsl?raw) and npm packages alike.
 import { defineConfig } from 'vite';
 
 export default defineConfig({
@@ -10,6 +10,7 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es' } },
   },
-  ssr: { noExternal: [/^@losslab\//], external: ['webgpu'] },
+  // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
+  ssr: { noExternal: true, external: ['webgpu'] },
   logLevel: 'warn',
 });

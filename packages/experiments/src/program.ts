@@ -1,7 +1,9 @@
 /** The losslab command tree, with the engine injectable (tests pass a fake one). */
 import { Command, CommanderError } from 'commander';
 import { gpuEngineProvider, type EngineProvider } from './commands/engine.ts';
-import { registerLater } from './commands/later.ts';
+import { registerBench } from './commands/bench.ts';
+import { registerParity } from './commands/parity.ts';
+import { registerView } from './commands/view.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
@@ -31,7 +33,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
     });
   registerRun(program, { engine: deps.engine ?? gpuEngineProvider, env: deps.env }, setExit);
   registerSummary(program, setExit);
-  registerLater(program, setExit);
+  registerParity(program, setExit);
+  registerBench(program, setExit);
+  registerView(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -53,7 +53,7 @@ export function compare(output: string, actual: HostTensor | undefined, expected
     if (!(diff <= bound)) pass = false; // NaN fails too
     if (!(diff <= maxAbs)) maxAbs = Number.isNaN(diff) ? Infinity : Math.max(maxAbs, diff);
     const rel = diff / Math.max(Math.abs(e[i]), 1e-30);
-    if (diff > tol.abs && rel > maxRel) maxRel = rel;
+    if (Math.abs(e[i]) > tol.abs && rel > maxRel) maxRel = rel; // relative error where it means something
     const excess = Number.isNaN(diff) ? Infinity : diff - bound;
     if (excess > worstExcess) {
       worstExcess = excess;

@@ -1,6 +1,5 @@
 /** Turns known errors into one line on stderr and an exit code: 2 for bad input, 1 otherwise. */
 import { DataError } from '../data/index.ts';
-import { EngineMissingError } from '../engine/factory.ts';
 import { UsageError } from '../util/errors.ts';
 
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
@@ -9,7 +8,7 @@ export function reportError(command: string, e: unknown, err: (line: string) => 
     err(`losslab ${command}: ${msg.split('\n')[0]}`);
     return 2;
   }
-  if (e instanceof DataError || e instanceof EngineMissingError) {
+  if (e instanceof DataError) {
     err(`losslab ${command}: ${msg}`);
     return 1;
   }
