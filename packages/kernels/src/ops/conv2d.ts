@@ -40,7 +40,7 @@ const pixelsPerInvocation = (s: Conv2dShape): number => (s.cout <= 4 ? 8 : 4);
 /** The uniform shared by the forward and backward-input kernels (owq: pixel groups per row, forward only). */
 function convParams(ctx: KernelContext, s: Conv2dShape, relu: boolean, row: number): GPUBuffer {
   const { oh, ow } = conv2dOutputSize(s);
-  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, pixelsPerInvocation(s))], 'u32', 'conv2d params');
+  return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, pixelsPerInvocation(s)), pixelsPerInvocation(s) === 8 ? 1 : 0], 'u32', 'conv2d params');
 }
 
 /** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. */

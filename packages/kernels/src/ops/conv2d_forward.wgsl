@@ -9,7 +9,8 @@ struct Params {
   cout: u32, kh: u32, kw: u32, stride: u32,
   pad: u32, oh: u32, ow: u32, relu: u32,
   row: u32,  // invocations per grid row: item = gid.x + gid.y * row
-  owq: u32,  // ceil(ow / px): pixel groups per output row (px = 8 if cout <= 4, else 4)
+  owq: u32,  // ceil(ow / px): pixel groups per output row
+  px8: u32,  // 1: 8 pixels × 4 channels per invocation (only when cout <= 4), 0: 4 pixels × 8 channels
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -26,7 +27,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let n = item / per;
   let r = item - n * per;
   let oy = r / p.owq;
-  let px8 = p.cout <= 4u;  // uniform: 8 pixels × 4 channels per invocation
+  let px8 = p.px8 != 0u;  // uniform: 8 pixels × 4 channels per invocation
   let ox = (r - oy * p.owq) * select(4u, 8u, px8);
 
   let co0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
