@@ -48,9 +48,10 @@ async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: 
   try {
     res = await fetch(url, { signal });
   } catch (e) {
-    throw new Error(`download of ${url} failed: ${(e as Error).cause ?? (e as Error).message}`);
+    const why = String((e as Error).cause ?? (e as Error).message);
+    throw new DataError(url, 'the CIFAR-10 archive', `no download (${why}); with no network, point --data-dir or CIFAR10_DIR at a folder holding the binary files`);
   }
-  if (!res.ok || !res.body) throw new Error(`download of ${url} failed: HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok || !res.body) throw new DataError(url, 'the CIFAR-10 archive', `HTTP ${res.status} ${res.statusText}`);
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   const hash = createHash('md5');

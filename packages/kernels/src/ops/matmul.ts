@@ -28,7 +28,14 @@ export interface MatmulArgs {
   fast?: boolean;
 }
 
-const TILE = 64;
+const TILES = [64, 32, 16] as const;
+/** Enough tiles to keep a CPU adapter's cores busy (one workgroup runs on one core). */
+const MIN_WORKGROUPS = 8;
+
+/** The largest tile giving at least MIN_WORKGROUPS workgroups (16 at the least). */
+export function matmulTile(m: number, n: number): number {
+  return TILES.find((t) => ceilDiv(m, t) * ceilDiv(n, t) >= MIN_WORKGROUPS) ?? 16;
+}
 const ONE_BITS = 0x3f800000; // 1.0f, see matmul.wgsl
 const FLAG = { transA: 1, transB: 2, bias: 4, relu: 8, mask: 16 } as const;
 
@@ -41,9 +48,10 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   if (!(m >= 1 && k >= 1 && n >= 1)) throw new Error(`matmul: bad shape m=${m} k=${k} n=${n}`);
   const flags = (o.transA ? FLAG.transA : 0) | (o.transB ? FLAG.transB : 0) | (o.bias ? FLAG.bias : 0) |
     (o.relu ? FLAG.relu : 0) | (o.reluMaskOf ? FLAG.mask : 0);
-  const pipeline = ctx.pipeline('matmul', matmulWgsl, o.fast ? { PRECISE: 0 } : {});
+  const tile = matmulTile(m, n);
+  const pipeline = ctx.pipeline('matmul', matmulWgsl, { ...(o.fast ? { PRECISE: 0 } : {}), TS: tile });
   const params = ctx.uniform([m, k, n, flags, ONE_BITS]);
-  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, TILE), ceilDiv(m, TILE)]);
+  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, tile), ceilDiv(m, tile)]);
 }
 
 /** out[cols] = Σ over rows of x[rows, cols] (bias gradient: dy summed over the batch). */

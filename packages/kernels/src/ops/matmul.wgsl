@@ -2,9 +2,11 @@
 // op(A) is A[m,k] or, with TRANS_A, A stored [k,m]; op(B) is B[k,n] or, with TRANS_B, B stored [n,k].
 // One pipeline serves every layout: shapes and flags are uniforms, because pipeline creation
 // costs far more on the software adapters than the index arithmetic in the tile loads.
-// Each workgroup computes a 64×64 tile of C; each of its 16×16 threads a 4×4 block of it,
-// from 64×32 / 32×64 slabs of op(A) / op(B) staged in workgroup memory as vec4s (BK = 32
+// Each workgroup computes a TS×TS tile of C; each of its (TS/4)² threads a 4×4 block of it,
+// from TS×32 / 32×TS slabs of op(A) / op(B) staged in workgroup memory as vec4s (BK = 32
 // halves the barriers per k, which cost a coroutine switch per subgroup on CPU adapters).
+// TS is 64 for large products and smaller for the linear layers' small ones: a CPU adapter
+// runs one workgroup on one core, so a product needs several tiles to use every core.
 // PRECISE (the default) makes C match float64 to an ulp or two even where the output cancels
 // (the golden forward tolerance, 1e-5 rel / 1e-6 abs, is missed by plain float32 accumulation
 // by up to ~20× at k = 288). Operands are split on load into 12-bit high parts and exact low
@@ -12,6 +14,8 @@
 // high×high product exact; those are summed with TwoSum and the small cross terms and the
 // rounding errors go to a second accumulator. About 7× the arithmetic of the plain loop.
 override PRECISE: bool = true;
+override TS: u32 = 64u;       // tile size: 64, 32 or 16
+override WG: u32 = TS / 4u;    // threads per tile side
 // `one` is 1.0 from the host: multiplying by it stops the shader compiler's inexact algebraic
 // rules (−a + (a + b) → b) from folding the TwoSum error terms to zero.
 struct Params { m: u32, k: u32, n: u32, flags: u32, one: f32 }
@@ -21,7 +25,7 @@ const TRANS_B = 2u;
 const BIAS = 4u;
 const RELU = 8u;
 const MASK = 16u;
-const BK = 32u;
+override BK: u32 = 32u;
 
 @group(0) @binding(0) var<storage, read> a: array<f32>;
 @group(0) @binding(1) var<storage, read> b: array<f32>;
@@ -30,10 +34,10 @@ const BK = 32u;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 @group(0) @binding(5) var<uniform> params: Params;
 
-// tileA[kk * 16 + g] holds op(A) rows 4g..4g+3 of the tile at depth kk; tileB[kk * 16 + g]
+// tileA[kk * WG + g] holds op(A) rows 4g..4g+3 of the tile at depth kk; tileB[kk * WG + g]
 // op(B) columns 4g..4g+3. One vec4 load of each feeds 16 multiply-adds.
-var<workgroup> tileA: array<vec4f, 512>;
-var<workgroup> tileB: array<vec4f, 512>;
+var<workgroup> tileA: array<vec4f, BK * WG>;
+var<workgroup> tileB: array<vec4f, BK * WG>;
 
 // (s, c) += x: s + x rounded into s, its exact rounding error (Knuth's TwoSum) into c.
 fn twoSum(s: ptr<function, vec4f>, c: ptr<function, vec4f>, x: vec4f) {
@@ -60,19 +64,13 @@ fn opB(kk: u32, col: u32) -> f32 {
   return b[select(kk * params.n + col, col * params.k + kk, (params.flags & TRANS_B) != 0u)];
 }
 
-@compute @workgroup_size(16, 16)
+@compute @workgroup_size(WG, WG)
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let tx = lid.x;
   let ty = lid.y;
-  let t = ty * 16u + tx;
-  let row0 = wg.y * 64u;
-  let col0 = wg.x * 64u;
-  // Loader roles: for A, consecutive threads walk k (contiguous in untransposed A);
-  // for B, consecutive threads walk columns (contiguous in untransposed B).
-  let aK = t % 32u;
-  let aG = t / 32u;   // 0..7, and 8..15 on the second pass
-  let bG = t % 16u;
-  let bK = t / 16u;   // 0..15, and 16..31 on the second pass
+  let t = ty * WG + tx;
+  let row0 = wg.y * TS;
+  let col0 = wg.x * TS;
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -83,21 +81,24 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var err2 = vec4f(0.0);
   var err3 = vec4f(0.0);
   for (var k0 = 0u; k0 < params.k; k0 += BK) {
-    for (var h = 0u; h < 2u; h++) {
-      let g = aG + 8u * h;
-      let ar = row0 + g * 4u;
-      tileA[aK * 16u + g] = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
-      let kb = bK + 16u * h;
+    // Each thread stages BK / WG entries of each slab. Loader roles: for A, consecutive
+    // threads walk k (contiguous in untransposed A); for B, columns (contiguous in untransposed B).
+    for (var e = t; e < BK * WG; e += WG * WG) {
+      let aK = e % BK;
+      let ar = row0 + (e / BK) * 4u;
+      tileA[aK * WG + e / BK] = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
+      let bG = e % WG;
+      let kb = e / WG;
       let bc = col0 + bG * 4u;
-      tileB[kb * 16u + bG] = vec4f(opB(k0 + kb, bc), opB(k0 + kb, bc + 1u), opB(k0 + kb, bc + 2u), opB(k0 + kb, bc + 3u));
+      tileB[kb * WG + bG] = vec4f(opB(k0 + kb, bc), opB(k0 + kb, bc + 1u), opB(k0 + kb, bc + 2u), opB(k0 + kb, bc + 3u));
     }
     workgroupBarrier();
     if (PRECISE) {
       for (var kk = 0u; kk < BK; kk++) {
-        let av = tileA[kk * 16u + ty];
+        let av = tileA[kk * WG + ty];
         let ah = hi(av);
         let al = av - ah;
-        let bv = tileB[kk * 16u + tx];
+        let bv = tileB[kk * WG + tx];
         let bh = hi(bv);
         let bl = bv - bh;
         // a·b = ah·bh (exact) + ah·bl (exact) + al·b (tiny, rounded harmlessly).
@@ -112,8 +113,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       }
     } else {
       for (var kk = 0u; kk < BK; kk++) {
-        let av = tileA[kk * 16u + ty];
-        let bv = tileB[kk * 16u + tx];
+        let av = tileA[kk * WG + ty];
+        let bv = tileB[kk * WG + tx];
         acc0 = fma(vec4f(av.x), bv, acc0);
         acc1 = fma(vec4f(av.y), bv, acc1);
         acc2 = fma(vec4f(av.z), bv, acc2);
