@@ -7,3 +7,4 @@ export * from './plan.ts';
 export * from './train.ts';
 export * from './statedict.ts';
 export * from './parity.ts';
+export * from './saliency.ts';

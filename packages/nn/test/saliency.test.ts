@@ -1,0 +1,64 @@
+// Saliency on the device against the float64 CPU ConvNet (kernels' references), with the gradient tolerance.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compare, GRADIENT } from '@losslab/kernels/testing';
+import { argmaxOneHot, convNet, initialParams, ParamStore, Rng, SaliencyStep, stateDictFromJson, type StateDict } from '../src/index.ts';
+import { convNetRef } from './convnet-ref.ts';
+import { testDevice } from './device.ts';
+
+declare const __LOSSLAB_GOLDEN_DIR__: string;
+
+function randomInput(n: number, seed: number): Float32Array {
+  const rng = new Rng(seed, 'saliency-input');
+  return Float32Array.from({ length: n * 3072 }, () => rng.uniform(-2, 2));
+}
+
+async function check(params: StateDict, input: Float32Array, n: number) {
+  const { ctx } = await testDevice();
+  const model = convNet();
+  const store = new ParamStore(ctx, model.params());
+  store.load(params);
+  const got = await new SaliencyStep(ctx, model, store, n).run(input);
+
+  const ref = convNetRef(params, n);
+  const f = ref.forward(input);
+  const { predicted, seed } = argmaxOneHot(f.logits, n, 10);
+  expect(Array.from(got.predicted)).toEqual(Array.from(predicted));
+  const expected = ref.backwardInput(f, seed);
+  const c = compare('grad input', { shape: [n, 3, 32, 32], data: got.grad }, { shape: [n, 3, 32, 32], data: expected }, GRADIENT);
+  expect(c.pass, c.message).toBe(true);
+  expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(1e-4); // not a vacuous comparison
+  return { ref, f, predicted, expected };
+}
+
+describe('SaliencyStep: d logit[argmax] / d input', () => {
+  it('argmaxOneHot takes the first maximum and seeds a one-hot', () => {
+    const { predicted, seed } = argmaxOneHot([1, 3, 3, -1, -2, -5], 2, 3);
+    expect(Array.from(predicted)).toEqual([1, 0]);
+    expect(Array.from(seed)).toEqual([0, 1, 0, 1, 0, 0]);
+  });
+
+  it('matches the float64 CPU ConvNet on a seeded model, and central differences confirm the reference', async () => {
+    const n = 3;
+    const params = initialParams(convNet().params(), new Rng(11, 'init'));
+    const input = randomInput(n, 5);
+    const { ref, predicted, expected } = await check(params, input, n);
+    // Central differences of the float64 forward on a few input elements of each sample.
+    const x = Float64Array.from(input);
+    const h = 1e-6;
+    for (let s = 0; s < n; s++) {
+      for (const e of [5 * 32 + 7, 1024 + 16 * 32 + 16, 2048 + 30 * 32 + 3]) {
+        const i = s * 3072 + e;
+        const at = (v: number) => { const y = x.slice(); y[i] = v; return ref.forward(y).logits[s * 10 + predicted[s]]; };
+        const fd = (at(x[i] + h) - at(x[i] - h)) / (2 * h);
+        expect(Math.abs(fd - expected[i])).toBeLessThan(GRADIENT.abs + GRADIENT.rel * Math.abs(expected[i]));
+      }
+    }
+  });
+
+  it('matches the float64 CPU ConvNet with the golden fixture parameters and batch', async () => {
+    const golden = JSON.parse(readFileSync(`${__LOSSLAB_GOLDEN_DIR__}/convnet.json`, 'utf8')) as { params: unknown; input: { shape: number[]; data: number[] } };
+    const params = stateDictFromJson(JSON.stringify(golden.params));
+    await check(params, Float32Array.from(golden.input.data), golden.input.shape[0]);
+  });
+});
