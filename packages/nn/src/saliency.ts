@@ -24,7 +24,7 @@ export interface SaliencyResult {
 }
 
 /** The predicted class of each row of `logits` [n, c] and the one-hot seed d output / d logits. */
-export function argmaxOneHot(logits: ArrayLike<number>, n: number, c: number): { predicted: Uint32Array; seed: Float32Array } {
+export function argmaxOneHot(logits: ArrayLike<number>, n: number, c: number): { predicted: Uint32Array; seed: Float32Array<ArrayBuffer> } {
   const predicted = new Uint32Array(n);
   const seed = new Float32Array(n * c);
   for (let i = 0; i < n; i++) {
@@ -49,7 +49,7 @@ export class SaliencyStep {
   }
 
   /** `input`: [batch, ...inputShape], already normalised as the model was trained. */
-  async run(input: Float32Array): Promise<SaliencyResult> {
+  async run(input: Float32Array<ArrayBuffer>): Promise<SaliencyResult> {
     const { ctx, forward: fwd, batch } = this;
     if (input.length !== this.inputFloats) throw new Error(`saliency: input has ${input.length} floats, the plan expects ${this.inputFloats}`);
     ctx.device.queue.writeBuffer(fwd.input, 0, input);
