@@ -8,12 +8,12 @@ import { testDevice } from './device.ts';
 
 declare const __LOSSLAB_GOLDEN_DIR__: string;
 
-function randomInput(n: number, seed: number): Float32Array {
+function randomInput(n: number, seed: number): Float32Array<ArrayBuffer> {
   const rng = new Rng(seed, 'saliency-input');
   return Float32Array.from({ length: n * 3072 }, () => rng.uniform(-2, 2));
 }
 
-async function check(params: StateDict, input: Float32Array, n: number) {
+async function check(params: StateDict, input: Float32Array<ArrayBuffer>, n: number) {
   const { ctx } = await testDevice();
   const model = convNet();
   const store = new ParamStore(ctx, model.params());
