@@ -6,6 +6,7 @@
  */
 import {
   conv2dForward, conv2dBackwardInput, conv2dBackwardWeight,
+  conv2dReluPoolForward, conv2dReluPoolBackward, conv2dReluPoolSupported, conv2dReluPoolSizes,
   maxpool2dForward, maxpool2dBackward,
   matmul, columnSum, reluForward, reluBackward,
   type Dispatch, type KernelContext,
@@ -16,12 +17,21 @@ import type { ParamStore } from './params.ts';
 const flat = (d: Dispatch | Dispatch[]): Dispatch[] => (Array.isArray(d) ? d : [d]);
 const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
 
+/** Conv → ReLU → max pool planned as one fused op (pooled output plus argmax words). */
+interface ConvReluPool {
+  conv: Conv2d;
+  pool: MaxPool2d;
+  /** The fused forward's argmax words, read by its backward. */
+  arg: GPUBuffer;
+}
+
 /** One planned node: a layer (with its fused ReLU) between two activation buffers. */
 interface Node {
   name: string;
-  layer: Conv2d | MaxPool2d | Linear | 'relu' | 'flatten';
+  layer: Conv2d | MaxPool2d | Linear | ConvReluPool | 'relu' | 'flatten';
   inShape: Shape;
   outShape: Shape;
+  /** The output is ReLU'd and its consumer's backward must apply the ReLU mask. */
   fusedRelu: boolean;
   input: GPUBuffer;
   output: GPUBuffer;
@@ -47,7 +57,10 @@ export interface BackwardPlan {
 }
 
 export interface PlanOptions {
-  /** Fuse ReLU into conv/linear (training, evaluation). Off: each ReLU is its own dispatch (parity of pre-ReLU activations). */
+  /**
+   * Fuse ReLU into conv/linear and conv → ReLU → max pool 2/2 into one op (training, evaluation).
+   * Off: each layer is its own dispatch (parity of pre-ReLU and pre-pool activations).
+   */
   fuse?: boolean;
   /** Use this buffer as the input instead of allocating one. */
   input?: GPUBuffer;
@@ -68,6 +81,21 @@ export function planForward(ctx: KernelContext, model: Sequential, store: ParamS
     const next = layers[i + 1]?.[1];
     const fusedRelu = fuse && (layer instanceof Conv2d || layer instanceof Linear) && next?.kind === 'relu';
     const outShape = shapes[fusedRelu ? i + 2 : i + 1];
+    const pool = layers[i + 2]?.[1];
+    if (fuse && layer instanceof Conv2d && next?.kind === 'relu' && pool instanceof MaxPool2d &&
+        conv2dReluPoolSupported(convShape(layer, inShape, batch), { kernel: pool.kernelSize, stride: pool.stride })) {
+      // The ReLU's mask travels in the argmax words, so the consumer applies none (fusedRelu false).
+      const outShape3 = shapes[i + 3];
+      const output = ctx.storage(batch * size(outShape3) * 4, layers[i + 2][0]);
+      const arg = ctx.storage(conv2dReluPoolSizes(convShape(layer, inShape, batch)).argWords * 4, `${name}_argmax`);
+      const node: Node = { name, layer: { conv: layer, pool, arg }, inShape, outShape: outShape3, fusedRelu: false, input: current, output };
+      nodes.push(node);
+      dispatches.push(...forwardDispatches(ctx, node, store, batch));
+      activations.push({ name: layers[i + 2][0], buffer: output, shape: [batch, ...outShape3] });
+      current = output;
+      i += 2; // the ReLU and the pool were fused
+      continue;
+    }
     if (layer.kind === 'flatten') {
       nodes.push({ name, layer: 'flatten', inShape, outShape, fusedRelu: false, input: current, output: current });
       continue;
@@ -87,6 +115,10 @@ export function planForward(ctx: KernelContext, model: Sequential, store: ParamS
   return { batch, input, logits: current, classes, dispatches, activations, nodes };
 }
 
+function isConvReluPool(l: Node['layer']): l is ConvReluPool {
+  return typeof l === 'object' && 'arg' in l;
+}
+
 function convShape(l: Conv2d, inShape: Shape, batch: number) {
   return { n: batch, cin: inShape[0], h: inShape[1], w: inShape[2], cout: l.outChannels, kh: l.kernelSize, kw: l.kernelSize, stride: l.stride, pad: l.padding };
 }
@@ -104,6 +136,12 @@ function forwardDispatches(ctx: KernelContext, node: Node, store: ParamStore, ba
       shape: convShape(l, node.inShape, batch), x: node.input,
       weight: store.param(`${node.name}.weight`), bias: store.param(`${node.name}.bias`), y: node.output, relu: node.fusedRelu,
     }));
+  }
+  if (isConvReluPool(l)) {
+    return [conv2dReluPoolForward(ctx, {
+      shape: convShape(l.conv, node.inShape, batch), x: node.input,
+      weight: store.param(`${node.name}.weight`), bias: store.param(`${node.name}.bias`), y: node.output, arg: l.arg,
+    })];
   }
   if (l instanceof MaxPool2d) return flat(maxpool2dForward(ctx, { shape: poolShape(l, node.inShape, batch), x: node.input, y: node.output }));
   // Linear: y[N,out] = x[N,in] · W[out,in]ᵀ + b
@@ -146,6 +184,14 @@ export function planBackward(ctx: KernelContext, fwd: ForwardPlan, store: ParamS
         dispatches.push(...flat(conv2dBackwardInput(ctx, { shape, dy: dOut, weight: store.param(`${node.name}.weight`), dx: raw })));
         if (maskInput) dispatches.push(...flat(reluBackward(ctx, { y: node.input, dy: raw, dx, n: batch * size(node.inShape) })));
       }
+    } else if (isConvReluPool(l)) {
+      // As for a conv: the input gradient is raw, so a fused producer ReLU is masked afterwards.
+      const raw = dx && maskInput ? ctx.storage(batch * size(node.inShape) * 4, `grad_${node.name}_raw`) : dx;
+      dispatches.push(...conv2dReluPoolBackward(ctx, {
+        shape: convShape(l.conv, node.inShape, batch), x: node.input, weight: store.param(`${node.name}.weight`), gy: dOut, arg: l.arg,
+        dweight: store.grad(`${node.name}.weight`), dbias: store.grad(`${node.name}.bias`), dx: raw,
+      }));
+      if (dx && raw && raw !== dx) dispatches.push(...flat(reluBackward(ctx, { y: node.input, dy: raw, dx, n: batch * size(node.inShape) })));
     } else if (l instanceof MaxPool2d) {
       if (dx) dispatches.push(...flat(maxpool2dBackward(ctx, { shape: poolShape(l, node.inShape, batch), x: node.input, dy: dOut, dx, reluMask: maskInput })));
     } else {

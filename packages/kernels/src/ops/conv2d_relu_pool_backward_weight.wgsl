@@ -1,0 +1,95 @@
+// dweight/dbias of the fused conv + ReLU + 2×2/2 max pool, pass 1 of 2 (pass 2 is
+// conv2d_backward_weight_sum.wgsl). The conv's output gradient is never materialised: in each
+// pooled cell it is the pooled gradient at the argmax position (if the maximum was > 0), else 0.
+// Invocation (chunk, ci, channel group) walks a chunk of pooled cells; per cell it loads the
+// argmax word, 4 pooled gradients and the (KH + 1) × (KW + 1) input patch once (21 loads for a
+// 3×3 kernel), and does the 4 window positions × KH·KW taps as masked vec4 FMAs in registers.
+// KH, KW are pipeline constants, so every loop unrolls and the arrays stay in registers.
+override KH: u32 = 3;
+override KW: u32 = 3;
+const MAX_TAPS = 9u;    // KH, KW <= 3
+const MAX_PATCH = 16u;  // (KH + 1) · (KW + 1)
+
+struct Params {
+  n: u32, cin: u32, h: u32, w: u32,
+  cout: u32, pad: u32, ph: u32, pw: u32,
+  cogs: u32, chunk: u32, chunks: u32, pad2: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> gy: array<f32>;   // pooled gradient [n, cout, ph, pw]
+@group(0) @binding(2) var<storage, read> arg: array<u32>;  // [n, cogs, ph, pw], a byte per channel
+@group(0) @binding(3) var<storage, read_write> partial: array<f32>;  // [chunk][cout][K + 1]
+@group(0) @binding(4) var<uniform> p: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  // gid.x enumerates (ci, group, chunk) with chunk fastest.
+  let id = gid.x;
+  if (id >= p.chunks * p.cin * p.cogs) { return; }
+  let tile = id / p.chunks;
+  let c = id - tile * p.chunks;
+  let ci = tile / p.cogs;
+  let cog = tile - ci * p.cogs;
+  let co0 = cog * 4u;
+  let cc = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u));
+  let phw = p.ph * p.pw;
+  let hw = p.h * p.w;
+
+  var acc: array<vec4f, MAX_TAPS>;
+  var accb = vec4f(0.0);
+  let total = p.n * phw;
+  let start = c * p.chunk;
+  let end = min(start + p.chunk, total);
+  var n = start / phw;
+  var r = start - n * phw;
+  var py = r / p.pw;
+  var px = r - py * p.pw;
+  for (var q = start; q < end; q++) {
+    let word = arg[(n * p.cogs + cog) * phw + py * p.pw + px];
+    let at = (vec4u(word) >> vec4u(0u, 8u, 16u, 24u)) & vec4u(255u);
+    let gb = n * p.cout * phw + py * p.pw + px;
+    let g = vec4f(gy[gb + cc.x * phw], gy[gb + cc.y * phw], gy[gb + cc.z * phw], gy[gb + cc.w * phw]);
+    // The conv-output gradient at window position j (row-major in the 2×2 window).
+    var gp: array<vec4f, 4>;
+    for (var j = 0u; j < 4u; j++) { gp[j] = select(vec4f(0.0), g, at == vec4u(j)); }
+    accb += gp[0] + gp[1] + gp[2] + gp[3];
+    let iy0 = i32(py * 2u) - i32(p.pad);
+    let ix0 = i32(px * 2u) - i32(p.pad);
+    let plane = (n * p.cin + ci) * hw;
+    for (var ty = 0u; ty <= KH; ty++) {
+      let iy = iy0 + i32(ty);
+      let rowOk = iy >= 0 && iy < i32(p.h);
+      let rowBase = plane + u32(clamp(iy, 0, i32(p.h) - 1)) * p.w;
+      for (var tx = 0u; tx <= KW; tx++) {
+        let ix = ix0 + i32(tx);
+        let v = select(0.0, x[rowBase + u32(clamp(ix, 0, i32(p.w) - 1))], rowOk && ix >= 0 && ix < i32(p.w));
+        // Input (ty, tx) meets tap (ty - wy, tx - wx) of window position (wy, wx).
+        for (var wy = 0u; wy < 2u; wy++) {
+          for (var wx = 0u; wx < 2u; wx++) {
+            if (ty >= wy && ty - wy < KH && tx >= wx && tx - wx < KW) {
+              let tap = (ty - wy) * KW + (tx - wx);
+              acc[tap] += v * gp[wy * 2u + wx];
+            }
+          }
+        }
+      }
+    }
+    px++;
+    if (px == p.pw) {
+      px = 0u;
+      py++;
+      if (py == p.ph) { py = 0u; n++; }
+    }
+  }
+
+  let khw = KH * KW;
+  let cols = p.cin * khw + 1u;
+  for (var i = 0u; i < 4u; i++) {
+    let co = co0 + i;
+    if (co >= p.cout) { break; }
+    let pb = (c * p.cout + co) * cols;
+    for (var t = 0u; t < khw; t++) { partial[pb + ci * khw + t] = acc[t][i]; }
+    if (ci == 0u) { partial[pb + cols - 1u] = accb[i]; }
+  }
+}

@@ -1,0 +1,97 @@
+// Fused conv (stride 1) + ReLU + 2×2/2 max pool, NCHW. The full-resolution conv output never
+// reaches memory: each invocation computes a 2-row × 4-column block of conv outputs (two pooled
+// cells) for 4 output channels (workgroup z) in registers, then writes the 2 pooled values and a
+// packed argmax word per cell for the backward pass (conv2d_relu_pool.ts describes the format).
+// Input rows are walked once (kh + 1 rows feed both output rows): 4·(kw + 3) loads per channel
+// feed 32·kh·kw FMAs; weights are uniform-address loads.
+struct Params {
+  n: u32, cin: u32, h: u32, w: u32,
+  cout: u32, kh: u32, kw: u32, pad: u32,
+  ph: u32, pw: u32, pwq: u32, row: u32,  // pooled size; pwq = ceil(pw / 2); item = gid.x + gid.y * row
+  cogs: u32,                              // ceil(cout / 4): argmax words per pooled cell
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> weight: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> y: array<f32>;
+@group(0) @binding(4) var<storage, read_write> arg: array<u32>;
+@group(0) @binding(5) var<uniform> p: Params;
+
+// Argmax byte of a window whose maximum is not > 0: the ReLU (or the pool) passes no gradient.
+const NONE = 255u;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
+  let per = p.ph * p.pwq;
+  let item = gid.x + gid.y * p.row;
+  if (item >= p.n * per) { return; }
+  let n = item / per;
+  let r = item - n * per;
+  let py = r / p.pwq;
+  let px0 = (r - py * p.pwq) * 2u;
+
+  let co0 = wid.z * 4u;  // workgroup_id keeps weight indices uniform (scalar loads)
+  let khw = p.kh * p.kw;
+  let kk = p.cin * khw;
+  let wc = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u)) * kk;
+  let b = vec4f(bias[wc.x / kk], bias[wc.y / kk], bias[wc.z / kk], bias[wc.w / kk]);
+  // Row 0 / row 1 of the block, columns 0..3; each vec4 holds 4 output channels.
+  var a00 = b; var a01 = b; var a02 = b; var a03 = b;
+  var a10 = b; var a11 = b; var a12 = b; var a13 = b;
+
+  let iy0 = i32(py * 2u) - i32(p.pad);
+  let ix0 = i32(px0 * 2u) - i32(p.pad);
+  for (var ci = 0u; ci < p.cin; ci++) {
+    let plane = (n * p.cin + ci) * p.h * p.w;
+    // Input row t feeds output row 0 through kernel row t and output row 1 through row t - 1.
+    for (var t = 0u; t <= p.kh; t++) {
+      let iy = iy0 + i32(t);
+      let rowOk = iy >= 0 && iy < i32(p.h);
+      let rowBase = plane + u32(clamp(iy, 0, i32(p.h) - 1)) * p.w;
+      var xv = vec4f(ld(rowBase, rowOk, ix0), ld(rowBase, rowOk, ix0 + 1), ld(rowBase, rowOk, ix0 + 2), ld(rowBase, rowOk, ix0 + 3));
+      for (var kx = 0u; kx < p.kw; kx++) {
+        // Slide along kx: one new load per tap after the first.
+        if (kx > 0u) { xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0 + 3 + i32(kx))); }
+        if (t < p.kh) {
+          let k = ci * khw + t * p.kw + kx;
+          let w0 = vec4f(weight[wc.x + k], weight[wc.y + k], weight[wc.z + k], weight[wc.w + k]);
+          a00 += xv.x * w0; a01 += xv.y * w0; a02 += xv.z * w0; a03 += xv.w * w0;
+        }
+        if (t > 0u) {
+          let k = ci * khw + (t - 1u) * p.kw + kx;
+          let w1 = vec4f(weight[wc.x + k], weight[wc.y + k], weight[wc.z + k], weight[wc.w + k]);
+          a10 += xv.x * w1; a11 += xv.y * w1; a12 += xv.z * w1; a13 += xv.w * w1;
+        }
+      }
+    }
+  }
+  let z = vec4f(0.0);
+  cell(n, co0, py, px0, max(a00, z), max(a01, z), max(a10, z), max(a11, z));
+  cell(n, co0, py, px0 + 1u, max(a02, z), max(a03, z), max(a12, z), max(a13, z));
+}
+
+// Pools one 2×2 window (row-major v0..v3, 4 channels): the first maximum wins (strict >), as in
+// PyTorch. Stores the maximum and the winners' window indices, one byte per channel.
+fn cell(n: u32, co0: u32, py: u32, px: u32, v0: vec4f, v1: vec4f, v2: vec4f, v3: vec4f) {
+  if (px >= p.pw) { return; }
+  var m = v0;
+  var at = vec4u(0u);
+  var c = v1 > m; m = select(m, v1, c); at = select(at, vec4u(1u), c);
+  c = v2 > m; m = select(m, v2, c); at = select(at, vec4u(2u), c);
+  c = v3 > m; m = select(m, v3, c); at = select(at, vec4u(3u), c);
+  let live = (m > vec4f(0.0)) & (vec4u(co0) + vec4u(0u, 1u, 2u, 3u) < vec4u(p.cout));
+  at = select(vec4u(NONE), at, live);
+  let phw = p.ph * p.pw;
+  let o = py * p.pw + px;
+  for (var j = 0u; j < 4u; j++) {
+    if (co0 + j < p.cout) { y[(n * p.cout + co0 + j) * phw + o] = m[j]; }
+  }
+  arg[(n * p.cogs + co0 / 4u) * phw + o] = at.x | (at.y << 8u) | (at.z << 16u) | (at.w << 24u);
+}
+
+// x[rowBase + ix], or 0 outside the image (index clamped so the load stays in bounds).
+fn ld(rowBase: u32, rowOk: bool, ix: i32) -> f32 {
+  let v = x[rowBase + u32(clamp(ix, 0, i32(p.w) - 1))];
+  return select(0.0, v, rowOk && ix >= 0 && ix < i32(p.w));
+}
