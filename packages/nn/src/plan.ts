@@ -138,10 +138,10 @@ function forwardDispatches(ctx: KernelContext, node: Node, store: ParamStore, ba
     }));
   }
   if (isConvReluPool(l)) {
-    return [conv2dReluPoolForward(ctx, {
+    return conv2dReluPoolForward(ctx, {
       shape: convShape(l.conv, node.inShape, batch), x: node.input,
       weight: store.param(`${node.name}.weight`), bias: store.param(`${node.name}.bias`), y: node.output, arg: l.arg,
-    })];
+    });
   }
   if (l instanceof MaxPool2d) return flat(maxpool2dForward(ctx, { shape: poolShape(l, node.inShape, batch), x: node.input, y: node.output }));
   // Linear: y[N,out] = x[N,in] · W[out,in]ᵀ + b

@@ -6,20 +6,24 @@
  * reads the pooled gradient and the argmax words; the full-resolution conv output and its
  * gradient exist only when the input gradient is wanted (a plan-time scratch buffer).
  */
-import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { ceilDiv, Usage, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
 import { conv2dBackwardInput, conv2dOutputSize, type Conv2dShape } from './conv2d.ts';
 import forwardWgsl from './conv2d_relu_pool_forward.wgsl?raw';
 import backwardWeightWgsl from './conv2d_relu_pool_backward_weight.wgsl?raw';
 import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
 import unpoolWgsl from './conv2d_relu_pool_unpool.wgsl?raw';
+import packWgsl from './conv2d_relu_pool_pack.wgsl?raw';
+
+/** vec4s in the forward's uniform weight array (conv2d_relu_pool_forward.wgsl). */
+const PACKED_VEC4S = 1024;
 
 const WG = 64;
 
 /** Whether conv → ReLU → max pool (kernel, stride) can run fused: conv stride 1, kernel ≤ 3×3, pool 2/2. */
 export function conv2dReluPoolSupported(s: Conv2dShape, pool: { kernel: number; stride: number }): boolean {
   const { oh, ow } = conv2dOutputSize(s);
-  return s.stride === 1 && s.kh <= 3 && s.kw <= 3 && pool.kernel === 2 && pool.stride === 2 && oh >= 2 && ow >= 2;
+  return s.stride === 1 && ceilDiv(s.cout, 4) * s.cin * s.kh * s.kw <= PACKED_VEC4S && s.kh <= 3 && s.kw <= 3 && pool.kernel === 2 && pool.stride === 2 && oh >= 2 && ow >= 2;
 }
 
 /** Pooled output size and argmax words (u32 count) of the fused op. */
@@ -38,15 +42,25 @@ function check(s: Conv2dShape): ReturnType<typeof conv2dReluPoolSizes> {
   return conv2dReluPoolSizes(s);
 }
 
-/** y [n, cout, ph, pw] = maxpool2×2(relu(conv(x, weight) + bias)); arg as described above. */
-export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; arg: BufferLike }): Dispatch {
+/**
+ * y [n, cout, ph, pw] = maxpool2×2(relu(conv(x, weight) + bias)); arg as described above. Two
+ * dispatches: the weights packed into a plan-time uniform buffer, then the fused kernel.
+ */
+export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; arg: BufferLike }): Dispatch[] {
   const s = a.shape;
   const z = check(s);
   const pwq = ceilDiv(z.pw, 2);
   const g = grid1d(s.n * z.ph * pwq, WG);
   const u = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.pad, z.ph, z.pw, pwq, g.row, z.cogs], 'u32', 'conv2d_relu_pool params');
-  const pipeline = ctx.pipeline('conv2d_relu_pool_forward', forwardWgsl);
-  return ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, a.weight, a.bias, a.y, a.arg, u], [g.workgroups[0], g.workgroups[1], z.cogs]);
+  const aligned = s.pad === 0 && s.w % 4 === 0 ? 1 : 0;
+  const pipeline = ctx.pipeline('conv2d_relu_pool_forward', forwardWgsl, { KH: s.kh, KW: s.kw, CIN: s.cin, ALIGNED: aligned });
+  const kk = s.cin * s.kh * s.kw;
+  const count = z.cogs * kk;
+  const wv = ctx.device.createBuffer({ label: 'conv2d_relu_pool packed weights', size: PACKED_VEC4S * 16, usage: Usage.STORAGE | Usage.UNIFORM });
+  return [
+    ctx.dispatch('conv2d_relu_pool_pack', ctx.pipeline('conv2d_relu_pool_pack', packWgsl), [a.weight, wv, ctx.uniform([s.cout, kk, count, 0])], [ceilDiv(count, WG)]),
+    ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, wv, a.bias, a.y, a.arg, u, a.x], [g.workgroups[0], g.workgroups[1], z.cogs]),
+  ];
 }
 
 /**

@@ -3,7 +3,15 @@
 // cells) for 4 output channels (workgroup z) in registers, then writes the 2 pooled values and a
 // packed argmax word per cell for the backward pass (conv2d_relu_pool.ts describes the format).
 // Input rows are walked once (kh + 1 rows feed both output rows): 4·(kw + 3) loads per channel
-// feed 32·kh·kw FMAs; weights are uniform-address loads.
+// feed 32·kh·kw FMAs; weights are one uniform-buffer vec4 per tap (conv2d_relu_pool_pack.wgsl). The kernel size and input channels are
+// pipeline constants, so the loops unroll and the sliding window stays in registers.
+override KH: u32;
+override KW: u32;
+override CIN: u32;
+// Rows start on a 4-float boundary and there is no padding (w % 4 == 0, pad 0): each input row
+// segment is two vec4 loads instead of kw + 3 scalar ones.
+override ALIGNED: bool;
+
 struct Params {
   n: u32, cin: u32, h: u32, w: u32,
   cout: u32, kh: u32, kw: u32, pad: u32,
@@ -12,11 +20,12 @@ struct Params {
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> weight: array<f32>;
+@group(0) @binding(1) var<uniform> wv: array<vec4f, 1024>;  // [group][K]: 4 channels per vec4
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read_write> y: array<f32>;
 @group(0) @binding(4) var<storage, read_write> arg: array<u32>;
 @group(0) @binding(5) var<uniform> p: Params;
+@group(0) @binding(6) var<storage, read> x4: array<vec4f>;  // the same buffer as x, read 4 floats at a time (ALIGNED)
 
 // Argmax byte of a window whose maximum is not > 0: the ReLU (or the pool) passes no gradient.
 const NONE = 255u;
@@ -34,33 +43,44 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let co0 = wid.z * 4u;  // workgroup_id keeps weight indices uniform (scalar loads)
   let khw = p.kh * p.kw;
   let kk = p.cin * khw;
-  let wc = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u)) * kk;
-  let b = vec4f(bias[wc.x / kk], bias[wc.y / kk], bias[wc.z / kk], bias[wc.w / kk]);
+  let wg = wid.z * kk;
+  let bc = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u));
+  let b = vec4f(bias[bc.x], bias[bc.y], bias[bc.z], bias[bc.w]);
   // Row 0 / row 1 of the block, columns 0..3; each vec4 holds 4 output channels.
   var a00 = b; var a01 = b; var a02 = b; var a03 = b;
   var a10 = b; var a11 = b; var a12 = b; var a13 = b;
 
   let iy0 = i32(py * 2u) - i32(p.pad);
   let ix0 = i32(px0 * 2u) - i32(p.pad);
-  for (var ci = 0u; ci < p.cin; ci++) {
+  for (var ci = 0u; ci < CIN; ci++) {
     let plane = (n * p.cin + ci) * p.h * p.w;
     // Input row t feeds output row 0 through kernel row t and output row 1 through row t - 1.
-    for (var t = 0u; t <= p.kh; t++) {
+    for (var t = 0u; t <= KH; t++) {
       let iy = iy0 + i32(t);
       let rowOk = iy >= 0 && iy < i32(p.h);
       let rowBase = plane + u32(clamp(iy, 0, i32(p.h) - 1)) * p.w;
-      var xv = vec4f(ld(rowBase, rowOk, ix0), ld(rowBase, rowOk, ix0 + 1), ld(rowBase, rowOk, ix0 + 2), ld(rowBase, rowOk, ix0 + 3));
-      for (var kx = 0u; kx < p.kw; kx++) {
-        // Slide along kx: one new load per tap after the first.
-        if (kx > 0u) { xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0 + 3 + i32(kx))); }
-        if (t < p.kh) {
+      var xv: vec4f;
+      var xn = vec4f(0.0);  // ALIGNED: the 4 floats after xv
+      if (ALIGNED) {
+        let q = (rowBase + u32(ix0)) / 4u;
+        xv = x4[q];
+        xn = x4[min(q + 1u, arrayLength(&x4) - 1u)];  // past the row end only for pixels not stored
+      } else {
+        xv = vec4f(ld(rowBase, rowOk, ix0), ld(rowBase, rowOk, ix0 + 1), ld(rowBase, rowOk, ix0 + 2), ld(rowBase, rowOk, ix0 + 3));
+      }
+      for (var kx = 0u; kx < KW; kx++) {
+        // Slide along kx: one new value per tap after the first.
+        if (kx > 0u) {
+          if (ALIGNED) { xv = vec4f(xv.yzw, xn[kx - 1u]); } else { xv = vec4f(xv.yzw, ld(rowBase, rowOk, ix0 + 3 + i32(kx))); }
+        }
+        if (t < KH) {
           let k = ci * khw + t * p.kw + kx;
-          let w0 = vec4f(weight[wc.x + k], weight[wc.y + k], weight[wc.z + k], weight[wc.w + k]);
+          let w0 = wv[wg + k];
           a00 += xv.x * w0; a01 += xv.y * w0; a02 += xv.z * w0; a03 += xv.w * w0;
         }
         if (t > 0u) {
           let k = ci * khw + (t - 1u) * p.kw + kx;
-          let w1 = vec4f(weight[wc.x + k], weight[wc.y + k], weight[wc.z + k], weight[wc.w + k]);
+          let w1 = wv[wg + k];
           a10 += xv.x * w1; a11 += xv.y * w1; a12 += xv.z * w1; a13 += xv.w * w1;
         }
       }

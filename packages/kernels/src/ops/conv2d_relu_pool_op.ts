@@ -16,7 +16,7 @@ registerOp({
     const wb = uploadTensor(ctx, weight);
     const yb = ctx.storage(numel(yShape) * 4, 'y');
     const arg = ctx.storage(z.argWords * 4, 'argmax');
-    const dispatches = [conv2dReluPoolForward(ctx, { shape, x: xb, weight: wb, bias: uploadTensor(ctx, bias), y: yb, arg })];
+    const dispatches = conv2dReluPoolForward(ctx, { shape, x: xb, weight: wb, bias: uploadTensor(ctx, bias), y: yb, arg });
     const grads: Record<string, [GPUBuffer, number[]]> = {};
     if (grad_y) {
       grads.grad_x = [ctx.storage(numel(x.shape) * 4, 'grad_x'), x.shape];
