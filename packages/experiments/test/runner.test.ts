@@ -16,7 +16,7 @@ describe('the study runner with a fake engine', () => {
     const results = await runFake(dir, config);
     expect(results.map((r) => r.status)).toEqual(new Array(6).fill('done'));
     expect((await readdir(dir)).sort()).toEqual(['seed_0', 'seed_1', 'study.json', 'summary.json', 'summary.md']);
-    expect((await readdir(join(dir, 'seed_0'))).sort()).toEqual(['CE', 'Focal2', 'L1'].flatMap((l) => ['final.json', 'results.csv', 'state.bin', 'status.json'].map((f) => `${l}_${f}`)));
+    expect((await readdir(join(dir, 'seed_0'))).sort()).toEqual(['CE', 'Focal2', 'L1'].flatMap((l) => ['final.json', 'results.csv', 'saliency.json', 'state.bin', 'status.json'].map((f) => `${l}_${f}`)));
 
     const study = await readJson(dir, 'study.json');
     expect(study).toMatchObject({ format: 1, name: 'default', status: 'done', config, gitCommit: null, classNames: expect.arrayContaining(['airplane', 'truck']) });

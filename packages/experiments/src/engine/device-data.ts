@@ -4,7 +4,7 @@
  * normalisation planned as dispatches that read them.
  */
 import {
-  augmentBatch, normalizeImages, uploadImageChunks, maxImagesPerChunk, type Dispatch, type KernelContext,
+  augmentBatch, augmentRef, normalizeImages, uploadImageChunks, maxImagesPerChunk, type Dispatch, type KernelContext,
 } from '@losslab/kernels';
 import type { CifarDataset } from '../data/index.ts';
 
@@ -52,4 +52,13 @@ export function planNormalizeBatches(ctx: KernelContext, data: DeviceDataset, a:
     images: data.test, imagesPerChunk: data.imagesPerChunk, first: k * a.batch, count: a.batch, out: a.out,
     mean: CIFAR_MEAN, std: CIFAR_STD, labels: data.testLabels, outLabels: a.outLabels,
   }));
+}
+
+/** Test images by index, normalised on the host (the normalisation kernel's float64 reference: no crop, no flip). */
+export function normalizeTestImages(d: CifarDataset, indices: number[]): Float32Array<ArrayBuffer> {
+  const { out } = augmentRef({
+    images: d.test.images, labels: d.test.labels, order: indices, orderOffset: 0, batch: indices.length,
+    seed: 0, epoch: 0, mean: CIFAR_MEAN, std: CIFAR_STD, pad: 0, flip: false,
+  });
+  return Float32Array.from(out);
 }

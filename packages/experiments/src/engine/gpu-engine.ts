@@ -7,11 +7,12 @@ import {
   kernelContext, formatAdapter, decodeCalibration, encodeDispatches, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
-  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, type Sequential,
+  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Sequential,
 } from '@losslab/nn';
 import type { CifarDataset } from '../data/index.ts';
-import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, StepProgress } from './types.ts';
-import { DeviceDataset, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
+import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
+import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
+import { IMAGE_BYTES } from '../data/index.ts';
 import { variantFor } from './variants.ts';
 
 /** Steps recorded into one command buffer: fewer submits, and progress stays responsive. */
@@ -28,6 +29,7 @@ export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
   const data = new DeviceDataset(ctx, o.dataset);
   return {
     adapter: { ...o.device.adapter, summary: formatAdapter(o.device.adapter) } as unknown as Record<string, unknown>,
+    testLabels: o.dataset.test.labels,
     createRun: async (spec) => new GpuRun(ctx, data, o.dataset, spec),
     dispose: () => data.destroy(),
   };
@@ -57,7 +59,7 @@ class GpuRun implements RunEngine {
   private readonly evalDispatches: Dispatch[][];
   private readonly epochUniform: GPUBuffer;
 
-  constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, dataset: CifarDataset, private readonly spec: RunSpec) {
+  constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, private readonly dataset: CifarDataset, private readonly spec: RunSpec) {
     const loss = parseLoss(spec.loss);
     this.model = buildModel(spec.arch, dataset.classNames.length);
     this.store = new ParamStore(ctx, this.model.params());
@@ -178,6 +180,21 @@ class GpuRun implements RunEngine {
     const floats = new Float32Array(body.buffer, body.byteOffset, header.floats * 2);
     this.store.writeFlat('params', floats.slice(0, header.floats));
     this.store.writeFlat('momentum', floats.slice(header.floats));
+  }
+
+  /** Planned per call (once per run, at its end); overwrites the parameter gradients, which training does not carry over. */
+  async saliency(indices: number[]): Promise<SaliencyItem[]> {
+    if (!indices.length) return [];
+    const step = new SaliencyStep(this.ctx, this.model, this.store, indices.length);
+    const { predicted, grad } = await step.run(normalizeTestImages(this.dataset, indices));
+    const per = grad.length / indices.length;
+    return indices.map((index, i) => ({
+      index,
+      label: this.dataset.test.labels[index],
+      predicted: predicted[i],
+      grad: grad.slice(i * per, (i + 1) * per),
+      image: this.dataset.test.images.slice(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES),
+    }));
   }
 
   dispose(): void {

@@ -57,12 +57,29 @@ export interface RunEngine {
   /** Everything needed to continue exactly: parameters, momentum, scheduler, generator state. */
   saveState(): Promise<Uint8Array>;
   loadState(state: Uint8Array): Promise<void>;
+  /**
+   * Saliency of the current model on test images (by test-set index): d logit[predicted] / d input
+   * (the normalised input), with the image itself. Optional: engines without it write no saliency file.
+   */
+  saliency?(indices: number[]): Promise<SaliencyItem[]>;
   dispose(): void;
+}
+
+export interface SaliencyItem {
+  index: number; // test-set index
+  label: number; // true class
+  predicted: number; // argmax of the logits
+  /** d logit[predicted] / d input, [3, 32, 32] (CHW). */
+  grad: Float32Array;
+  /** The test image as stored, uint8 CHW (3072 bytes). */
+  image: Uint8Array;
 }
 
 export interface EngineFactory {
   /** Adapter description for study.json. */
   readonly adapter: Record<string, unknown>;
+  /** The test set's labels in order (the saliency panel is chosen from them); absent: no saliency. */
+  readonly testLabels?: ArrayLike<number>;
   createRun(spec: RunSpec): Promise<RunEngine>;
   dispose(): void;
 }

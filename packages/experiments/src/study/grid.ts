@@ -73,5 +73,6 @@ export function runFiles(cell: Pick<Cell, 'dir' | 'label'>) {
     final: `${base}_final.json`,
     state: `${base}_state.bin`,
     status: `${base}_status.json`,
+    saliency: `${base}_saliency.json`,
   };
 }

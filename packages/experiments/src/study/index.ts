@@ -9,3 +9,4 @@ export { buildSummary, SUMMARY_METRICS, type SummaryJson } from './summary.ts';
 export { renderSummaryMd } from './summary-md.ts';
 export { silentReporter, type Reporter } from './reporter.ts';
 export { readStatus, type RunStatus } from './status.ts';
+export { panelIndices, saliencyJson, saliencyImage, channelMaxAbs, chwToRgb, type SaliencyJson, type SaliencyImage } from './saliency.ts';

@@ -11,6 +11,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { formatCsv, parseCsv, rowFromStats, type CsvRow } from './csv.ts';
 import type { EtaClock } from './eta.ts';
 import { finalJson } from './final.ts';
+import { writeSaliency } from './saliency.ts';
 import { runFiles, runSpec, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
 import { readState, writeState } from './state.ts';
@@ -93,7 +94,10 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<RunStatus> 
       await ctx.onCommit?.();
     }
     if (status.status === 'running') status.status = 'done';
-    await writeJsonAtomic(path(f.final), finalJson(cell, ctx.classNames, last, status.divergedEpoch));
+    const saliency = status.status === 'done'
+      ? await writeSaliency({ engine, testLabels: ctx.factory.testLabels, classNames: ctx.classNames, cell, epoch: status.epochsDone, file: f.saliency, studyDir: ctx.dir })
+      : undefined;
+    await writeJsonAtomic(path(f.final), finalJson(cell, ctx.classNames, last, status.divergedEpoch, saliency));
   } catch (e) {
     status.status = 'failed';
     status.error = (e as Error).message ?? String(e);

@@ -26,8 +26,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, JSON.stringify(value, jsonReplacer, 2) + '\n');
+/** `indent` 0 writes one line (large arrays: saliency maps). */
+export function writeJsonAtomic(path: string, value: unknown, indent = 2): Promise<void> {
+  return writeFileAtomic(path, JSON.stringify(value, jsonReplacer, indent || undefined) + '\n');
 }
 
 /** JSON has no NaN/Infinity: write them as null (the CSV keeps the `nan`). */

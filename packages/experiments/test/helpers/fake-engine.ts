@@ -2,7 +2,7 @@
  * A deterministic fake EngineFactory: numbers depend only on (loss, seed, data, arch, epoch) and the
  * state carried across epochs, so a resumed run must reproduce an uninterrupted one exactly.
  */
-import type { EngineFactory, EpochStats, RunEngine, RunSpec, StepProgress } from '../../src/engine/types.ts';
+import type { EngineFactory, EpochStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from '../../src/engine/types.ts';
 
 export interface FakeOptions {
   /** Loss name → epoch whose training loss is NaN. */
@@ -13,7 +13,14 @@ export interface FakeOptions {
   testSize?: number;
   /** Records every createRun call. */
   created?: RunSpec[];
+  /** An engine without saliency (as third-party engines may be). */
+  noSaliency?: boolean;
+  /** saliency() throws. */
+  saliencyFails?: boolean;
 }
+
+/** The fake test set's labels: i mod 10. */
+export const fakeTestLabels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % 10);
 
 function hash(s: string): number {
   let h = 2166136261;
@@ -62,15 +69,29 @@ class FakeRun implements RunEngine {
     this.w = b[1];
   }
 
+  async fakeSaliency(indices: number[]): Promise<SaliencyItem[]> {
+    if (this.o.saliencyFails) throw new Error('fake saliency failure');
+    return indices.map((index) => ({
+      index,
+      label: index % 10,
+      predicted: (index + (this.w > 0.5 ? 1 : 0)) % 10,
+      grad: Float32Array.from({ length: 3072 }, (_, k) => Math.sin(k * 0.37 + index + this.w) * (k % 3 === 0 ? 2 : 1)),
+      image: Uint8Array.from({ length: 3072 }, (_, k) => (k * 7 + index * 13) % 256),
+    }));
+  }
+
   dispose(): void {}
 }
 
 export function fakeFactory(o: FakeOptions = {}): EngineFactory {
   return {
     adapter: { vendor: 'fake', device: 'deterministic', summary: 'fake engine (tests)' },
+    testLabels: fakeTestLabels(o.testSize ?? 100),
     createRun: async (spec) => {
       o.created?.push(spec);
-      return new FakeRun(spec, o);
+      const run = new FakeRun(spec, o);
+      if (!o.noSaliency) (run as RunEngine).saliency = (indices) => run.fakeSaliency(indices);
+      return run;
     },
     dispose() {},
   };
