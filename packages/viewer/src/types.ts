@@ -76,6 +76,35 @@ export interface FinalDetails {
   confusion: number[][];
   perClass: PerClass[];
   calibration: { ece: number; bins: CalibrationBin[] };
+  /** <Label>_saliency.json relative to the study folder; null or absent when there is none. */
+  saliency?: string | null;
+  saliencyError?: string;
+}
+
+/** One panel image of <Label>_saliency.json. */
+export interface SaliencyImage {
+  index: number; // test-set index
+  label: number; // true class
+  predicted: number;
+  gradMax: number;
+  /** height·width values in [0, mapScale], row-major. */
+  map: number[];
+  /** base64 of height·width·3 bytes, interleaved RGB. */
+  rgb: string;
+}
+
+export interface SaliencyFile {
+  format: number;
+  loss: string;
+  label: string;
+  seed: number;
+  epoch: number;
+  height: number;
+  width: number;
+  /** A map value divided by mapScale is the normalised saliency in [0, 1]. */
+  mapScale: number;
+  classNames: string[];
+  images: SaliencyImage[];
 }
 
 /** JSON writes NaN as null: with one seed, std and ci95 are null (docs/results-format.md). */

@@ -1,5 +1,5 @@
 /** What the loader hands to the pages: the study, each run's rows and details, and problems found. */
-import type { EpochRow, FinalDetails, RunEntry, Study, Summary } from '../types.ts';
+import type { EpochRow, FinalDetails, RunEntry, SaliencyFile, Study, Summary } from '../types.ts';
 
 export interface LoadedRun {
   run: RunEntry;
@@ -8,6 +8,8 @@ export interface LoadedRun {
   csvError?: string;
   final?: FinalDetails;
   finalError?: string;
+  saliency?: SaliencyFile;
+  saliencyError?: string;
 }
 
 export interface Problem {

@@ -1,6 +1,7 @@
 /** Loads one study through a source; every problem becomes a message, never an exception. */
 import { parseResultsCsv } from '../data/csv.ts';
 import { parseFinal, parseStudy, parseSummary } from '../data/json.ts';
+import { parseSaliency } from '../data/saliency.ts';
 import type { LoadedRun, Problem, StudyData } from '../data/model.ts';
 import { joinPath, type ResultsSource } from './source.ts';
 
@@ -37,7 +38,22 @@ async function loadRun(source: ResultsSource, base: string, run: StudyData['stud
     out.finalError = fin.status === 'error' ? `${run.final} could not be read: ${fin.message}` : `${run.final} is missing although run ${run.id} is ${run.status}.`;
   }
   if (out.finalError) problems.push({ file: finalPath, message: out.finalError, level: 'error' });
+  if (typeof out.final?.saliency === 'string') await loadSaliency(source, base, out.final.saliency, out, problems);
   return out;
+}
+
+/** The saliency file a final.json names; a missing or bad one is a warning (the run's numbers stand). */
+async function loadSaliency(source: ResultsSource, base: string, file: string, out: LoadedRun, problems: Problem[]): Promise<void> {
+  const path = joinPath(base, file);
+  const r = await source.read(path);
+  if (r.status === 'ok') {
+    const p = parseSaliency(r.text, file);
+    if (p.ok) out.saliency = p.value;
+    else out.saliencyError = p.error;
+  } else {
+    out.saliencyError = r.status === 'error' ? `${file} could not be read: ${r.message}` : `${file} is missing although ${out.run.final} names it.`;
+  }
+  if (out.saliencyError) problems.push({ file: path, message: out.saliencyError, level: 'warning' });
 }
 
 export async function loadStudy(source: ResultsSource, path: string): Promise<LoadOutcome> {

@@ -13,6 +13,7 @@ import { kernelsPage } from './pages/kernels.ts';
 import { lossPage } from './pages/loss.ts';
 import { openPanel } from './pages/open.ts';
 import { overviewPage } from './pages/overview.ts';
+import { saliencyPage } from './pages/saliency.ts';
 import { summaryPage } from './pages/summary.ts';
 import { parseRoute, routeHash, type Route } from './route.ts';
 
@@ -137,6 +138,7 @@ export class App {
     try {
       page = route.page === 'curves' ? curvesPage(ctx)
         : route.page === 'summary' ? summaryPage(ctx)
+          : route.page === 'saliency' ? saliencyPage(ctx)
           : route.page === 'loss' ? lossPage(ctx, route.label ?? '')
             : overviewPage(ctx);
     } catch (e) {

@@ -8,8 +8,8 @@ export function header(route: Route, sourceText: string, data?: StudyData, label
   const link = (r: Route, text: string | (Node | string)[], active: boolean) => h('a', { href: routeHash(r), class: active ? 'active' : '' }, ...(Array.isArray(text) ? text : [text]));
   const nav: HTMLElement[] = [link({ kind: 'home' }, 'Studies', route.kind === 'home')];
   if (route.kind === 'study' && data) {
-    const at = (page: 'overview' | 'curves' | 'summary') => link({ kind: 'study', study: route.study, page }, page[0].toUpperCase() + page.slice(1), route.page === page);
-    nav.push(at('overview'), at('curves'), at('summary'));
+    const at = (page: 'overview' | 'curves' | 'summary' | 'saliency') => link({ kind: 'study', study: route.study, page }, page[0].toUpperCase() + page.slice(1), route.page === page);
+    nav.push(at('overview'), at('curves'), at('summary'), at('saliency'));
     for (const l of labels) {
       nav.push(link({ kind: 'study', study: route.study, page: 'loss', label: l },
         [h('span', { class: 'swatch', style: `background:${colorOf(l, labels)}` }), l], route.page === 'loss' && route.label === l));

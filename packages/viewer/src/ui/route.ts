@@ -1,8 +1,8 @@
 /** Hash routes: #/ (studies), #/kernels, #/s/<study>/<page>[/<loss label>]. */
-export type Page = 'overview' | 'curves' | 'summary' | 'loss';
+export type Page = 'overview' | 'curves' | 'summary' | 'saliency' | 'loss';
 export type Route = { kind: 'home' } | { kind: 'kernels' } | { kind: 'study'; study: string; page: Page; label?: string };
 
-const PAGES: Page[] = ['overview', 'curves', 'summary', 'loss'];
+const PAGES: Page[] = ['overview', 'curves', 'summary', 'saliency', 'loss'];
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').map((p) => { try { return decodeURIComponent(p); } catch { return p; } });

@@ -117,6 +117,34 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     }
   });
 
+  it('saliency: each panel image beside every loss\'s map; a seed without a loss\'s file says so', async () => {
+    await go('#/s/study/saliency');
+    const panel = s.page.locator('[data-testid=saliency-panel]');
+    await s.page.locator('[data-testid=saliency-seed]').selectOption('0');
+    await expect.poll(() => panel.locator('tbody tr').count()).toBe(10);
+    expect(await panel.locator('th').allTextContents()).toEqual(['test image', 'CE', 'Focal2']);
+    expect(await panel.locator('canvas.saliency-image').count()).toBe(10);
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(20);
+    const sal = readJson(join(s.results, 'study/seed_0/CE_saliency.json'));
+    const first = panel.locator('tbody tr').first();
+    expect(await first.getAttribute('data-index')).toBe(String(sal.images[0].index));
+    expect(await first.locator('td').first().innerText()).toContain(sal.classNames[sal.images[0].label]);
+    expect(await first.locator('[data-testid=saliency-pred]').first().innerText()).toContain(sal.classNames[sal.images[0].predicted]);
+    // The map is drawn from the numbers: its brightest pixel is where the file's maximum is.
+    const peak = sal.images[0].map.indexOf(Math.max(...sal.images[0].map));
+    const bright = await first.locator('canvas.saliency-map').first().evaluate((c: HTMLCanvasElement) => {
+      const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let best = 0;
+      for (let p = 0; p < c.width * c.height; p++) if (px[p * 4] + px[p * 4 + 1] + px[p * 4 + 2] > px[best * 4] + px[best * 4 + 1] + px[best * 4 + 2]) best = p;
+      return best;
+    });
+    expect(bright).toBe(peak);
+    await screenshot(s.page, '07-saliency-seed0');
+    await s.page.locator('[data-testid=saliency-seed]').selectOption('1');
+    await expect.poll(() => s.page.locator('main').innerText()).toMatch(/Some losses have no saliency maps:\s*Focal2: no saliency file/);
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(10);
+  });
+
   it('threw nothing in the page', () => {
     expect(s.errors).toEqual([]);
   });
