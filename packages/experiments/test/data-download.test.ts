@@ -53,7 +53,8 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-length': String(body.length) });
     // Two chunks, so progress reports more than once.
     res.write(Buffer.from(body.subarray(0, 1000)));
-    setTimeout(() => res.end(Buffer.from(body.subarray(1000))), 5);
+    // Long enough that a loaded machine still reads the first chunk on its own.
+    setTimeout(() => res.end(Buffer.from(body.subarray(1000))), 200);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,26 +1,17 @@
 /** The study's configuration: the default (the study's setup) and presets. */
+import type { RunSpec } from '../engine/types.ts';
 
-export interface Schedule {
-  type: 'step';
-  stepSize: number;
-  gamma: number;
-}
+export type Schedule = RunSpec['schedule'];
 
-export interface StudyConfig {
+/** Hyperparameters every run of a study shares (one RunSpec each, per loss × seed × data × arch). */
+type SharedHyper = Pick<RunSpec, 'epochs' | 'batchSize' | 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'schedule' | 'evalEvery' | 'trainSubset'>;
+
+export interface StudyConfig extends SharedHyper {
   name: string;
   losses: string[];
   seeds: number[];
-  epochs: number;
-  batchSize: number;
-  lr: number;
-  momentum: number;
-  weightDecay: number;
-  nesterov: boolean;
-  schedule: Schedule;
   arch: string[];
   data: string[];
-  evalEvery: number;
-  trainSubset: number | null;
   outDir: string;
 }
 

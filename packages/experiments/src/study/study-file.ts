@@ -10,28 +10,19 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
 import { withLock } from '../util/lock.ts';
 import { expandGrid, runFiles, type Cell } from './grid.ts';
-import { readStatus, TERMINAL, type RunStatus, type RunStatusName } from './status.ts';
+import { readStatus, TERMINAL, type RunStatus } from './status.ts';
 
 export const FORMAT = 1;
 export const STUDY_FILE = 'study.json';
 export const LOCK_DIR = '.study.lock';
 
-export interface StudyRun {
-  id: string;
-  index: number;
+/** A run as study.json lists it: its cell, its status (from its status file) and its files. */
+export interface StudyRun extends RunStatus {
   loss: string;
   label: string;
   seed: number;
   data: string;
   arch: string;
-  status: RunStatusName;
-  epochsDone: number;
-  epochs: number;
-  divergedEpoch: number | null;
-  error: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  adapter: string | null;
   csv: string;
   final: string;
   state: string;
