@@ -6,17 +6,15 @@
  * reads the pooled gradient and the argmax words; the full-resolution conv output and its
  * gradient exist only when the input gradient is wanted (a plan-time scratch buffer).
  */
-import { ceilDiv, Usage, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
 import { conv2dBackwardInput, conv2dOutputSize, type Conv2dShape } from './conv2d.ts';
 import forwardWgsl from './conv2d_relu_pool_forward.wgsl?raw';
 import backwardWeightWgsl from './conv2d_relu_pool_backward_weight.wgsl?raw';
 import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
 import unpoolWgsl from './conv2d_relu_pool_unpool.wgsl?raw';
-import packWgsl from './conv2d_relu_pool_pack.wgsl?raw';
-
-/** vec4s in the forward's uniform weight array (conv2d_relu_pool_forward.wgsl). */
-const PACKED_VEC4S = 1024;
+import { PACKED_VEC4S, packWeights } from './conv2d_relu_pool_pack.ts';
+import { conv2dReluPoolBackwardInput, conv2dReluPoolBackwardInputSupported } from './conv2d_relu_pool_backward_input.ts';
 
 const WG = 64;
 
@@ -55,10 +53,9 @@ export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShap
   const aligned = s.pad === 0 && s.w % 4 === 0 ? 1 : 0;
   const pipeline = ctx.pipeline('conv2d_relu_pool_forward', forwardWgsl, { KH: s.kh, KW: s.kw, CIN: s.cin, ALIGNED: aligned });
   const kk = s.cin * s.kh * s.kw;
-  const count = z.cogs * kk;
-  const wv = ctx.device.createBuffer({ label: 'conv2d_relu_pool packed weights', size: PACKED_VEC4S * 16, usage: Usage.STORAGE | Usage.UNIFORM });
+  const { wv, dispatch } = packWeights(ctx, a.weight, { rows: s.cout, kk, rs: kk, inner: kk, os: 0 });
   return [
-    ctx.dispatch('conv2d_relu_pool_pack', ctx.pipeline('conv2d_relu_pool_pack', packWgsl), [a.weight, wv, ctx.uniform([s.cout, kk, count, 0])], [ceilDiv(count, WG)]),
+    dispatch,
     ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, wv, a.bias, a.y, a.arg, u, a.x], [g.workgroups[0], g.workgroups[1], z.cogs]),
   ];
 }
@@ -86,7 +83,10 @@ export function conv2dReluPoolBackward(ctx: KernelContext, a: {
     ctx.dispatch('conv2d_relu_pool_backward_weight', p1, [a.x, a.gy, a.arg, partial, u1], [ceilDiv(chunks * s.cin * z.cogs, WG)]),
     ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]),
   ];
-  if (a.dx) {
+  if (a.dx && conv2dReluPoolBackwardInputSupported(s)) {
+    out.push(...conv2dReluPoolBackwardInput(ctx, { shape: s, sizes: z, weight: a.weight, gy: a.gy, arg: a.arg, dx: a.dx }));
+  } else if (a.dx) {
+    // Too many weights for the uniform array: unpool to full resolution, then the generic conv dx.
     const dy = ctx.storage(s.n * s.cout * z.oh * z.ow * 4, 'conv2d_relu_pool conv-output gradient');
     const ch = ceilDiv(z.oh, 2);
     const cw = ceilDiv(z.ow, 2);

@@ -1,8 +1,10 @@
-// Packs conv weights [cout, cin·kh·kw] as vec4s over groups of 4 output channels,
-// wv[g · K + k] = (w[4g, k], .., w[4g + 3, k]) (0 past cout), into a uniform-usage buffer: on CPU
-// drivers a storage load is a per-lane gather even at a uniform address, while a uniform-buffer
-// load at a uniform index is one scalar load, so the fused forward reads its weights from here.
-struct Params { cout: u32, kk: u32, count: u32, pad: u32 }
+// Packs a weight matrix as vec4s over groups of 4 rows, wv[g · K + k] = (W[4g, k], .., W[4g + 3, k])
+// (0 past `rows`), into a uniform-usage buffer: on CPU drivers a storage load is a per-lane gather
+// even at a uniform address, while a uniform-buffer load at a uniform index is one scalar load.
+// W[r, k] = w[r · rs + (k / inner) · os + k % inner]: the forward packs w [cout, K] as is (rows
+// cout, inner K); the fused backward-input packs its transpose over input channels (rows cin,
+// K = cout · kh·kw, inner kh·kw, os cin·kh·kw).
+struct Params { rows: u32, kk: u32, count: u32, rs: u32, inner: u32, os: u32 }
 
 @group(0) @binding(0) var<storage, read> w: array<f32>;
 @group(0) @binding(1) var<storage, read_write> wv: array<vec4f>;
@@ -14,10 +16,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (i >= p.count) { return; }
   let g = i / p.kk;
   let k = i - g * p.kk;
+  let o = k / p.inner;
+  let col = o * p.os + (k - o * p.inner);
   var v = vec4f(0.0);
   for (var j = 0u; j < 4u; j++) {
-    let co = g * 4u + j;
-    if (co < p.cout) { v[j] = w[co * p.kk + k]; }
+    let r = g * 4u + j;
+    if (r < p.rows) { v[j] = w[r * p.rs + col]; }
   }
   wv[i] = v;
 }

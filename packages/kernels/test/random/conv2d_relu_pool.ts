@@ -18,6 +18,15 @@ const specs: Spec[] = [
   { n: 3, cin: 4, h: 7, w: 7, cout: 4, kh: 1, kw: 1, pad: 0 },
   { n: 2, cin: 3, h: 10, w: 12, cout: 6, kh: 3, kw: 3, pad: 1, ties: true },
   { n: 4, cin: 2, h: 13, w: 13, cout: 8, kh: 3, kw: 3, pad: 0, ties: true },
+  // The fused input gradient: batch 1, 1/3/5 input channels (partial groups of 4), odd sizes,
+  // every block alignment (pad and kernel parity), ties; cout 120 from 1 channel overflows its
+  // packed weights and takes the unpool + generic conv path.
+  { n: 1, cin: 5, h: 7, w: 9, cout: 3, kh: 3, kw: 3, pad: 1 },
+  { n: 1, cin: 3, h: 5, w: 6, cout: 1, kh: 2, kw: 2, pad: 0 },
+  { n: 2, cin: 5, h: 11, w: 8, cout: 5, kh: 3, kw: 3, pad: 2, ties: true },
+  { n: 3, cin: 1, h: 9, w: 7, cout: 7, kh: 1, kw: 3, pad: 1 },
+  { n: 1, cin: 3, h: 6, w: 13, cout: 4, kh: 3, kw: 2, pad: 1, ties: true },
+  { n: 1, cin: 1, h: 6, w: 6, cout: 120, kh: 3, kw: 3, pad: 0 },
   { n: 64, cin: 3, h: 32, w: 32, cout: 4, kh: 3, kw: 3, pad: 0 },
   { n: 64, cin: 4, h: 15, w: 15, cout: 8, kh: 3, kw: 3, pad: 0 },
 ];
