@@ -22,3 +22,13 @@ export const CURVE_METRICS: MetricInfo[] = [
 export function metricInfo(key: string): MetricInfo {
   return CURVE_METRICS.find((m) => m.key === key) ?? { key, title: key, better: null, lossLike: false, percent: false };
 }
+
+/**
+ * Whether a paired difference against CE means anything for this metric: not for a loss's own
+ * criterion (test_loss, train_loss), which is on a different scale for each loss. Metrics the viewer
+ * does not know are left to summary.json (it only holds vsCE where the CLI compared).
+ */
+export function comparedToCE(key: string): boolean {
+  const known = CURVE_METRICS.find((m) => m.key === key);
+  return !known || known.better !== null;
+}

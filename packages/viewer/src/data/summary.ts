@@ -2,7 +2,7 @@
 import type { Metric, MetricStat, SummaryGroup, SummaryRow } from '../types.ts';
 import type { GridGroup } from './group.ts';
 import { ci95, mean, pairedTTest, std } from './stats.ts';
-import { metricInfo } from './metrics.ts';
+import { comparedToCE, metricInfo } from './metrics.ts';
 
 export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'];
 
@@ -25,7 +25,7 @@ export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly s
       if (ce && l !== ce) {
         const shared = seeds.filter((s) => ceLast.has(s));
         row.vsCE = {};
-        for (const m of metrics) {
+        for (const m of metrics.filter(comparedToCE)) { // not each loss's own criterion
           row.vsCE[m] = pairedTTest(shared.map((s) => last.get(s)![m as Metric]), shared.map((s) => ceLast.get(s)[m]));
         }
       }
@@ -68,7 +68,7 @@ export function summaryTable(groups: readonly SummaryGroup[], metrics: readonly 
   for (const g of groups) for (const r of g.rows) for (const m of metrics) {
     const s = r.final[m];
     if (!s) continue;
-    const d = r.vsCE?.[m];
+    const d = comparedToCE(m) ? r.vsCE?.[m] : undefined;
     rows.push([g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
       d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '']);
   }

@@ -1,6 +1,7 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/types.ts';
+import type { Study, Summary } from '../../src/types.ts';
 import { readJson, screenshot, setup, type Setup } from './setup.ts';
 
 const METRICS = ['test_acc', 'f1', 'test_loss', 'test_nll', 'ece', 'train_loss', 'train_acc'];
@@ -18,17 +19,21 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
   it('lists the studies of the results folder', async () => {
     await go('#/');
     const items = s.page.locator('[data-testid=study-list] li');
-    await expect.poll(() => items.count()).toBe(6);
+    await expect.poll(() => items.count()).toBe(readdirSync(s.results).length); // every variant setup() lays out
     await screenshot(s.page, '01-study-list');
   });
 
   it('overview: config, adapter, versions, duration, run statuses', async () => {
     await go('#/s/study/overview');
-    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count()).toBe(4);
-    expect(await s.page.locator('[data-testid=study-status]').textContent()).toBe('done');
+    const study = readJson<Study>(join(s.results, 'study/study.json'));
+    expect(study.runs).toHaveLength(4);
+    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count()).toBe(study.runs.length);
+    expect(await s.page.locator('[data-testid=study-status]').textContent()).toBe(study.status);
     const text = await s.page.locator('main').innerText();
-    for (const t of ['llvmpipe', 'v20.20.2', '8 min 30 s', '4 done', 'batchSize', 'clean_convnet_focal2_s1']) expect(text).toContain(t);
-    expect(await s.page.locator('[data-testid=runs-table] tr[data-status=done]').count()).toBe(4);
+    const secs = Math.round((Date.parse(study.endedAt!) - Date.parse(study.startedAt!)) / 1000);
+    const duration = secs >= 3600 ? `${Math.floor(secs / 3600)} h ${Math.floor((secs % 3600) / 60)} min` : secs >= 60 ? `${Math.floor(secs / 60)} min ${secs % 60} s` : `${secs} s`;
+    for (const t of [study.adapter!.device!, study.versions!.node, duration, `${study.runs.length} done`, 'batchSize', ...study.runs.map((r) => r.id)]) expect(text).toContain(t);
+    expect(await s.page.locator('[data-testid=runs-table] tr[data-status=done]').count()).toBe(study.runs.length);
     await screenshot(s.page, '02-overview');
   });
 
@@ -68,18 +73,31 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
         expect(await cell.locator('.main').innerText()).toContain(`${st.mean.toFixed(4)} ± ${st.std!.toFixed(4)}`);
         expect(await cell.locator('.sub').first().innerText()).toBe(`95% CI [${st.ci95![0].toFixed(4)}, ${st.ci95![1].toFixed(4)}]`);
         const d = row.vsCE?.[m];
+        // A Δ exactly where summary.json has one; none where it has none (CE's row, each loss's own criterion).
+        expect(await cell.locator('.diff').count(), `${row.label} ${m}`).toBe(d ? 1 : 0);
         if (d) expect(Number(await cell.locator('.diff').getAttribute('data-p'))).toBe(d.pValue);
         if (d) expect(await cell.locator('.diff').innerText()).toContain(`${d.meanDiff! >= 0 ? '+' : ''}${d.meanDiff!.toFixed(4)}`);
+        if (d) expect(await cell.locator('.diff.significant').count()).toBe(d.significant ? 1 : 0);
       }
     }
-    // CE has the higher mean test accuracy in the fixture; test_loss is not comparable across losses.
-    expect(await table.locator('tr[data-label=CE] td[data-metric=test_acc]').getAttribute('class')).toBe('best');
+    // The CLI compares no loss with CE on its own criterion (different scales): nothing to show or mark there.
+    const focal = summary.groups[0].rows.find((r) => r.label === 'Focal2')!;
+    expect(Object.keys(focal.vsCE!)).not.toContain('test_loss');
+    expect(Object.keys(focal.vsCE!)).not.toContain('train_loss');
+    for (const m of ['test_loss', 'train_loss']) expect(await table.locator(`td[data-metric=${m}] .diff`).count(), m).toBe(0);
+    // The best mean test accuracy (from summary.json) is starred; test_loss is not comparable across losses.
+    const rows = summary.groups[0].rows;
+    const bestAcc = rows.reduce((a, b) => (b.final.test_acc!.mean > a.final.test_acc!.mean ? b : a));
+    for (const r of rows) expect(await table.locator(`tr[data-label=${r.label}] td[data-metric=test_acc]`).getAttribute('class')).toBe(r === bestAcc ? 'best' : '');
     expect(await table.locator('td.best[data-metric=test_loss]').count()).toBe(0);
+    expect(await table.locator('td.best[data-metric=train_loss]').count()).toBe(0);
     const labels = () => table.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-label')));
+    const byEce = [...rows].sort((a, b) => a.final.ece!.mean - b.final.ece!.mean).map((r) => r.label);
+    expect(new Set(rows.map((r) => r.final.ece!.mean)).size).toBe(rows.length); // distinct: the order is defined
     await table.locator('th', { hasText: 'ece' }).click(); // lower is better: ascending
-    expect(await labels()).toEqual(['Focal2', 'CE']);
+    expect(await labels()).toEqual(byEce);
     await table.locator('th', { hasText: 'ece' }).click();
-    expect(await labels()).toEqual(['CE', 'Focal2']);
+    expect(await labels()).toEqual([...byEce].reverse());
     await screenshot(s.page, '04-summary');
     const download = s.page.waitForEvent('download');
     await s.page.locator('button', { hasText: 'CSV' }).first().click();
@@ -117,32 +135,51 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     }
   });
 
-  it('saliency: each panel image beside every loss\'s map; a seed without a loss\'s file says so', async () => {
+  it('saliency: each panel image beside every loss\'s map, for every seed', async () => {
     await go('#/s/study/saliency');
     const panel = s.page.locator('[data-testid=saliency-panel]');
     await s.page.locator('[data-testid=saliency-seed]').selectOption('0');
-    await expect.poll(() => panel.locator('tbody tr').count()).toBe(10);
-    expect(await panel.locator('th').allTextContents()).toEqual(['test image', 'CE', 'Focal2']);
-    expect(await panel.locator('canvas.saliency-image').count()).toBe(10);
-    expect(await panel.locator('canvas.saliency-map').count()).toBe(20);
     const sal = readJson(join(s.results, 'study/seed_0/CE_saliency.json'));
+    const n = sal.images.length; // the panel: the first two test images of each class
+    expect(n).toBe(2 * sal.classNames.length);
+    await expect.poll(() => panel.locator('tbody tr').count()).toBe(n);
+    expect(await panel.locator('th').allTextContents()).toEqual(['test image', 'CE', 'Focal2']);
+    expect(await panel.locator('canvas.saliency-image').count()).toBe(n);
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(2 * n);
     const first = panel.locator('tbody tr').first();
     expect(await first.getAttribute('data-index')).toBe(String(sal.images[0].index));
     expect(await first.locator('td').first().innerText()).toContain(sal.classNames[sal.images[0].label]);
     expect(await first.locator('[data-testid=saliency-pred]').first().innerText()).toContain(sal.classNames[sal.images[0].predicted]);
     // The map is drawn from the numbers: its brightest pixel is where the file's maximum is.
-    const peak = sal.images[0].map.indexOf(Math.max(...sal.images[0].map));
-    const bright = await first.locator('canvas.saliency-map').first().evaluate((c: HTMLCanvasElement) => {
+    const peakOf = (map: number[]) => map.indexOf(Math.max(...map));
+    const brightest = () => panel.locator('tbody tr').first().locator('canvas.saliency-map').first().evaluate((c: HTMLCanvasElement) => {
       const px = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let best = 0;
       for (let p = 0; p < c.width * c.height; p++) if (px[p * 4] + px[p * 4 + 1] + px[p * 4 + 2] > px[best * 4] + px[best * 4 + 1] + px[best * 4 + 2]) best = p;
       return best;
     });
-    expect(bright).toBe(peak);
+    expect(await brightest()).toBe(peakOf(sal.images[0].map));
     await screenshot(s.page, '07-saliency-seed0');
     await s.page.locator('[data-testid=saliency-seed]').selectOption('1');
+    const sal1 = readJson(join(s.results, 'study/seed_1/CE_saliency.json'));
+    expect(peakOf(sal1.images[0].map)).not.toBe(peakOf(sal.images[0].map)); // else this would not tell the seeds apart
+    await expect.poll(brightest).toBe(peakOf(sal1.images[0].map));
+    expect(await panel.locator('tbody tr').first().getAttribute('data-index')).toBe(String(sal1.images[0].index));
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(2 * sal1.images.length);
+    expect(await s.page.locator('main').innerText()).not.toContain('Some losses have no saliency maps');
+  });
+
+  it('saliency: a seed without a loss\'s file says why (files removed from a copy of the fixture)', async () => {
+    await go('#/s/saliency-gaps/saliency');
+    const panel = s.page.locator('[data-testid=saliency-panel]');
+    const n = readJson(join(s.results, 'saliency-gaps/seed_1/CE_saliency.json')).images.length;
+    await s.page.locator('[data-testid=saliency-seed]').selectOption('1');
     await expect.poll(() => s.page.locator('main').innerText()).toMatch(/Some losses have no saliency maps:\s*Focal2: no saliency file/);
-    expect(await panel.locator('canvas.saliency-map').count()).toBe(10);
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(n); // CE's only
+    await screenshot(s.page, '07b-saliency-gaps-seed1');
+    await s.page.locator('[data-testid=saliency-seed]').selectOption('0');
+    await expect.poll(() => s.page.locator('main').innerText()).toMatch(/Focal2: seed_0\/Focal2_saliency\.json is missing although seed_0\/Focal2_final\.json names it/);
+    expect(await panel.locator('canvas.saliency-map').count()).toBe(n);
   });
 
   it('threw nothing in the page', () => {

@@ -1,8 +1,8 @@
 /**
  * End-to-end setup: builds the app when dist is missing or older than src, lays out a results
- * folder of study variants (good, live, malformed), starts the viewer server and Chromium.
+ * folder of study variants (the fixture, live, malformed, saliency gaps), starts the viewer server and Chromium.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
@@ -82,6 +82,13 @@ export async function setup(): Promise<Setup> {
   writeFileSync(join(results, 'no-runs/study.json'), JSON.stringify({ ...readJson(join(results, 'study/study.json')), status: 'running', runs: [], endedAt: null }));
   copyFixture(join(results, 'bad-final'));
   writeFileSync(join(results, 'bad-final/seed_0/CE_final.json'), '{"loss": "ce", "confusion": [[1, 2], ');
+  // Saliency gaps, derived from the real fixture: seed 1's Focal2 run predates saliency maps (its
+  // final.json names none and there is no file); seed 0's Focal2 file is gone although final.json names it.
+  copyFixture(join(results, 'saliency-gaps'));
+  const old = readJson(join(results, 'saliency-gaps/seed_1/Focal2_final.json'));
+  rmSync(join(results, 'saliency-gaps', old.saliency));
+  writeFileSync(join(results, 'saliency-gaps/seed_1/Focal2_final.json'), JSON.stringify({ ...old, saliency: null }, null, 2));
+  rmSync(join(results, 'saliency-gaps', readJson(join(results, 'saliency-gaps/seed_0/Focal2_final.json')).saliency));
 
   const viewer = await startViewer({ resultsDir: results, appDir: APP_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: process.env.LOSSLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });

@@ -73,6 +73,8 @@ describe('summary from runs', () => {
     expect(ce.vsCE).toBeUndefined();
     expect(focal.vsCE!.test_acc!.meanDiff).toBeCloseTo(-0.2, 12);
     expect(focal.vsCE!.test_acc!.n).toBe(2);
+    expect(focal.vsCE!.test_nll).toBeDefined();
+    expect(focal.vsCE!.test_loss).toBeUndefined(); // each loss's own criterion: not compared
     expect(groups[1].rows[0].n).toBe(1);
   });
 
@@ -96,6 +98,10 @@ describe('summary from runs', () => {
       final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
       vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
     expect(one.rows[0].slice(6)).toEqual([0.5, '', '', '', '', '', '', '']);
+    const own = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 2, seeds: [0, 1],
+      final: { test_loss: { mean: 0.5, std: 0.1, ci95: [0, 1], values: [0.4, 0.6] } },
+      vsCE: { test_loss: { meanDiff: -1.8, ci95: [-1.9, -1.7], pValue: 0.001, n: 2, significant: true } } }] }], ['test_loss']);
+    expect(own.rows[0].slice(10)).toEqual(['', '', '', '']); // a vsCE on an own criterion is never reported
   });
 });
 

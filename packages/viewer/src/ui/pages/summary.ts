@@ -1,7 +1,7 @@
 /** Summary table per data variant × architecture: final metrics, CIs, paired differences vs CE. */
 import { toCsv } from '../../data/csv.ts';
 import { groupRuns, gridTitle } from '../../data/group.ts';
-import { metricInfo } from '../../data/metrics.ts';
+import { comparedToCE, metricInfo } from '../../data/metrics.ts';
 import { SUMMARY_METRICS, bestLabels, sortRows, summaryFromRuns, summaryTable, type SortKey } from '../../data/summary.ts';
 import type { SummaryGroup } from '../../types.ts';
 import { tableCard } from '../card.ts';
@@ -34,7 +34,8 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[]): HTMLE
       h('td', {}, String(r.n)),
       metrics.map((m) => {
         const s = r.final[m];
-        const d = r.vsCE?.[m];
+        // No Δ where summary.json has none, nor ever on a loss's own criterion (different scales).
+        const d = comparedToCE(m) ? r.vsCE?.[m] : undefined;
         const isBest = best.get(m)!.has(r.label);
         if (!s) return h('td', {}, '–');
         return h('td', { class: isBest ? 'best' : '', 'data-metric': m, 'data-mean': String(s.mean), 'data-std': String(s.std) },
