@@ -69,10 +69,10 @@ export function conv2dReluPoolBackward(ctx: KernelContext, a: {
 }): Dispatch[] {
   const s = a.shape;
   const z = check(s);
-  const cells = s.n * z.ph * z.pw;
-  // About 256 chunks of cells: enough invocations for every core, few partials for pass 2.
-  const chunk = Math.max(8, ceilDiv(cells, 256));
-  const chunks = ceilDiv(cells, chunk);
+  // About 256 chunks of whole pooled rows: enough invocations for every core, few partials for pass 2.
+  const rows = s.n * z.ph;
+  const chunk = ceilDiv(rows, 256);
+  const chunks = ceilDiv(rows, chunk);
   const kk = s.cin * s.kh * s.kw;
   const partial = ctx.storage(chunks * s.cout * (kk + 1) * 4, 'conv2d_relu_pool dweight partials');
   const p1 = ctx.pipeline('conv2d_relu_pool_backward_weight', backwardWeightWgsl, { KH: s.kh, KW: s.kw });
