@@ -135,7 +135,7 @@ def main():
             out.write(",".join(str(row[k]) for k in ["epoch", "train_loss", "train_acc", "test_loss", "test_acc", "train_seconds", "epoch_seconds"]) + "\n")
             out.flush()
         if a.json:
-            print(json.dumps(row), flush=True)
+            print(json.dumps({k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}), flush=True)  # strict JSON: NaN → null
         else:
             print(f"epoch {epoch}: train_loss {row['train_loss']:.4f} acc {row['train_acc']:.4f} test_acc {test_acc:.4f} ({train_s:.1f} s)", flush=True)
 
