@@ -1,10 +1,11 @@
 /**
- * Conv and max-pool kernel timings at the ConvNet's shapes (conv1 3→4 k3 on 32×32, pool 2/2 on
+ * Conv and max-pool kernel timings (separate ops, and the fused block the model runs) at the ConvNet's shapes (conv1 3→4 k3 on 32×32, pool 2/2 on
  * 30×30, conv2 4→8 k3 on 15×15, pool 2/2 on 13×13) for one batch size.
  */
 import type { KernelContext } from '../src/core.ts';
 import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, conv2dOutputSize, type Conv2dShape } from '../src/ops/conv2d.ts';
 import { maxpool2dForward, maxpool2dBackward, maxpool2dOutputSize, type Pool2dShape } from '../src/ops/maxpool2d.ts';
+import { conv2dReluPoolForward, conv2dReluPoolBackward, conv2dReluPoolSizes } from '../src/ops/conv2d_relu_pool.ts';
 import { benchRow, timeDispatches, type BenchRow } from './timing.ts';
 
 function filled(ctx: KernelContext, count: number, seed: number): GPUBuffer {
@@ -64,6 +65,32 @@ async function benchPool(ctx: KernelContext, name: string, s: Pool2dShape): Prom
   return rows;
 }
 
+/** The fused conv → ReLU → max-pool 2/2 block the ConvNet's training step runs (forward; backward weight, and input when asked). */
+async function benchConvReluPool(ctx: KernelContext, name: string, s: Conv2dShape, withInputGrad: boolean): Promise<BenchRow[]> {
+  const z = conv2dReluPoolSizes(s);
+  const shape = `${s.n}×${s.cin}×${s.h}×${s.w} → ${s.cout}×${z.ph}×${z.pw} k${s.kh}+pool2`;
+  const xCount = s.n * s.cin * s.h * s.w;
+  const wCount = s.cout * s.cin * s.kh * s.kw;
+  const yCount = s.n * s.cout * z.ph * z.pw;
+  const flops = 2 * s.n * s.cout * z.oh * z.ow * s.cin * s.kh * s.kw;
+  const x = filled(ctx, xCount, 1);
+  const weight = filled(ctx, wCount, 2);
+  const bias = filled(ctx, s.cout, 3);
+  const gy = filled(ctx, yCount, 4);
+  const y = ctx.storage(yCount * 4);
+  const arg = ctx.storage(z.argWords * 4);
+  const dx = ctx.storage(xCount * 4);
+  const dweight = ctx.storage(wCount * 4);
+  const dbias = ctx.storage(s.cout * 4);
+  const fwd = conv2dReluPoolForward(ctx, { shape: s, x, weight, bias, y, arg });
+  const rows = [benchRow(`${name} fused conv+relu+pool forward`, shape, await timeDispatches(ctx, fwd), fwd.length, { flops, bytes: 4 * (xCount + yCount) })];
+  ctx.run(fwd); // argmax words for the backward
+  const bwd = conv2dReluPoolBackward(ctx, { shape: s, x, weight, gy, arg, dweight, dbias, dx: withInputGrad ? dx : undefined });
+  rows.push(benchRow(`${name} fused backward${withInputGrad ? ' (weight+input)' : ' (weight)'}`, shape, await timeDispatches(ctx, bwd), bwd.length, { flops: flops * (withInputGrad ? 2 : 1) }));
+  for (const b of [x, weight, bias, gy, y, arg, dx, dweight, dbias]) b.destroy();
+  return rows;
+}
+
 /** conv1/conv2 forward and backward (conv1 needs no input gradient in training) and both pools, at `batch`. */
 export async function benchConvPool(ctx: KernelContext, batch: number): Promise<BenchRow[]> {
   const k3 = { kh: 3, kw: 3, stride: 1, pad: 0 };
@@ -72,5 +99,7 @@ export async function benchConvPool(ctx: KernelContext, batch: number): Promise<
     ...(await benchPool(ctx, 'pool1', { n: batch, c: 4, h: 30, w: 30, kernel: 2, stride: 2 })),
     ...(await benchConv(ctx, 'conv2', { n: batch, cin: 4, h: 15, w: 15, cout: 8, ...k3 }, true)),
     ...(await benchPool(ctx, 'pool2', { n: batch, c: 8, h: 13, w: 13, kernel: 2, stride: 2 })),
+    ...(await benchConvReluPool(ctx, 'conv1', { n: batch, cin: 3, h: 32, w: 32, cout: 4, ...k3 }, false)),
+    ...(await benchConvReluPool(ctx, 'conv2', { n: batch, cin: 4, h: 15, w: 15, cout: 8, ...k3 }, true)),
   ];
 }
