@@ -31,7 +31,7 @@ if [ -n "${CIFAR10_DIR:-}" ]; then
   start=$(date +%s.%N)
   $node "$cli" run --seeds "${SEEDS:-0}" --epochs "${EPOCHS:-30}" --out "$OUT/study" --name gpu-default --json > "$OUT/study.jsonl"
   end=$(date +%s.%N)
-  echo "study: $(echo "$end - $start" | bc) s for losses ce, focal:0.5, focal:2, l1 × ${EPOCHS:-30} epochs, seeds ${SEEDS:-0}" | tee "$OUT/study-time.txt"
+  echo "study: $(awk "BEGIN { print $end - $start }") s for losses ce, focal:0.5, focal:2, l1 × ${EPOCHS:-30} epochs, seeds ${SEEDS:-0}" | tee "$OUT/study-time.txt"
 else
   echo "CIFAR10_DIR not set: skipped the study (the data set must be on the GPU machine)"
 fi
