@@ -3,7 +3,7 @@
  * (the per-kernel table at the model's real shapes), and whole steps timed back to back.
  */
 import { timeDispatches } from '@losslab/kernels/bench';
-import { encodeDispatches, type KernelContext } from '@losslab/kernels';
+import type { KernelContext } from '@losslab/kernels';
 import { buildModel, initialParams, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep } from '@losslab/nn';
 
 export interface StepBench {
@@ -35,11 +35,7 @@ export async function benchStep(ctx: KernelContext, batch: number, opts: { steps
   const times: number[] = [];
   for (let r = 0; r < rounds + 2; r++) {
     const t0 = performance.now();
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (let s = 0; s < stepsPerSubmit; s++) encodeDispatches(pass, step.dispatches);
-    pass.end();
-    ctx.device.queue.submit([enc.finish()]);
+    ctx.run(Array.from({ length: stepsPerSubmit }, () => step.dispatches).flat(), 'bench steps');
     await ctx.device.queue.onSubmittedWorkDone();
     if (r >= 2) times.push((performance.now() - t0) / stepsPerSubmit);
   }
@@ -56,11 +52,7 @@ export async function benchEval(ctx: KernelContext, batch = 1000, images = 10000
   const lists = Array.from({ length: images / batch }, () => ev.dispatches);
   const run = async () => {
     const t0 = performance.now();
-    const enc = ctx.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    for (const l of lists) encodeDispatches(pass, l);
-    pass.end();
-    ctx.device.queue.submit([enc.finish()]);
+    ctx.run(lists.flat(), 'bench eval');
     await ctx.device.queue.onSubmittedWorkDone();
     return (performance.now() - t0) / 1000;
   };

@@ -4,7 +4,7 @@
  * epoch is a stream of command buffers with several steps each and no readback until its end.
  */
 import {
-  kernelContext, formatAdapter, decodeCalibration, encodeDispatches, type KernelContext, type LossLabDevice, type Dispatch,
+  kernelContext, formatAdapter, decodeCalibration, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
   buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Sequential,
@@ -101,14 +101,6 @@ class GpuRun implements RunEngine {
       .map((norm) => [norm, ...this.evalStep.dispatches]);
   }
 
-  private encodeAndSubmit(lists: Dispatch[][], label: string): void {
-    const encoder = this.ctx.device.createCommandEncoder({ label });
-    const pass = encoder.beginComputePass({ label });
-    for (const d of lists) encodeDispatches(pass, d);
-    pass.end();
-    this.ctx.device.queue.submit([encoder.finish()]);
-  }
-
   async trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats> {
     const { device } = this.ctx;
     const t0 = performance.now();
@@ -121,7 +113,7 @@ class GpuRun implements RunEngine {
     let inFlight: Promise<unknown> | undefined;
     for (let s = 0; s < this.stepsPerEpoch; s += STEPS_PER_SUBMIT) {
       const chunk = this.steps.slice(s, s + STEPS_PER_SUBMIT).map((st) => st.dispatches);
-      this.encodeAndSubmit(chunk, `train ${epoch}:${s}`);
+      this.ctx.run(chunk.flat(), `train ${epoch}:${s}`);
       const done = device.queue.onSubmittedWorkDone();
       if (inFlight) await inFlight; // keep one command buffer queued behind the running one
       inFlight = done;
@@ -139,7 +131,7 @@ class GpuRun implements RunEngine {
     const e = this.evalStep;
     const { queue } = this.ctx.device;
     for (const b of [e.lossStats, e.nllStats, e.confusion, e.calibration]) queue.writeBuffer(b, 0, new Uint8Array(b.size));
-    this.encodeAndSubmit(this.evalDispatches, 'evaluate');
+    this.ctx.run(this.evalDispatches.flat(), 'evaluate');
     const [loss, nll, confusion, calibration] = await Promise.all([
       this.ctx.readF32(e.lossStats, STATS_FLOATS),
       this.ctx.readF32(e.nllStats, STATS_FLOATS),
