@@ -35,42 +35,87 @@ function isBinding(b: BufferLike): b is Binding {
 
 type TypedArray = Float32Array | Uint32Array | Int32Array | Uint8Array;
 
-/** Per-device state: pipeline cache, helpers to allocate, upload, read and run. */
-export class KernelContext {
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private readonly modules = new Map<string, GPUShaderModule>();
-  /** Total milliseconds spent creating pipelines (reported by the bench). */
-  pipelineMs = 0;
-  /** Counters for the bench: dispatches encoded and submits made through this context. */
-  stats = { dispatches: 0, submits: 0, readbacks: 0 };
+/** What every context of one device shares: compiled pipelines and the bench's counters. */
+interface SharedState {
+  pipelines: Map<string, GPUComputePipeline>;
+  modules: Map<string, GPUShaderModule>;
+  counters: { pipelineMs: number };
+  stats: { dispatches: number; submits: number; readbacks: number };
+}
 
-  constructor(readonly device: GPUDevice) {}
+/**
+ * Per-device state: pipeline cache, helpers to allocate, upload, read and run.
+ * `scope()` gives a context that shares the pipelines but owns the buffers it allocates, so one
+ * training run can free everything it made with `destroy()` while the device lives on.
+ */
+export class KernelContext {
+  private readonly shared: SharedState;
+  private readonly owned: GPUBuffer[] | null;
+
+  constructor(readonly device: GPUDevice, shared?: SharedState, owning = false) {
+    this.shared = shared ?? { pipelines: new Map(), modules: new Map(), counters: { pipelineMs: 0 }, stats: { dispatches: 0, submits: 0, readbacks: 0 } };
+    this.owned = owning ? [] : null;
+  }
+
+  /** Total milliseconds spent creating pipelines (reported by the bench). */
+  get pipelineMs(): number {
+    return this.shared.counters.pipelineMs;
+  }
+
+  /** Counters for the bench: dispatches encoded and submits made through this device's contexts. */
+  get stats(): SharedState['stats'] {
+    return this.shared.stats;
+  }
+
+  /** A context on the same device and pipeline cache whose buffers `destroy()` releases. */
+  scope(): KernelContext {
+    return new KernelContext(this.device, this.shared, true);
+  }
+
+  /** Buffers allocated through this scope and not yet destroyed (0 for the device's root context). */
+  get ownedBuffers(): number {
+    return this.owned?.length ?? 0;
+  }
+
+  /** Destroys every buffer this scope allocated; the scope stays usable for new ones. */
+  destroy(): void {
+    if (!this.owned) throw new Error('destroy() is for scopes: the device context owns shared buffers');
+    for (const b of this.owned.splice(0)) b.destroy();
+  }
+
+  /** Every allocation goes through here, so a scope can track what it owns. */
+  createBuffer(desc: GPUBufferDescriptor): GPUBuffer {
+    const buf = this.device.createBuffer(desc);
+    this.owned?.push(buf);
+    return buf;
+  }
 
   /** A compute pipeline for `code` (entry `main`), cached by key and override constants. */
   pipeline(key: string, code: string, constants: Record<string, number> = {}, entryPoint = 'main'): GPUComputePipeline {
     const ck = `${key}:${entryPoint}:${JSON.stringify(constants)}`;
-    let p = this.pipelines.get(ck);
+    const { pipelines, modules, counters } = this.shared;
+    let p = pipelines.get(ck);
     if (p) return p;
-    let module = this.modules.get(key);
+    let module = modules.get(key);
     if (!module) {
       module = this.device.createShaderModule({ label: key, code });
-      this.modules.set(key, module);
+      modules.set(key, module);
     }
     const t0 = performance.now();
     p = this.device.createComputePipeline({ label: ck, layout: 'auto', compute: { module, entryPoint, constants } });
-    this.pipelineMs += performance.now() - t0;
-    this.pipelines.set(ck, p);
+    counters.pipelineMs += performance.now() - t0;
+    pipelines.set(ck, p);
     return p;
   }
 
   get pipelineCount(): number {
-    return this.pipelines.size;
+    return this.shared.pipelines.size;
   }
 
   /** A uniform buffer holding `words` (u32 or f32 as given), padded to 16 bytes. */
   uniform(words: ArrayLike<number>, kind: 'u32' | 'f32' = 'u32', label = 'params'): GPUBuffer {
     const size = alignUp(Math.max(words.length * 4, 16), 16);
-    const buf = this.device.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
+    const buf = this.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
     const view = kind === 'u32' ? new Uint32Array(buf.getMappedRange()) : new Float32Array(buf.getMappedRange());
     view.set(Array.from(words));
     buf.unmap();
@@ -80,7 +125,7 @@ export class KernelContext {
   /** A uniform buffer with mixed u32/f32 fields given as a raw ArrayBuffer. */
   uniformRaw(data: ArrayBuffer, label = 'params'): GPUBuffer {
     const size = alignUp(Math.max(data.byteLength, 16), 16);
-    const buf = this.device.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
+    const buf = this.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
     new Uint8Array(buf.getMappedRange()).set(new Uint8Array(data));
     buf.unmap();
     return buf;
@@ -107,12 +152,12 @@ export class KernelContext {
 
   /** A zero-filled storage buffer of `bytes` (rounded up to 4). */
   storage(bytes: number, label = 'storage'): GPUBuffer {
-    return this.device.createBuffer({ label, size: alignUp(Math.max(bytes, 4), 4), usage: STORAGE_USAGE });
+    return this.createBuffer({ label, size: alignUp(Math.max(bytes, 4), 4), usage: STORAGE_USAGE });
   }
 
   /** A storage buffer initialised with `data`. */
   upload(data: TypedArray, label = 'upload'): GPUBuffer {
-    const buf = this.device.createBuffer({ label, size: alignUp(Math.max(data.byteLength, 4), 4), usage: STORAGE_USAGE, mappedAtCreation: true });
+    const buf = this.createBuffer({ label, size: alignUp(Math.max(data.byteLength, 4), 4), usage: STORAGE_USAGE, mappedAtCreation: true });
     new Uint8Array(buf.getMappedRange(), 0, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     buf.unmap();
     return buf;

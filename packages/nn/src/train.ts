@@ -25,7 +25,7 @@ export class SgdOptimizer {
 
   constructor(readonly ctx: KernelContext, readonly store: ParamStore, opts: SgdOptions) {
     this.opts = validateSgd(opts);
-    this.hyper = ctx.device.createBuffer({ label: 'sgd_hyper', size: Math.max(16, SGD_HYPER_BYTES), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.hyper = ctx.createBuffer({ label: 'sgd_hyper', size: Math.max(16, SGD_HYPER_BYTES), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.setLr(this.opts.lr);
   }
 

@@ -30,7 +30,15 @@ export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
   return {
     adapter: { ...o.device.adapter, summary: formatAdapter(o.device.adapter) } as unknown as Record<string, unknown>,
     testLabels: o.dataset.test.labels,
-    createRun: async (spec) => new GpuRun(ctx, data, o.dataset, spec),
+    createRun: async (spec) => {
+      const scope = ctx.scope();
+      try {
+        return new GpuRun(scope, data, o.dataset, spec);
+      } catch (e) {
+        scope.destroy(); // a run that cannot be planned leaves nothing behind
+        throw e;
+      }
+    },
     dispose: () => data.destroy(),
   };
 }
@@ -59,6 +67,7 @@ class GpuRun implements RunEngine {
   private readonly evalDispatches: Dispatch[][];
   private readonly epochUniform: GPUBuffer;
 
+  /** `ctx` is this run's own scope: every buffer the run allocates is freed by dispose(). */
   constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, private readonly dataset: CifarDataset, private readonly spec: RunSpec) {
     const loss = parseLoss(spec.loss);
     this.model = buildModel(spec.arch, dataset.classNames.length);
@@ -77,7 +86,7 @@ class GpuRun implements RunEngine {
     this.trainIndices = indices;
     this.trainLabels = ctx.upload(Uint32Array.from(variant.labels), 'train_labels');
     this.order = ctx.storage(indices.length * 4, 'order');
-    this.epochUniform = ctx.device.createBuffer({ label: 'epoch', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.epochUniform = ctx.createBuffer({ label: 'epoch', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
 
     const b = spec.batchSize;
     const n = indices.length;
@@ -177,8 +186,10 @@ class GpuRun implements RunEngine {
   /** Planned per call (once per run, at its end); overwrites the parameter gradients, which training does not carry over. */
   async saliency(indices: number[]): Promise<SaliencyItem[]> {
     if (!indices.length) return [];
-    const step = new SaliencyStep(this.ctx, this.model, this.store, indices.length);
-    const { predicted, grad } = await step.run(normalizeTestImages(this.dataset, indices));
+    const scope = this.ctx.scope(); // the saliency plan's buffers live only for this call
+    const { predicted, grad } = await new SaliencyStep(scope, this.model, this.store, indices.length)
+      .run(normalizeTestImages(this.dataset, indices))
+      .finally(() => scope.destroy());
     const per = grad.length / indices.length;
     return indices.map((index, i) => ({
       index,
@@ -189,7 +200,8 @@ class GpuRun implements RunEngine {
     }));
   }
 
+  /** Frees the run's buffers (parameters, activations, uniforms); the data set and pipelines stay. */
   dispose(): void {
-    // Buffers are released with the device; runs are few and small.
+    this.ctx.destroy();
   }
 }
