@@ -5,6 +5,10 @@
  */
 import { describe, pairedDifference, type Described } from '../stats/index.ts';
 import type { RunRecord } from './collect.ts';
+// The viewer's reading of the results format: extending it makes the compiler hold writer and reader to one shape.
+import type {
+  PairedDiff, SummaryRow as FormatRow, SummaryGroup as FormatGroup, Summary as FormatSummary,
+} from '@losslab/viewer/results-format';
 
 export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'] as const;
 export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
@@ -12,20 +16,11 @@ export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 export const COMPARED_METRICS: SummaryMetric[] = ['test_acc', 'f1', 'test_nll', 'ece', 'train_acc'];
 export const ALPHA = 0.05;
 
-export interface VsCe {
-  meanDiff: number;
-  ci95: [number, number] | null;
-  bootstrapCi95: [number, number] | null;
-  pValue: number | null;
-  n: number;
-  significant: boolean;
-}
+/** A loss against CE on one metric: the results format's paired difference, every field filled. */
+export type VsCe = Required<PairedDiff> & { meanDiff: number };
 
-export interface SummaryRow {
-  loss: string;
-  label: string;
-  n: number;
-  seeds: number[];
+/** The results format's summary row, with the metric names and statistics this writer fills. */
+export interface SummaryRow extends FormatRow {
   final: Partial<Record<SummaryMetric, Described>>;
   vsCE?: Partial<Record<SummaryMetric, VsCe>>;
   /** Mean per-class recall over seeds (minority classes matter on long-tailed variants). */
@@ -35,17 +30,13 @@ export interface SummaryRow {
   unfinished: number[];
 }
 
-export interface SummaryGroup {
-  data: string;
-  arch: string;
+export interface SummaryGroup extends FormatGroup {
   rows: SummaryRow[];
 }
 
-export interface SummaryJson {
-  study: string;
+export interface SummaryJson extends FormatSummary {
   sources: string[];
   alpha: number;
-  metrics: string[];
   classNames: string[];
   groups: SummaryGroup[];
 }
