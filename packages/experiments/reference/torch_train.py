@@ -54,6 +54,14 @@ def make_loss(name):
     raise SystemExit(f"unknown loss {name}")
 
 
+def macro_f1(pred, y, classes):
+    """Mean over classes of 2·tp / (2·tp + fp + fn); a class with no true and no predicted sample counts 0."""
+    cm = torch.bincount(y * classes + pred, minlength=classes * classes).view(classes, classes).double()
+    tp = cm.diag()
+    denom = 2 * tp + (cm.sum(0) - tp) + (cm.sum(1) - tp)
+    return float(torch.where(denom > 0, 2 * tp / denom.clamp(min=1), torch.zeros_like(tp)).mean())
+
+
 def augment(x_u8, gen):
     """Random crop 32 with zero padding 4 and horizontal flip p=0.5 on a uint8 batch, then normalise."""
     b = x_u8.shape[0]
@@ -100,7 +108,7 @@ def main():
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
     out = open(a.csv, "w") if a.csv else None
     if out:
-        out.write("epoch,train_loss,train_acc,test_loss,test_acc,train_seconds,epoch_seconds\n")
+        out.write("epoch,train_loss,train_acc,test_loss,test_acc,f1,train_seconds,epoch_seconds\n")
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
         model.train()
@@ -122,17 +130,18 @@ def main():
                 break
         train_s = time.perf_counter() - t0
         sched.step()
-        test_loss = test_acc = float("nan")
+        test_loss = test_acc = f1 = float("nan")
         if not a.no_eval:
             model.eval()
             with torch.no_grad():
                 z = torch.cat([model(xte[i:i + 1000]) for i in range(0, len(yte), 1000)])
                 test_loss = float(crit(z, yte))
                 test_acc = float((z.argmax(1) == yte).float().mean())
-        row = dict(epoch=epoch, train_loss=tot / n, train_acc=correct / n, test_loss=test_loss, test_acc=test_acc,
+                f1 = macro_f1(z.argmax(1), yte, 10)
+        row = dict(epoch=epoch, train_loss=tot / n, train_acc=correct / n, test_loss=test_loss, test_acc=test_acc, f1=f1,
                    train_seconds=train_s, steps=steps, step_ms=1000 * train_s / steps, epoch_seconds=time.perf_counter() - t0)
         if out:
-            out.write(",".join(str(row[k]) for k in ["epoch", "train_loss", "train_acc", "test_loss", "test_acc", "train_seconds", "epoch_seconds"]) + "\n")
+            out.write(",".join(str(row[k]) for k in ["epoch", "train_loss", "train_acc", "test_loss", "test_acc", "f1", "train_seconds", "epoch_seconds"]) + "\n")
             out.flush()
         if a.json:
             print(json.dumps({k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}), flush=True)  # strict JSON: NaN → null

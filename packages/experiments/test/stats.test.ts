@@ -1,6 +1,6 @@
-// Reference values from scipy 1.17 (stats.t.ppf, stats.t.interval, stats.ttest_rel / ttest_1samp).
+// Reference values from scipy 1.17 (stats.t.ppf, stats.t.interval, stats.ttest_rel / ttest_1samp / ttest_ind(equal_var=False)).
 import { describe, expect, it } from 'vitest';
-import { bootstrapCi, describe as describeValues, pairedDifference, pairedTTest, quantileSorted, sampleStd, tCritical } from '../src/stats/index.ts';
+import { bootstrapCi, describe as describeValues, pairedDifference, pairedTTest, quantileSorted, sampleStd, tCritical, welchTest } from '../src/stats/index.ts';
 
 describe('descriptive statistics', () => {
   it('Student-t quantiles', () => {
@@ -75,5 +75,23 @@ describe('paired comparison', () => {
   it('numpy-style linear percentile', () => {
     expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
     expect(quantileSorted([1, 2, 3, 4], 0.025)).toBeCloseTo(1.075, 12);
+  });
+});
+
+describe('Welch two-sample test (independent seeds of two implementations)', () => {
+  it('t, p, df and CI as scipy.stats.ttest_ind(a, b, equal_var=False)', () => {
+    const w = welchTest([0.5995, 0.5957, 0.592, 0.601], [0.5955, 0.5958, 0.589])!;
+    expect(w.t).toBeCloseTo(1.2056485875852652, 9);
+    expect(w.pValue).toBeCloseTo(0.2864306658627284, 9);
+    const v = welchTest([0.3796, 0.387, 0.331, 0.355, 0.364], [0.3624, 0.3364])!;
+    expect(v.t).toBeCloseTo(0.8534861102584768, 9);
+    expect(v.pValue).toBeCloseTo(0.4733270774883025, 9);
+    expect(v.df).toBeCloseTo(2.2888894042437227, 9);
+    expect(v.ci95[1] - v.meanDiff).toBeCloseTo(0.062334288205699764, 9); // half-width
+  });
+
+  it('undefined with fewer than two values on a side or no spread at all', () => {
+    expect(welchTest([0.5], [0.4, 0.41])).toBeNull();
+    expect(welchTest([0.5, 0.5], [0.4, 0.4])).toBeNull();
   });
 });

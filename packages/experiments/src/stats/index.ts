@@ -1,2 +1,3 @@
 export { mean, sampleStd, tCritical, ciMean, describe, type Described } from './describe.ts';
+export { welchTest, type WelchTest } from './welch.ts';
 export { pairedTTest, pairedDifference, bootstrapCi, quantileSorted, type PairedTest } from './paired.ts';

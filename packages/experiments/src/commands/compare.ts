@@ -1,0 +1,46 @@
+/** `losslab compare DIR... --reference REF`: final metrics per loss against another implementation's seeds. */
+import type { Command } from 'commander';
+import { compareToReference, readReference, renderComparison } from '../compare/index.ts';
+import { collectStudy } from '../study/collect.ts';
+import { CSV_COLUMNS } from '../study/csv.ts';
+import { readStudy } from '../study/study-file.ts';
+import { UsageError } from '../util/errors.ts';
+import { reportError } from './errors.ts';
+
+export interface CompareOptions {
+  reference: string;
+  metric: string;
+  json?: boolean;
+}
+
+export async function compareCommand(dirs: string[], o: CompareOptions): Promise<number> {
+  try {
+    if (!(CSV_COLUMNS as readonly string[]).includes(o.metric) || o.metric === 'epoch') {
+      throw new UsageError(`unknown metric '${o.metric}' (one of: ${CSV_COLUMNS.filter((c) => c !== 'epoch').join(', ')})`);
+    }
+    for (const d of dirs) {
+      if (!(await readStudy(d).catch(() => null))) throw new UsageError(`${d} holds no readable study.json (not a study folder)`);
+    }
+    const reference = await readReference(o.reference);
+    const records = (await Promise.all(dirs.map(async (d) => (await collectStudy(d)).records))).flat();
+    const c = compareToReference(records, reference, o.metric);
+    if (!c.rows.some((r) => r.reference && r.losslab)) {
+      throw new UsageError(`no loss has finished runs on both sides (reference: ${[...reference.keys()].join(', ')}; studies: ${c.rows.filter((r) => r.losslab).map((r) => r.label).join(', ') || 'none finished'})`);
+    }
+    process.stdout.write((o.json ? JSON.stringify(c, null, 2) : renderComparison(c)) + '\n');
+    return 0;
+  } catch (e) {
+    return reportError('compare', e);
+  }
+}
+
+export function registerCompare(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('compare')
+    .description("compare the studies' final metrics per loss with reference runs of another implementation (e.g. PyTorch's)")
+    .argument('<dirs...>', 'study folders (seeds may be spread over several)')
+    .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. ../shared/reference/torch-cpu-default')
+    .option('--metric <name>', 'CSV column to compare at the last epoch', 'test_acc')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (dirs: string[], o: CompareOptions) => setExit(await compareCommand(dirs, o)));
+}

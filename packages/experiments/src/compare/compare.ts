@@ -1,0 +1,61 @@
+/**
+ * LossLab's final metrics against reference runs of another implementation, per loss: both
+ * samples (independent seeds), each LossLab seed against the reference's seed-to-seed range,
+ * and Welch's test of the difference of means.
+ */
+import { describe, welchTest, type Described, type WelchTest } from '../stats/index.ts';
+import type { RunRecord } from '../study/collect.ts';
+import type { ReferenceRun } from './reference.ts';
+
+export interface LossComparison {
+  label: string;
+  metric: string;
+  reference: { seeds: number[]; epoch: number[]; stats: Described } | null;
+  losslab: { seeds: number[]; epoch: number[]; stats: Described } | null;
+  /** LossLab seeds whose final value lies within [min, max] of the reference's seeds. */
+  inRange: number | null;
+  welch: WelchTest | null;
+}
+
+export interface Comparison {
+  metric: string;
+  /** Final epochs that differ between the two sides: the numbers are then not comparable. */
+  epochMismatch: boolean;
+  rows: LossComparison[];
+}
+
+function side(entries: { seed: number; epoch: number; value: number | undefined }[]) {
+  const ok = entries.filter((e): e is { seed: number; epoch: number; value: number } => e.value !== undefined && Number.isFinite(e.value));
+  if (!ok.length) return null;
+  return { seeds: ok.map((e) => e.seed), epoch: [...new Set(ok.map((e) => e.epoch))], stats: describe(ok.map((e) => e.value)) };
+}
+
+/** Our finished runs on the clean data and the default ConvNet, matched to the reference by loss label. */
+export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: string): Comparison {
+  const ours = new Map<string, RunRecord[]>();
+  for (const r of records) {
+    if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== 'convnet') continue;
+    const key = r.run.label.toLowerCase();
+    ours.set(key, [...(ours.get(key) ?? []), r]);
+  }
+  const labels = [...new Set([...ours.keys(), ...reference.keys()])];
+  const rows = labels.map((key): LossComparison => {
+    const mine = (ours.get(key) ?? []).sort((a, b) => a.run.seed - b.run.seed);
+    const ref = side((reference.get(key) ?? []).map((r) => ({ seed: r.seed, epoch: r.epoch, value: r.final[metric] })));
+    const lab = side(mine.map((r) => ({ seed: r.run.seed, epoch: r.final?.epoch ?? NaN, value: (r.final as Record<string, number> | null)?.[metric] })));
+    const inRange = ref && lab
+      ? lab.stats.values.filter((v) => v >= Math.min(...ref.stats.values) && v <= Math.max(...ref.stats.values)).length
+      : null;
+    return {
+      label: mine[0]?.run.label ?? key,
+      metric,
+      reference: ref,
+      losslab: lab,
+      inRange,
+      welch: ref && lab ? welchTest(lab.stats.values, ref.stats.values) : null,
+    };
+  });
+  const both = rows.filter((r) => r.reference && r.losslab);
+  const epochs = new Set(both.flatMap((r) => [...r.reference!.epoch, ...r.losslab!.epoch]));
+  return { metric, epochMismatch: epochs.size > 1, rows };
+}

@@ -1,0 +1,40 @@
+/**
+ * Reference curves from another implementation (PyTorch: ../shared/reference, or what
+ * reference/torch_train.py --csv writes): one CSV per loss and seed, named `<label>_seed<S>.csv`
+ * with the label in lower case (`ce`, `focal0.5`, `focal2`, `l1`, `l1logits`), one row per epoch.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UsageError } from '../util/errors.ts';
+
+export interface ReferenceRun {
+  file: string;
+  seed: number;
+  /** The last row's epoch and values (the columns the file has, as numbers). */
+  epoch: number;
+  final: Record<string, number>;
+}
+
+const NAME = /^(.+)_seed(\d+)\.csv$/;
+
+/** Reference runs by lower-case loss label. */
+export async function readReference(dir: string): Promise<Map<string, ReferenceRun[]>> {
+  const files = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    throw new UsageError(`reference folder ${dir}: ${e.code === 'ENOENT' ? 'not found' : e.message}`);
+  });
+  const out = new Map<string, ReferenceRun[]>();
+  for (const f of files.sort()) {
+    const m = NAME.exec(f);
+    if (!m) continue;
+    const rows = parse(await readFile(join(dir, f), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    const last = rows[rows.length - 1];
+    if (!last || !('epoch' in last)) throw new UsageError(`${join(dir, f)}: expected a CSV with an epoch column and one row per epoch, found ${rows.length} rows`);
+    const final = Object.fromEntries(Object.entries(last).map(([k, v]) => [k, Number(v)]).filter(([, v]) => Number.isFinite(v as number)));
+    const label = m[1].toLowerCase();
+    out.set(label, [...(out.get(label) ?? []), { file: f, seed: Number(m[2]), epoch: Number(last.epoch), final }]);
+  }
+  if (!out.size) throw new UsageError(`reference folder ${dir}: no <loss>_seed<S>.csv files`);
+  for (const runs of out.values()) runs.sort((a, b) => a.seed - b.seed);
+  return out;
+}

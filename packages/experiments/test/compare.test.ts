@@ -1,0 +1,110 @@
+// `losslab compare`: a study's final metrics per loss against reference CSVs of another
+// implementation (the layout of ../shared/reference and of reference/torch_train.py --csv).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/program.ts';
+import { readReference } from '../src/compare/index.ts';
+import { collectStudy } from '../src/study/collect.ts';
+import { mean } from '../src/stats/index.ts';
+import { runFake, smallConfig } from './helpers/study.ts';
+import { useTmp } from './helpers/tmp.ts';
+
+const tmp = useTmp();
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  try {
+    return { code: await main(['node', 'losslab', 'compare', ...args]), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+async function writeReference(dir: string, label: string, seed: number, epochs: number, testAcc: number): Promise<void> {
+  const rows = Array.from({ length: epochs }, (_, i) => `${i + 1},1.0,0.5,1.2,${i + 1 === epochs ? testAcc : 0.1},0.4`);
+  await writeFile(join(dir, `${label}_seed${seed}.csv`), ['epoch,train_loss,train_acc,test_loss,test_acc,f1', ...rows].join('\n') + '\n');
+}
+
+describe('losslab compare', () => {
+  it('per loss: both samples, LossLab seeds inside the reference range, Welch difference', async () => {
+    const study = await tmp();
+    await runFake(study, smallConfig()); // ce, focal:2, l1 × seeds 0, 1; 4 epochs
+    const { records } = await collectStudy(study);
+    const acc = (label: string) => records.filter((r) => r.run.label === label).map((r) => r.final!.test_acc!);
+    const [ce, l1] = [acc('CE'), acc('L1')];
+
+    const ref = join(await tmp(), 'torch');
+    await mkdir(ref);
+    // CE: a reference range that holds both of our seeds; L1: one far above them; Focal2: none.
+    await writeReference(ref, 'ce', 0, 4, Math.min(...ce) - 0.01);
+    await writeReference(ref, 'ce', 1, 4, Math.max(...ce) + 0.01);
+    await writeReference(ref, 'ce', 2, 4, mean(ce));
+    await writeReference(ref, 'l1', 0, 4, Math.max(...l1) + 0.3);
+    await writeReference(ref, 'l1', 1, 4, Math.max(...l1) + 0.32);
+    await writeFile(join(ref, 'notes.txt'), 'not a reference curve');
+
+    const r = await cli([study, '--reference', ref, '--json']);
+    expect(r.code).toBe(0);
+    const c = JSON.parse(r.out);
+    expect(c.epochMismatch).toBe(false);
+    const byLabel = Object.fromEntries(c.rows.map((row: { label: string }) => [row.label, row]));
+    expect(byLabel.CE.inRange).toBe(2);
+    expect(byLabel.CE.reference.seeds).toEqual([0, 1, 2]);
+    expect(byLabel.CE.losslab.stats.values).toEqual(ce);
+    expect(byLabel.L1.inRange).toBe(0);
+    expect(byLabel.L1.welch.meanDiff).toBeCloseTo(mean(l1) - (Math.max(...l1) + 0.31), 12);
+    expect(byLabel.L1.welch.pValue).toBeLessThan(0.05);
+    expect(byLabel.Focal2.reference).toBeNull();
+    expect(byLabel.Focal2.welch).toBeNull();
+
+    const md = await cli([study, '--reference', ref]);
+    expect(md.out).toMatch(/\| CE \| 3 \(0,1,2\) \|/);
+    expect(md.out).toMatch(/\| L1 \|.*\| 0\/2 \|/);
+    expect(md.out).not.toMatch(/Warning/);
+
+    // Reference curves 30 epochs long against a 4-epoch study: said, not hidden.
+    await writeReference(ref, 'ce', 3, 30, 0.6);
+    expect((await cli([study, '--reference', ref])).out).toMatch(/Warning: the two sides end at different epochs/);
+  });
+
+  it('bad input: one line and exit 2', async () => {
+    const study = await tmp();
+    await runFake(study, smallConfig({ losses: ['ce'], seeds: [0] }));
+    const empty = await tmp();
+    const cases: [string[], RegExp][] = [
+      [[study, '--reference', join(empty, 'missing')], /reference folder .*missing: not found/],
+      [[study, '--reference', empty], /no <loss>_seed<S>\.csv files/],
+      [[empty, '--reference', empty], /holds no readable study.json/],
+      [[study, '--reference', empty, '--metric', 'accuracy'], /unknown metric 'accuracy'/],
+    ];
+    for (const [args, msg] of cases) {
+      const r = await cli(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(msg);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    await writeReference(empty, 'l1', 0, 4, 0.3); // no loss on both sides
+    const r = await cli([study, '--reference', empty]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/no loss has finished runs on both sides \(reference: l1; studies: CE\)/);
+  });
+
+  it.skipIf(!process.env.LOSSLAB_REFERENCE_DIR)('reads the PyTorch reference curves of ../shared/reference', async () => {
+    const ref = await readReference(join(process.env.LOSSLAB_REFERENCE_DIR!, 'torch-cpu-default'));
+    expect([...ref.keys()].sort()).toEqual(['ce', 'focal0.5', 'focal2', 'l1', 'l1logits']);
+    for (const runs of ref.values()) {
+      expect(runs.map((r) => r.seed)).toEqual([0, 1]);
+      for (const r of runs) {
+        expect(r.epoch).toBe(30);
+        expect(r.final.test_acc).toBeGreaterThan(0.05);
+        expect(r.final.test_acc).toBeLessThan(0.7);
+      }
+    }
+    expect(ref.get('ce')![0].final.test_acc).toBeCloseTo(0.5995, 4); // as its README states
+  });
+});
