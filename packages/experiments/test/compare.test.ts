@@ -62,6 +62,9 @@ describe('losslab compare', () => {
     expect(byLabel.Focal2.reference).toBeNull();
     expect(byLabel.Focal2.welch).toBeNull();
 
+    // The same study given twice: each seed counts once.
+    expect(JSON.parse((await cli([study, study, '--reference', ref, '--json'])).out).rows[0].losslab.stats.n).toBe(2);
+
     const md = await cli([study, '--reference', ref]);
     expect(md.out).toMatch(/\| CE \| 3 \(0,1,2\) \|/);
     expect(md.out).toMatch(/\| L1 \|.*\| 0\/2 \|/);

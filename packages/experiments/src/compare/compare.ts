@@ -36,7 +36,9 @@ export function compareToReference(records: RunRecord[], reference: Map<string, 
   for (const r of records) {
     if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== 'convnet') continue;
     const key = r.run.label.toLowerCase();
-    ours.set(key, [...(ours.get(key) ?? []), r]);
+    const same = ours.get(key) ?? [];
+    if (same.some((o) => o.run.seed === r.run.seed)) continue; // a seed in two folders counts once (the first)
+    ours.set(key, [...same, r]);
   }
   const labels = [...new Set([...ours.keys(), ...reference.keys()])];
   const rows = labels.map((key): LossComparison => {
