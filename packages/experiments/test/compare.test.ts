@@ -62,6 +62,17 @@ describe('losslab compare', () => {
     expect(byLabel.Focal2.reference).toBeNull();
     expect(byLabel.Focal2.welch).toBeNull();
 
+    // A loss's reference seeds spread over two folders are merged; a seed in both is an error.
+    const more = join(await tmp(), 'more');
+    await mkdir(more);
+    await writeReference(more, 'l1', 2, 4, Math.max(...l1) + 0.31);
+    const merged = JSON.parse((await cli([study, '--reference', ref, '--reference', more, '--json'])).out);
+    expect(merged.rows.find((row: { label: string }) => row.label === 'L1').reference.seeds).toEqual([0, 1, 2]);
+    await writeReference(more, 'ce', 1, 4, 0.5);
+    const twice = await cli([study, '--reference', ref, '--reference', more]);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toMatch(/reference seed 1 of ce is in two folders/);
+
     // The same study given twice: each seed counts once.
     expect(JSON.parse((await cli([study, study, '--reference', ref, '--json'])).out).rows[0].losslab.stats.n).toBe(2);
 
@@ -91,6 +102,10 @@ describe('losslab compare', () => {
       expect(r.err).toMatch(msg);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
+    const broken = await tmp();
+    await writeFile(join(broken, 'ce_seed0.csv'), 'epoch,test_acc\n1,0.5,0.7\n');
+    const r0 = await cli([study, '--reference', broken]);
+    expect([r0.code, r0.err]).toEqual([2, expect.stringMatching(/ce_seed0\.csv: not a readable CSV/)]);
     await writeReference(empty, 'l1', 0, 4, 0.3); // no loss on both sides
     const r = await cli([study, '--reference', empty]);
     expect(r.code).toBe(2);

@@ -8,7 +8,7 @@ import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
 export interface CompareOptions {
-  reference: string;
+  reference: string[];
   metric: string;
   json?: boolean;
 }
@@ -39,7 +39,8 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .command('compare')
     .description("compare the studies' final metrics per loss with reference runs of another implementation (e.g. PyTorch's)")
     .argument('<dirs...>', 'study folders (seeds may be spread over several)')
-    .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. ../shared/reference/torch-cpu-default')
+    .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. ../shared/reference/torch-cpu-default (repeat for more folders)',
+      (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--metric <name>', 'CSV column to compare at the last epoch', 'test_acc')
     .option('--json', 'print the comparison as JSON')
     .action(async (dirs: string[], o: CompareOptions) => setExit(await compareCommand(dirs, o)));

@@ -18,8 +18,21 @@ export interface ReferenceRun {
 
 const NAME = /^(.+)_seed(\d+)\.csv$/;
 
-/** Reference runs by lower-case loss label. */
-export async function readReference(dir: string): Promise<Map<string, ReferenceRun[]>> {
+/** Reference runs by lower-case loss label, from one or more folders (a loss's seeds may be spread over them). */
+export async function readReference(dirs: string | string[]): Promise<Map<string, ReferenceRun[]>> {
+  const out = new Map<string, ReferenceRun[]>();
+  for (const dir of typeof dirs === 'string' ? [dirs] : dirs) {
+    for (const [label, runs] of await readReferenceDir(dir)) {
+      const have = out.get(label) ?? [];
+      const twice = runs.find((r) => have.some((h) => h.seed === r.seed));
+      if (twice) throw new UsageError(`reference seed ${twice.seed} of ${label} is in two folders (${have.find((h) => h.seed === twice.seed)!.file} and ${twice.file})`);
+      out.set(label, [...have, ...runs].sort((a, b) => a.seed - b.seed));
+    }
+  }
+  return out;
+}
+
+async function readReferenceDir(dir: string): Promise<Map<string, ReferenceRun[]>> {
   const files = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`reference folder ${dir}: ${e.code === 'ENOENT' ? 'not found' : e.message}`);
   });
@@ -27,14 +40,18 @@ export async function readReference(dir: string): Promise<Map<string, ReferenceR
   for (const f of files.sort()) {
     const m = NAME.exec(f);
     if (!m) continue;
-    const rows = parse(await readFile(join(dir, f), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    let rows: Record<string, string>[];
+    try {
+      rows = parse(await readFile(join(dir, f), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+    } catch (e) {
+      throw new UsageError(`${join(dir, f)}: not a readable CSV (${(e as Error).message.split('\n')[0]})`);
+    }
     const last = rows[rows.length - 1];
     if (!last || !('epoch' in last)) throw new UsageError(`${join(dir, f)}: expected a CSV with an epoch column and one row per epoch, found ${rows.length} rows`);
     const final = Object.fromEntries(Object.entries(last).map(([k, v]) => [k, Number(v)]).filter(([, v]) => Number.isFinite(v as number)));
     const label = m[1].toLowerCase();
-    out.set(label, [...(out.get(label) ?? []), { file: f, seed: Number(m[2]), epoch: Number(last.epoch), final }]);
+    out.set(label, [...(out.get(label) ?? []), { file: join(dir, f), seed: Number(m[2]), epoch: Number(last.epoch), final }]);
   }
   if (!out.size) throw new UsageError(`reference folder ${dir}: no <loss>_seed<S>.csv files`);
-  for (const runs of out.values()) runs.sort((a, b) => a.seed - b.seed);
   return out;
 }
