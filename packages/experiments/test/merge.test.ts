@@ -35,6 +35,17 @@ describe('split grids: shards, scheduler indices, merging', () => {
     expect(await quiet(() => main(['node', 'losslab', 'summary', out]))).toBe(2); // no study.json there
   });
 
+  it('a merge of differently shaped studies lists losses in the order the studies configured them', async () => {
+    const [a, b, c, out] = [await tmp(), await tmp(), await tmp(), await tmp()];
+    // Grid order alone would put Focal2 (cell 0 of b) before Focal0.5 (cell 1 of a and c).
+    await runFake(a, smallConfig({ losses: ['ce', 'focal:0.5'], seeds: [2] }));
+    await runFake(b, smallConfig({ losses: ['focal:2'], seeds: [3] }));
+    await runFake(c, smallConfig({ losses: ['ce', 'focal:0.5', 'focal:2', 'l1'], seeds: [0] }));
+    expect(await quiet(() => main(['node', 'losslab', 'summary', a, b, c, '--out', out]))).toBe(0);
+    const rows = (await readJson(out, 'summary.json')).groups[0].rows;
+    expect(rows.map((r: { label: string; seeds: number[] }) => [r.label, r.seeds])).toEqual([['CE', [0, 2]], ['Focal0.5', [0, 2]], ['Focal2', [0, 3]], ['L1', [0]]]);
+  });
+
   it('two cells running at once in one folder: every run recorded, study.json merged', async () => {
     const dir = await tmp();
     const config = smallConfig();

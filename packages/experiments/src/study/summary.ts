@@ -105,7 +105,8 @@ function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
   return row;
 }
 
-export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[] }): SummaryJson {
+/** Rows follow `lossOrder` (the studies' configured losses, first folder first) when given, else grid order. */
+export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[]; lossOrder?: string[] }): SummaryJson {
   // Grid order (cell index) for groups and rows, whichever folder a run came from.
   const recs = dedupe(records).sort((a, b) => a.run.index - b.run.index);
   const groups: SummaryGroup[] = [];
@@ -114,7 +115,9 @@ export function buildSummary(records: RunRecord[], meta: { study: string; source
     const byLoss = new Map<string, RunRecord[]>();
     for (const r of inGroup) byLoss.set(r.run.loss, [...(byLoss.get(r.run.loss) ?? []), r]);
     const ce = byLoss.get('ce');
-    groups.push({ data: g.run.data, arch: g.run.arch, rows: [...byLoss.values()].map((l) => buildRow(l, ce)) });
+    const rank = (loss: string) => (meta.lossOrder?.includes(loss) ? meta.lossOrder.indexOf(loss) : Infinity);
+    const losses = [...byLoss.keys()].sort((a, b) => rank(a) - rank(b)); // stable: unlisted losses keep grid order
+    groups.push({ data: g.run.data, arch: g.run.arch, rows: losses.map((l) => buildRow(byLoss.get(l)!, ce)) });
   }
   return { study: meta.study, sources: meta.sources, alpha: ALPHA, metrics: [...SUMMARY_METRICS], classNames: meta.classNames, groups };
 }

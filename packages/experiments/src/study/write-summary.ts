@@ -6,18 +6,21 @@ import { collectStudy, type RunRecord } from './collect.ts';
 import { renderSummaryMd } from './summary-md.ts';
 import { buildSummary, type SummaryJson } from './summary.ts';
 import { LOCK_DIR } from './study-file.ts';
+import { parseLoss } from '../config/index.ts';
 
 export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
   const records: RunRecord[] = [];
   const names: string[] = [];
   let classNames: string[] = [];
+  const lossOrder: string[] = [];
   for (const d of dirs) {
     const { study, records: r } = await collectStudy(d);
     records.push(...r);
+    for (const l of study.config.losses.map((x) => parseLoss(x).name)) if (!lossOrder.includes(l)) lossOrder.push(l);
     if (!names.includes(study.name)) names.push(study.name);
     if (!classNames.length) classNames = study.classNames;
   }
-  return buildSummary(records, { study: names.join('+'), sources: dirs, classNames });
+  return buildSummary(records, { study: names.join('+'), sources: dirs, classNames, lossOrder });
 }
 
 export async function writeSummary(dirs: string[], outDir: string): Promise<SummaryJson> {
