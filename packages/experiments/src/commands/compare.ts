@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import { compareToReference, readReference, renderComparison } from '../compare/index.ts';
 import { collectStudy } from '../study/collect.ts';
-import { CSV_COLUMNS } from '../study/csv.ts';
-import { readStudy } from '../study/study-file.ts';
+import { CSV_COLUMNS, type CsvColumn } from '../study/csv.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
@@ -18,12 +17,9 @@ export async function compareCommand(dirs: string[], o: CompareOptions): Promise
     if (!(CSV_COLUMNS as readonly string[]).includes(o.metric) || o.metric === 'epoch') {
       throw new UsageError(`unknown metric '${o.metric}' (one of: ${CSV_COLUMNS.filter((c) => c !== 'epoch').join(', ')})`);
     }
-    for (const d of dirs) {
-      if (!(await readStudy(d).catch(() => null))) throw new UsageError(`${d} holds no readable study.json (not a study folder)`);
-    }
-    const reference = await readReference(o.reference);
     const records = (await Promise.all(dirs.map(async (d) => (await collectStudy(d)).records))).flat();
-    const c = compareToReference(records, reference, o.metric);
+    const reference = await readReference(o.reference);
+    const c = compareToReference(records, reference, o.metric as CsvColumn);
     if (!c.rows.some((r) => r.reference && r.losslab)) {
       throw new UsageError(`no loss has finished runs on both sides (reference: ${[...reference.keys()].join(', ')}; studies: ${c.rows.filter((r) => r.losslab).map((r) => r.label).join(', ') || 'none finished'})`);
     }

@@ -5,6 +5,7 @@
  */
 import { describe, welchTest, type Described, type WelchTest } from '../stats/index.ts';
 import type { RunRecord } from '../study/collect.ts';
+import type { CsvColumn } from '../study/csv.ts';
 import type { ReferenceRun } from './reference.ts';
 
 export interface LossComparison {
@@ -31,7 +32,7 @@ function side(entries: { seed: number; epoch: number; value: number | undefined 
 }
 
 /** Our finished runs on the clean data and the default ConvNet, matched to the reference by loss label. */
-export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: string): Comparison {
+export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: CsvColumn): Comparison {
   const ours = new Map<string, RunRecord[]>();
   for (const r of records) {
     if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== 'convnet') continue;
@@ -44,10 +45,12 @@ export function compareToReference(records: RunRecord[], reference: Map<string, 
   const rows = labels.map((key): LossComparison => {
     const mine = (ours.get(key) ?? []).sort((a, b) => a.run.seed - b.run.seed);
     const ref = side((reference.get(key) ?? []).map((r) => ({ seed: r.seed, epoch: r.epoch, value: r.final[metric] })));
-    const lab = side(mine.map((r) => ({ seed: r.run.seed, epoch: r.final?.epoch ?? NaN, value: (r.final as Record<string, number> | null)?.[metric] })));
-    const inRange = ref && lab
-      ? lab.stats.values.filter((v) => v >= Math.min(...ref.stats.values) && v <= Math.max(...ref.stats.values)).length
-      : null;
+    const lab = side(mine.map((r) => ({ seed: r.run.seed, epoch: r.final?.epoch ?? NaN, value: r.final?.[metric] })));
+    let inRange: number | null = null;
+    if (ref && lab) {
+      const [lo, hi] = [Math.min(...ref.stats.values), Math.max(...ref.stats.values)];
+      inRange = lab.stats.values.filter((v) => v >= lo && v <= hi).length;
+    }
     return {
       label: mine[0]?.run.label ?? key,
       metric,

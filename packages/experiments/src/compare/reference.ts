@@ -5,15 +5,15 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { lastRowValues, parseCsv, type CsvColumn, type CsvRow } from '../study/csv.ts';
 import { UsageError } from '../util/errors.ts';
 
 export interface ReferenceRun {
   file: string;
   seed: number;
-  /** The last row's epoch and values (the columns the file has, as numbers). */
+  /** The last row's epoch and values (the LossLab CSV columns the file has). */
   epoch: number;
-  final: Record<string, number>;
+  final: Partial<Record<CsvColumn, number>>;
 }
 
 const NAME = /^(.+)_seed(\d+)\.csv$/;
@@ -40,17 +40,16 @@ async function readReferenceDir(dir: string): Promise<Map<string, ReferenceRun[]
   for (const f of files.sort()) {
     const m = NAME.exec(f);
     if (!m) continue;
-    let rows: Record<string, string>[];
+    let rows: CsvRow[];
     try {
-      rows = parse(await readFile(join(dir, f), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+      rows = parseCsv(await readFile(join(dir, f), 'utf8'));
     } catch (e) {
       throw new UsageError(`${join(dir, f)}: not a readable CSV (${(e as Error).message.split('\n')[0]})`);
     }
-    const last = rows[rows.length - 1];
-    if (!last || !('epoch' in last)) throw new UsageError(`${join(dir, f)}: expected a CSV with an epoch column and one row per epoch, found ${rows.length} rows`);
-    const final = Object.fromEntries(Object.entries(last).map(([k, v]) => [k, Number(v)]).filter(([, v]) => Number.isFinite(v as number)));
+    const final = lastRowValues(rows);
+    if (final?.epoch === undefined) throw new UsageError(`${join(dir, f)}: expected a CSV with an epoch column and one row per epoch, found ${rows.length} rows`);
     const label = m[1].toLowerCase();
-    out.set(label, [...(out.get(label) ?? []), { file: join(dir, f), seed: Number(m[2]), epoch: Number(last.epoch), final }]);
+    out.set(label, [...(out.get(label) ?? []), { file: join(dir, f), seed: Number(m[2]), epoch: final.epoch, final }]);
   }
   if (!out.size) throw new UsageError(`reference folder ${dir}: no <loss>_seed<S>.csv files`);
   return out;

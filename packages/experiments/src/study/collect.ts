@@ -1,7 +1,8 @@
 /** Reads a study folder back: study.json merged with the run status files, final CSV rows and final.json. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseCsv, type CsvColumn } from './csv.ts';
+import { lastRowValues, parseCsv, type CsvColumn } from './csv.ts';
+import { UsageError } from '../util/errors.ts';
 import type { FinalJson } from './final.ts';
 import { readStatus } from './status.ts';
 import { readStudy, type StudyJson, type StudyRun } from './study-file.ts';
@@ -17,14 +18,12 @@ export interface RunRecord {
 
 export async function collectStudy(dir: string): Promise<{ study: StudyJson; records: RunRecord[] }> {
   const study = await readStudy(dir);
-  if (!study) throw new Error(`${dir}: no study.json (not a LossLab study folder)`);
+  if (!study) throw new UsageError(`${dir} holds no readable study.json (not a LossLab study folder)`);
   const records = await Promise.all(study.runs.map(async (r): Promise<RunRecord> => {
     const s = await readStatus(join(dir, r.statusFile)).catch(() => null);
     const run: StudyRun = s ? { ...r, ...s } : r;
     if (run.status !== 'done') return { source: dir, run, final: null, recall: null };
-    const rows = parseCsv(await readFile(join(dir, run.csv), 'utf8'));
-    const lastRow = rows[rows.length - 1];
-    const final = lastRow ? Object.fromEntries(Object.entries(lastRow).filter(([, v]) => v !== null)) as Partial<Record<CsvColumn, number>> : null;
+    const final = lastRowValues(parseCsv(await readFile(join(dir, run.csv), 'utf8')));
     const fj = await readFile(join(dir, run.final), 'utf8').then((t) => JSON.parse(t) as FinalJson, () => null);
     return { source: dir, run, final, recall: fj?.perClass ? fj.perClass.map((c) => c.recall) : null };
   }));

@@ -50,3 +50,9 @@ export function parseCsv(text: string): CsvRow[] {
   const records = parse(text, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   return records.map((rec) => Object.fromEntries(CSV_COLUMNS.map((c) => [c, parseNumber(rec[c] ?? '')])) as CsvRow);
 }
+
+/** The values of the last row (a run's final epoch), without the columns it leaves empty; null for no rows. */
+export function lastRowValues(rows: CsvRow[]): Partial<Record<CsvColumn, number>> | null {
+  const last = rows[rows.length - 1];
+  return last ? Object.fromEntries(Object.entries(last).filter(([, v]) => v !== null)) as Partial<Record<CsvColumn, number>> : null;
+}
