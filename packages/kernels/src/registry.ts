@@ -47,3 +47,10 @@ export function uploadTensor(ctx: KernelContext, t: HostTensor, kind: 'f32' | 'u
 export async function readTensor(ctx: KernelContext, buffer: GPUBuffer, shape: number[]): Promise<HostTensor> {
   return { shape, data: await ctx.readF32(buffer, numel(shape)) };
 }
+
+/** Reads every named (buffer, shape) pair back, in order. */
+export async function readTensors(ctx: KernelContext, outputs: Record<string, [GPUBuffer, number[]]>): Promise<Tensors> {
+  const out: Tensors = {};
+  for (const [name, [buf, shape]] of Object.entries(outputs)) out[name] = await readTensor(ctx, buf, shape);
+  return out;
+}
