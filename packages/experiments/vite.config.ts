@@ -12,5 +12,7 @@ export default defineConfig({
   },
   // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
   ssr: { noExternal: true, external: ['webgpu'] },
+  // The kernels' test modules (bundled for `losslab selftest`) name the golden folder at build time in vitest; here, at run time.
+  define: { __LOSSLAB_GOLDEN_DIR__: 'process.env.LOSSLAB_GOLDEN_DIR' },
   logLevel: 'warn',
 });

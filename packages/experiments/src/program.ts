@@ -7,6 +7,7 @@ import { registerView } from './commands/view.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 
@@ -37,6 +38,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerCompare(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
+  registerSelftest(program, setExit);
   registerView(program, setExit);
   try {
     await program.parseAsync(argv);

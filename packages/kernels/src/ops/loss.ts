@@ -51,7 +51,8 @@ export function lossForwardBackward(ctx: KernelContext, o: LossArgs): Dispatch {
   // Unused outputs get their own 4-byte buffers (the kernel never writes them: flags).
   const spare = (b: BufferLike | undefined) => b ?? ctx.storage(4, 'loss_unused');
   return ctx.dispatch(`loss_${kind.kind}`, pipeline,
-    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1]);
+    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1],
+    { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) });
 }
 
 /**
