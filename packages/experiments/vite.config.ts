@@ -8,7 +8,7 @@ export default defineConfig({
     target: 'node20',
     sourcemap: true,
     emptyOutDir: true,
-    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es' } },
+    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es', inlineDynamicImports: true } }, // one file, dynamic imports included
   },
   // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
   ssr: { noExternal: true, external: ['webgpu'] },
