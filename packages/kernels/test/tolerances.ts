@@ -31,6 +31,9 @@ export interface Tolerance {
 /** torch.testing.assert_close's defaults for float32, applied to |expected| or to Σ|terms|. */
 export const F32: Tolerance = { rel: 1.3e-6, abs: 1e-5 };
 
+/** Sums, against Σ|terms|: the same rel; abs only for terms that are all (near) zero. */
+export const SUM: Tolerance = { rel: F32.rel, abs: 0 };
+
 /**
  * Central differences of a float64 function with step h: truncation O(h²·f''') and
  * cancellation O(ε₆₄/h) dominate, not float32 rounding.
