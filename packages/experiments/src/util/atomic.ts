@@ -9,11 +9,13 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
 const HOST = hostname().replace(/[^\w.-]/g, '_');
-const TEMP = /^\..+\.tmp-(.+)-(\d+)-[0-9a-f]{8}$/;
+/** Temporary files (tmp) and lease folders being created (new) or removed (gone): see lock.ts. */
+export type TempKind = 'tmp' | 'new' | 'gone';
+const TEMP = /^\..+\.(?:tmp|new|gone)-(.+)-(\d+)-[0-9a-f]{8}$/;
 
-/** A temporary name beside `path`, unique per process and call. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
+/** A hidden temporary name beside `path`, unique per process and call, naming this host and process. */
+export function tempPathFor(path: string, kind: TempKind = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${kind}-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 function processGone(pid: number): boolean {
@@ -25,14 +27,14 @@ function processGone(pid: number): boolean {
   }
 }
 
-/** Removes temporary files in `dir` left by processes of this host that no longer run; returns their names. */
+/** Removes temporary files and folders in `dir` left by processes of this host that no longer run; returns their names. */
 export async function removeStaleTemps(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[]);
   const stale = names.filter((n) => {
     const m = TEMP.exec(n);
     return !!m && m[1] === HOST && processGone(Number(m[2]));
   });
-  await Promise.all(stale.map((n) => rm(join(dir, n), { force: true })));
+  await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
   return stale;
 }
 

@@ -13,9 +13,9 @@
  */
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { writeFileAtomic } from './atomic.ts';
+import { tempPathFor, writeFileAtomic } from './atomic.ts';
 
 export interface LeaseOwner {
   token: string;
@@ -78,7 +78,7 @@ function deadHere(o: LeaseOwner | null): boolean {
 
 /** Removes the lease folder only if it still belongs to `token` (moved aside first, so no one else's is deleted). */
 async function removeIfOwned(dir: string, token: string | null): Promise<boolean> {
-  const aside = join(dirname(dir), `.${basename(dir)}.gone-${randomBytes(6).toString('hex')}`);
+  const aside = tempPathFor(dir, 'gone');
   try {
     await rename(dir, aside);
   } catch {
@@ -95,7 +95,7 @@ async function removeIfOwned(dir: string, token: string | null): Promise<boolean
 }
 
 async function tryCreate(dir: string, owner: LeaseOwner): Promise<boolean> {
-  const prep = join(dirname(dir), `.${basename(dir)}.new-${owner.token}`);
+  const prep = tempPathFor(dir, 'new');
   await mkdir(prep, { recursive: true });
   await writeFileAtomic(join(prep, 'owner'), JSON.stringify(owner) + '\n');
   try {
