@@ -59,6 +59,8 @@ export interface Setup {
   page: Page;
   /** Uncaught page errors and console errors seen so far. */
   errors: string[];
+  /** URLs answered 404 (every poll used to ask for files that do not exist). */
+  notFound: string[];
   close(): Promise<void>;
 }
 
@@ -92,13 +94,15 @@ export async function setup(): Promise<Setup> {
 
   const viewer = await startViewer({ resultsDir: results, appDir: APP_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: process.env.LOSSLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
+  const notFound: string[] = [];
+  page.on('response', (r) => { if (r.status() === 404) notFound.push(r.url()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`); });
   return {
-    results, viewer, browser, page, errors,
+    results, viewer, browser, page, errors, notFound,
     async close() {
       await browser.close().catch(() => undefined);
       await viewer.close().catch(() => undefined);
@@ -110,3 +114,35 @@ export async function setup(): Promise<Setup> {
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** How the page fits a viewport: page width beyond the screen, header height. */
+export async function layoutOf(page: Page): Promise<{ overflow: number; header: number }> {
+  return page.evaluate(() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    header: document.querySelector('header.top')?.getBoundingClientRect().height ?? 0,
+  }));
+}
+
+/**
+ * Screenshots at 1440×900 and 390×844 (`<name>-desktop.png`, `<name>-phone.png`), after the page
+ * redrew for each width; returns the phone layout so tests can check nothing is off-screen.
+ */
+export async function screenshotBoth(page: Page, name: string): Promise<{ overflow: number; header: number }> {
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(400); // the app redraws charts 150 ms after a resize
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(400);
+  await screenshot(page, `${name}-phone`);
+  const phone = await layoutOf(page);
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(400);
+  return phone;
+}
+
+/** The data-testid (or tag) of the focused element. */
+export const focused = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.getAttribute('data-focus-key') ?? document.activeElement?.tagName ?? null);
