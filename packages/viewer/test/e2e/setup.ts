@@ -52,6 +52,16 @@ export function makeRunning(dir: string, epochs: number, full: string): void {
   writeFileSync(join(dir, 'study.json'), JSON.stringify(study, null, 2));
 }
 
+/** A copy of the fixture that holds only one seed's runs (as `losslab run --seeds S` writes it). */
+export function splitSeed(dir: string, seed: number): void {
+  copyFixture(dir);
+  const study = readJson(join(dir, 'study.json'));
+  rmSync(join(dir, 'summary.json'));
+  rmSync(join(dir, 'summary.md'));
+  for (const r of study.runs) if (r.seed !== seed) rmSync(join(dir, r.csv, '..'), { recursive: true, force: true });
+  writeFileSync(join(dir, 'study.json'), JSON.stringify({ ...study, config: { ...study.config, seeds: [seed] }, runs: study.runs.filter((r: { seed: number }) => r.seed === seed) }));
+}
+
 export interface Setup {
   results: string;
   viewer: Viewer;
@@ -91,6 +101,15 @@ export async function setup(): Promise<Setup> {
   rmSync(join(results, 'saliency-gaps', old.saliency));
   writeFileSync(join(results, 'saliency-gaps/seed_1/Focal2_final.json'), JSON.stringify({ ...old, saliency: null }, null, 2));
   rmSync(join(results, 'saliency-gaps', readJson(join(results, 'saliency-gaps/seed_0/Focal2_final.json')).saliency));
+
+  // A finished study whose summary.json is missing.
+  copyFixture(join(results, 'no-summary'));
+  rmSync(join(results, 'no-summary/summary.json'));
+  // Parts of one study run separately (seed 0 and seed 1), and the study with another batch size.
+  for (const [name, seed] of [['part-a', 0], ['part-b', 1]] as const) splitSeed(join(results, name), seed);
+  copyFixture(join(results, 'bs128'));
+  const bs = readJson(join(results, 'bs128/study.json'));
+  writeFileSync(join(results, 'bs128/study.json'), JSON.stringify({ ...bs, config: { ...bs.config, batchSize: 128 } }));
 
   const viewer = await startViewer({ resultsDir: results, appDir: APP_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: process.env.LOSSLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
