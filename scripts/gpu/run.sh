@@ -2,7 +2,7 @@
 # The GPU check, one command on a machine that has a Vulkan driver and nothing else (no network,
 # no CIFAR-10 files), from the .gpu/ folder made by scripts/gpu/prepare.sh:
 #   OUT=/tmp/out bash scripts/gpu/run.sh
-# It runs the smoke kernel, `losslab selftest` (every kernel table, random and golden PyTorch case on
+# It runs the smoke kernel, `losslab selftest` (every kernel table, random and PyTorch fixture case on
 # this adapter), then `losslab bench --synthetic` (limits, kernels, the steps and epochs of every
 # architecture the build has — the ConvNet, ResNet-20 once it exists — and the default study
 # extrapolated from them), each under a time limit so the whole check ends within BUDGET seconds.
@@ -30,7 +30,6 @@ for icd in /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json /usr/share/vulka
 done
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 chmod 700 "$XDG_RUNTIME_DIR"
-export LOSSLAB_GOLDEN_DIR=${LOSSLAB_GOLDEN_DIR:-$g/app/golden}
 node="$g/bin/node"
 cli="$g/app/cli.js"
 left() { echo $(( BUDGET - ($(date +%s) - start) )); }

@@ -1,6 +1,6 @@
 // `losslab selftest` and `losslab bench --synthetic` at tiny settings on this machine's adapter (CI runs them on the software one).
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/program.ts';
 import { runSelftest } from '../src/commands/selftest.ts';
@@ -9,7 +9,6 @@ import { readCifarDir } from '../src/data/index.ts';
 import { useTmp } from './helpers/tmp.ts';
 
 const tmp = useTmp();
-const golden = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(__dirname, '../../../../shared/golden'));
 
 /** Runs the CLI in-process, returning its exit code and what it printed. */
 async function cli(...args: string[]): Promise<{ code: number; out: string }> {
@@ -28,9 +27,10 @@ async function cli(...args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('losslab selftest', () => {
-  it('runs the kernel cases of an op on the adapter and passes', async () => {
-    const { code, out } = await cli('selftest', '--golden', golden, '--filter', 'relu');
-    expect(out).toMatch(/relu\s+\d+ passed/);
+  it('runs the table, random and PyTorch fixture cases of an op on the adapter and passes', async () => {
+    const { code, out } = await cli('selftest', '--filter', 'maxpool2d');
+    expect(out).toMatch(/maxpool2d\s+\d+ passed/);
+    expect(out).toMatch(/[1-9]\d* PyTorch fixtures/);
     expect(out).toMatch(/selftest: (\d+)\/\1 cases passed .* OK/);
     expect(code).toBe(0);
   }, 60_000);
@@ -44,8 +44,8 @@ describe('losslab selftest', () => {
     expect(lines.join('\n')).toMatch(/FAIL .*bad/);
   });
 
-  it('is a usage error when no case matches or the golden folder is missing', async () => {
-    expect((await cli('selftest', '--golden', golden, '--filter', 'no such case')).code).toBe(2);
+  it('is a usage error when no case matches or a golden folder given is missing', async () => {
+    expect((await cli('selftest', '--filter', 'no such case')).code).toBe(2);
     const missing = await cli('selftest', '--golden', join(await tmp(), 'none'));
     expect(missing.code).toBe(2);
     expect(missing.out).toMatch(/golden PyTorch cases not found/);

@@ -1,28 +1,26 @@
 /**
- * `losslab selftest`: every kernel table case, randomised case (float64 references) and golden
- * PyTorch case on this adapter, from the CLI (the same cases and checks the kernel tests run,
- * no vitest). One line per op, each failure with its worst element; exit 1 on any failure.
+ * `losslab selftest`: every kernel table case, randomised case (float64 references) and PyTorch
+ * fixture case (in the bundle) on this adapter, plus the optional golden cross-check — the same
+ * cases and checks the kernel tests run, without vitest. One line per op, each failure with its
+ * worst element; exit 1 on any failure.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatAdapter, registeredOps } from '@losslab/kernels';
-import { runCase, describeResult, goldenCases, type OpCase, type CaseResult } from '@losslab/kernels/testing';
+import { runCase, describeResult, pytorchCases, type OpCase, type CaseResult, type PytorchOps } from '@losslab/kernels/testing';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
 interface SelftestFlags { golden?: string; filter?: string; verbose?: boolean }
 
-/** The golden folder: --golden, else LOSSLAB_GOLDEN_DIR, else ../shared/golden as the tests use. */
-function goldenDir(flag: string | undefined): string {
-  return resolve(flag ?? process.env.LOSSLAB_GOLDEN_DIR ?? join('..', 'shared', 'golden'));
-}
-
-function loadGolden(dir: string): OpCase[] {
-  const file = join(dir, 'ops.json');
-  if (!existsSync(file)) throw new UsageError(`selftest: golden PyTorch cases not found at ${file} (--golden DIR or LOSSLAB_GOLDEN_DIR)`);
-  return goldenCases(JSON.parse(readFileSync(file, 'utf8')));
+/** The optional golden cross-check (--golden DIR, else LOSSLAB_GOLDEN_DIR): none when neither is given. */
+function loadGolden(dir: string | undefined): OpCase[] {
+  if (!dir) return [];
+  const file = join(resolve(dir), 'ops.json');
+  if (!existsSync(file)) throw new UsageError(`selftest: golden PyTorch cases not found at ${file}`);
+  return pytorchCases(JSON.parse(readFileSync(file, 'utf8')) as PytorchOps, 'golden');
 }
 
 export interface SelftestSummary {
@@ -49,20 +47,21 @@ export function registerSelftest(program: Command, setExit: (code: number) => vo
   program
     .command('selftest')
     .description('run every kernel table, randomised and golden PyTorch case on this adapter; exit 1 on any failure')
-    .option('--golden <dir>', 'folder with the PyTorch golden ops.json (default: LOSSLAB_GOLDEN_DIR, else ../shared/golden)')
+    .option('--golden <dir>', 'also the golden cross-check: a folder with PyTorch values in ops.json (default: LOSSLAB_GOLDEN_DIR)')
     .option('--filter <text>', 'only cases whose name contains this text')
     .option('--verbose', 'one line per case, passing ones too')
     .action(async (o: SelftestFlags) => {
       try {
-        const golden = loadGolden(goldenDir(o.golden));
-        const { tableCases, randomCases } = await import('@losslab/kernels/cases'); // test modules: loaded for this command only
-        const all = [...tableCases(), ...randomCases(), ...golden];
+        const golden = loadGolden(o.golden ?? process.env.LOSSLAB_GOLDEN_DIR);
+        const { tableCases, randomCases, fixtureCases } = await import('@losslab/kernels/cases'); // test modules: loaded for this command only
+        const all = [...tableCases(), ...randomCases(), ...(await fixtureCases()), ...golden];
         const cases = o.filter ? all.filter((c) => c.name.includes(o.filter!)) : all;
         if (!cases.length) throw new UsageError(`selftest: no case name contains "${o.filter}"`);
         const unknown = [...new Set(cases.map((c) => c.op))].filter((op) => !registeredOps().includes(op));
         const dev = await openDevice(() => undefined).catch(exitOnNoAdapter);
         try {
-          console.log(`selftest on ${formatAdapter(dev.adapter)}: ${cases.length} cases (${cases.filter((c) => c.source === 'golden').length} golden PyTorch)`);
+          const count = (src: string) => cases.filter((c) => c.source === src).length;
+          console.log(`selftest on ${formatAdapter(dev.adapter)}: ${cases.length} cases (${count('pytorch')} PyTorch fixtures, ${count('golden')} golden${golden.length ? '' : ': no --golden/LOSSLAB_GOLDEN_DIR'})`);
           const t0 = performance.now();
           const s = await runSelftest((c) => runCase(dev.ctx, c), cases, (l) => console.log(l), o.verbose);
           for (const [op, t] of [...s.byOp].sort(([a], [b]) => a.localeCompare(b))) {
