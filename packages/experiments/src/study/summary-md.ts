@@ -31,6 +31,7 @@ function statusNote(r: SummaryRow): string {
   if (r.diverged.length) parts.push(`diverged: ${r.diverged.map((d) => `seed ${d.seed} at epoch ${d.epoch}`).join(', ')}`);
   if (r.failed.length) parts.push(`failed: seeds ${r.failed.join(', ')}`);
   if (r.unfinished.length) parts.push(`unfinished: seeds ${r.unfinished.join(', ')}`);
+  if (r.damaged.length) parts.push(`left out: ${r.damaged.map((d) => `seed ${d.seed} (${d.why})`).join(', ')}`);
   return parts.join('; ');
 }
 

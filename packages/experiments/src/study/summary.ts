@@ -28,6 +28,8 @@ export interface SummaryRow extends FormatRow {
   diverged: { seed: number; epoch: number | null }[];
   failed: number[];
   unfinished: number[];
+  /** Finished runs whose results could not be read (seed and why): left out of n and the statistics. */
+  damaged: { seed: number; why: string }[];
 }
 
 export interface SummaryGroup extends FormatGroup {
@@ -72,7 +74,7 @@ function meanRecall(done: RunRecord[]): number[] | null {
 
 function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
   const first = loss[0].run;
-  const done = loss.filter((r) => r.run.status === 'done').sort((a, b) => a.run.seed - b.run.seed);
+  const done = loss.filter((r) => r.run.status === 'done' && !r.damaged).sort((a, b) => a.run.seed - b.run.seed);
   const final: SummaryRow['final'] = {};
   for (const m of SUMMARY_METRICS) {
     const vals = finalValues(done, m);
@@ -87,10 +89,11 @@ function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
     perClassRecall: meanRecall(done),
     diverged: loss.filter((r) => r.run.status === 'diverged').map((r) => ({ seed: r.run.seed, epoch: r.run.divergedEpoch })),
     failed: loss.filter((r) => r.run.status === 'failed').map((r) => r.run.seed),
-    unfinished: loss.filter((r) => r.run.status === 'pending' || r.run.status === 'running').map((r) => r.run.seed),
+    unfinished: loss.filter((r) => r.run.status === 'pending' || r.run.status === 'running' || r.run.status === 'interrupted').map((r) => r.run.seed),
+    damaged: loss.filter((r) => r.damaged).map((r) => ({ seed: r.run.seed, why: r.damaged! })),
   };
   if (first.loss !== 'ce' && ce) {
-    const ceDone = ce.filter((r) => r.run.status === 'done');
+    const ceDone = ce.filter((r) => r.run.status === 'done' && !r.damaged);
     const vs: NonNullable<SummaryRow['vsCE']> = {};
     for (const m of COMPARED_METRICS) {
       const a = finalValues(done, m);
