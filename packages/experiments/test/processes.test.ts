@@ -65,3 +65,13 @@ describe('Ctrl-C', () => {
     await expectSameStudy(dir, whole);
   }, 60_000);
 });
+
+describe('a closed pipe', () => {
+  it('run --list | head: ends quietly, exit 0, no EPIPE trace', async () => {
+    const p = spawnCli(cli.file, ['run', '--list', '--seeds', '0-9999', '--losses', 'ce,focal:0.5,focal:2,l1']);
+    p.child.stdout!.once('data', () => p.child.stdout!.destroy());
+    const r = await p.done;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+});
