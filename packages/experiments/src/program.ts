@@ -10,6 +10,7 @@ import { registerCompare } from './commands/compare.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 import { reportError, setVerbose } from './commands/errors.ts';
+import { registerExport } from './commands/export.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
@@ -43,6 +44,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerParity(program, setExit);
   registerBench(program, setExit);
   registerView(program, setExit);
+  registerExport(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {
