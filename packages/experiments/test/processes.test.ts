@@ -15,10 +15,16 @@ const ARGS = ['run', '--losses', 'ce,l1', '--seeds', '0', '--epochs', '3'];
 const SLOW = { LOSSLAB_TEST_STEP_MS: '60' }; // 4 steps: ~0.25 s per epoch
 const starts = (r: { stdout: string; stderr: string }) => (r.stdout + r.stderr).split('\n').filter((l) => /: starting|: resuming/.test(l)).length;
 
+/** The study run once without interference: what every test's folder must end up equal to. */
+async function uninterrupted(): Promise<string> {
+  const whole = join(await tmp(), 's');
+  expect((await runCli(cli.file, [...ARGS, '--out', whole])).code).toBe(0);
+  return whole;
+}
+
 describe('one process per cell', () => {
   it('run … & then run … --resume on the same folder: the second skips the cell the first is training', async () => {
-    const whole = join(await tmp(), 's');
-    expect((await runCli(cli.file, [...ARGS, '--out', whole])).code).toBe(0);
+    const whole = await uninterrupted();
     const dir = join(await tmp(), 's');
     const a = spawnCli(cli.file, [...ARGS, '--out', dir], SLOW);
     await a.waitFor(/clean_convnet_ce_s0 epoch 1\/3/);
@@ -33,8 +39,7 @@ describe('one process per cell', () => {
   }, 60_000);
 
   it('two starts at once on an empty folder never train a cell twice', async () => {
-    const whole = join(await tmp(), 's');
-    expect((await runCli(cli.file, [...ARGS, '--out', whole])).code).toBe(0);
+    const whole = await uninterrupted();
     const dir = join(await tmp(), 's');
     const [ra, rb] = await Promise.all([runCli(cli.file, [...ARGS, '--out', dir], SLOW), runCli(cli.file, [...ARGS, '--out', dir], SLOW)]);
     // The later one either refuses the folder (the first has results there) or skips the claimed cells.
@@ -47,8 +52,7 @@ describe('one process per cell', () => {
 
 describe('Ctrl-C', () => {
   it('finishes the epoch, marks the run interrupted, says how to resume; --resume completes it', async () => {
-    const whole = join(await tmp(), 's');
-    expect((await runCli(cli.file, [...ARGS, '--out', whole])).code).toBe(0);
+    const whole = await uninterrupted();
     const dir = join(await tmp(), 's');
     const a = spawnCli(cli.file, [...ARGS, '--out', dir], SLOW);
     await a.waitFor(/clean_convnet_ce_s0 epoch 1\/3/);
