@@ -23,7 +23,7 @@ describe('leases', () => {
     await utimes(join(lock, 'owner'), future, future);
     const t0 = performance.now();
     let waited = false;
-    const lease = await acquireLease(lock, { staleMs: 300, timeoutMs: 5000, onWait: () => (waited = true) });
+    const lease = await acquireLease(lock, { staleMs: 300, timeoutMs: 5000, waitNoticeMs: 100, onWait: () => (waited = true) });
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
     expect(waited).toBe(true);
     expect(JSON.parse(await readFile(join(lock, 'owner'), 'utf8')).token).toBe(lease.owner.token);
