@@ -11,6 +11,7 @@ import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 import { reportError, setVerbose } from './commands/errors.ts';
+import { registerExport } from './commands/export.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
@@ -45,6 +46,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerBench(program, setExit);
   registerSelftest(program, setExit);
   registerView(program, setExit);
+  registerExport(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {
