@@ -10,7 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es' } },
   },
-  // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
-  ssr: { noExternal: true, external: ['webgpu'] },
+  // Everything is bundled but native bindings: Dawn's, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu),
+  // and resvg's (loaded only by `losslab plot`).
+  ssr: { noExternal: true, external: ['webgpu', '@resvg/resvg-js'] },
   logLevel: 'warn',
 });
