@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, setup, type Setup } from './setup.ts';
+import { screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
 describe('kernel-check page', { timeout: 180_000 }, () => {
   let s: Setup;
@@ -11,6 +11,7 @@ describe('kernel-check page', { timeout: 180_000 }, () => {
     const status = s.page.locator('[data-testid=kernel-status]');
     await expect.poll(() => status.getAttribute('data-done').catch(() => null), { timeout: 150_000, interval: 500 }).not.toBeNull();
     await screenshot(s.page, '15-kernel-check', false);
+    await screenshotBoth(s.page, '15-kernel-check');
     const failed = await s.page.locator('[data-testid=kernel-table] tr[data-result=fail]').allInnerTexts();
     expect(failed).toEqual([]);
     const rows = await s.page.locator('[data-testid=kernel-table] tr[data-result=pass]').count();
