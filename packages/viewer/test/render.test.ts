@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { loadFolders, reportHtml, studyFigures, toPng } from '../src/render/index.ts';
 import type { Summary } from '../src/format/types.ts';
 import { FIXTURE } from './helpers.ts';
+import { groupRuns } from '../src/data/group.ts';
+import { summaryFromRuns } from '../src/data/summary.ts';
 
 /** Width and height from a PNG's IHDR chunk (after checking the signature). */
 function pngSize(png: Buffer): { width: number; height: number } {
@@ -75,5 +77,25 @@ describe('losslab report HTML', () => {
 
   it('refuses a folder that is not a study', async () => {
     await expect(reportHtml(app, [join(FIXTURE, 'seed_0')], 'x')).rejects.toThrow(/holds no study\.json/);
+  });
+});
+
+describe('one source of truth for the statistics', () => {
+  it('the viewer\'s own summary of a finished study equals the CLI\'s summary.json (same code)', async () => {
+    const { data } = await loadFolders([FIXTURE]);
+    const summary = JSON.parse(readFileSync(join(FIXTURE, 'summary.json'), 'utf8')) as Summary;
+    const [mine] = summaryFromRuns(groupRuns(data.runs, ['ce', 'focal:2']), summary.metrics);
+    for (const row of summary.groups[0].rows) {
+      const m = mine.rows.find((r) => r.label === row.label)!;
+      expect(m.n).toBe(row.n);
+      for (const k of summary.metrics) {
+        expect(m.final[k]!.mean, `${row.label} ${k}`).toBeCloseTo(row.final[k]!.mean, 12);
+        expect(m.final[k]!.std!, `${row.label} ${k}`).toBeCloseTo(row.final[k]!.std!, 12);
+        expect(m.final[k]!.ci95![0]).toBeCloseTo(row.final[k]!.ci95![0], 12);
+        const d = row.vsCE?.[k];
+        if (d) expect(m.vsCE![k]!.pValue!, `${row.label} ${k}`).toBeCloseTo(d.pValue!, 12);
+        else expect(m.vsCE?.[k]).toBeUndefined();
+      }
+    }
   });
 });
