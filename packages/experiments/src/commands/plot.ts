@@ -1,17 +1,15 @@
 /** `losslab plot DIR...`: the study's figures as SVG and PNG, drawn by the viewer's chart code without a browser. */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
+import { requireStudyFolders } from './study-folders.ts';
 
 interface PlotOptions { out?: string; format?: string; smoothing?: string; groupBy?: string }
 
 export async function plotCommand(dirs: string[], o: PlotOptions): Promise<number> {
   try {
-    for (const d of dirs) {
-      if (!(await stat(join(d, 'study.json')).then(() => true, () => false))) throw new UsageError(`${d} holds no study.json (not a study folder)`);
-    }
+    await requireStudyFolders(dirs);
     const formats = (o.format ?? 'svg,png').split(',').map((f) => f.trim());
     const bad = formats.filter((f) => f !== 'svg' && f !== 'png');
     if (bad.length || !formats.length) throw new UsageError(`--format takes svg, png or svg,png; got ${o.format}`);

@@ -1,16 +1,14 @@
 /** `losslab report DIR...`: one self-contained HTML file of the study (the viewer with its data inline) that opens from disk. */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
+import { requireStudyFolders } from './study-folders.ts';
 import { appDir } from './view.ts';
 
 export async function reportCommand(dirs: string[], o: { out?: string; title?: string }): Promise<number> {
   try {
-    for (const d of dirs) {
-      if (!(await stat(join(d, 'study.json')).then(() => true, () => false))) throw new UsageError(`${d} holds no study.json (not a study folder)`);
-    }
+    await requireStudyFolders(dirs);
     const out = o.out ?? join(dirs[0], 'report.html');
     const { writeReport } = await import('@losslab/viewer/render');
     const bytes = await writeReport(appDir(), dirs, out, o.title).catch((e: Error) => { throw new UsageError(e.message); });
