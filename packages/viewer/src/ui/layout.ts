@@ -43,7 +43,7 @@ export function header(route: Route, sourceText: string, data?: StudyData, label
 export function pageHeading(route: Route, data?: StudyData): HTMLElement {
   const title = pageTitle(route);
   document.title = `${title}${data ? ` · ${studyLabel(data)}` : ''} · LossLab`;
-  return h('h1', { class: 'page-title' }, title, data ? h('span', { class: 'of' }, ` · ${studyLabel(data)}`) : null);
+  return h('h1', { class: 'page-title' }, title, data ? h('span', { class: 'of' }, studyLabel(data)) : null);
 }
 
 export function problemsPanel(problems: Problem[]): HTMLElement | null {
