@@ -25,7 +25,7 @@ export function summaryTableSvg(doc: Document, g: SummaryGroup, metrics: readonl
   for (const [k, v] of Object.entries({ width, height, viewBox: `0 0 ${width} ${height}`, 'font-family': FONT, 'font-size': 12, role: 'img', 'aria-label': title })) svg.setAttribute(k, String(v));
   svg.append(el('rect', { width, height, fill: 'white' }));
   svg.append(el('text', { x: 8, y: 18, 'font-size': 14, 'font-weight': 600, fill: '#1d2330' }, title));
-  svg.append(el('text', { x: 8, y: height - 10, 'font-size': 10, fill: '#5a6378' }, 'mean ± sample std over seeds; Δ vs CE: paired difference with paired t-test p; ★ best mean; green/red: significantly better/worse than CE'));
+  svg.append(el('text', { x: 8, y: height - 10, 'font-size': 10, fill: '#5a6378' }, 'mean ± sample std over seeds; Δ vs CE: paired difference, paired t-test p (Holm-adjusted where the summary has it; < 3 seeds: not tested); ★ best mean; green/red: significantly better/worse than CE'));
   const headY = top - 12;
   svg.append(el('text', { x: 8, y: headY, 'font-weight': 600 }, 'loss'));
   svg.append(el('text', { x: col0, y: headY, 'font-weight': 600 }, 'n'));
@@ -45,7 +45,9 @@ export function summaryTableSvg(doc: Document, g: SummaryGroup, metrics: readonl
       if (d && d.meanDiff !== null) {
         const dir = diffDirection(m, d);
         const fill = d.significant && dir === 'better' ? '#0b6b2f' : d.significant && dir === 'worse' ? '#a3161b' : '#5a6378';
-        const p = d.pValue === null ? 'no test' : d.pValue < 0.001 ? 'p < 0.001' : `p = ${d.pValue.toFixed(3)}`;
+        const pv = (v: number) => (v < 0.001 ? '< 0.001' : `= ${v.toFixed(3)}`);
+        const p = d.pValue === null ? 'no test' : d.tooFewSeeds ? `p ${pv(d.pValue)}, too few seeds`
+          : `p ${pv(d.pValue)}${d.pAdjusted === undefined || d.pAdjusted === null ? '' : `, Holm ${pv(d.pAdjusted)}`}`;
         svg.append(el('text', { x, y: y + 15, 'font-size': 10.5, fill }, `Δ ${d.meanDiff >= 0 ? '+' : ''}${num(d.meanDiff)}, ${p}`));
       }
     });
