@@ -1,5 +1,7 @@
 /** `losslab report`'s HTML opened from disk (file://) in Chromium: every page and chart, no server. */
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../src/render/index.ts';
@@ -45,6 +47,24 @@ describe('losslab report: one HTML file that opens from disk', { timeout: 60_000
     await page.locator('nav a', { hasText: 'CE' }).first().click();
     await page.locator('[data-testid=chart-confusion] svg.chart-main').waitFor();
     expect(requests.every((u) => u.startsWith('file://') || u.startsWith('data:'))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the committed measurement folders (seven parts of the default study) as one report', async () => {
+    const measured = fileURLToPath(new URL('../../../../docs/measurements/default-study/losslab', import.meta.url));
+    const dirs = readdirSync(measured).map((d) => join(measured, d));
+    const file = join(tmp.dir, 'measured.html');
+    await writeReport(APP_DIR, dirs, file, 'default study');
+    const { page, errors } = await open(file);
+    await expect.poll(() => page.locator('[data-testid=study-status]').textContent(), { timeout: 15_000 }).toBe('done');
+    await page.locator('a', { hasText: 'Summary' }).click();
+    const ce = page.locator('[data-testid=summary-clean-convnet] tr[data-label=CE] td[data-metric=test_acc] .main');
+    await expect.poll(() => ce.innerText()).toContain('0.5971 ± 0.0025'); // as docs/measurements/default-study/summary.md
+    await page.locator('a', { hasText: 'Curves' }).click();
+    await page.locator('[data-testid=curve-test_acc] svg.chart-main').waitFor();
+    expect(await page.locator('[data-testid=curve-test_acc] g[aria-description=mean] path').count()).toBe(5);
+    await screenshot(page, '31-report-measured-curves');
     expect(errors).toEqual([]);
     await page.close();
   });
