@@ -1,4 +1,4 @@
-/** `losslab plot` and `losslab report` on a committed measurement folder, through the CLI's entry point. */
+/** `losslab plot` and `losslab report` on a committed measurement folder, through the CLI's entry point (and `view`'s bad input). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ describe('losslab plot / report', () => {
 
   it('bad input is a one-line error, exit 2', async () => {
     for (const args of [['plot', join(tmp.dir, 'nope')], ['plot', S0, '--format', 'gif'], ['plot', S0, '--smoothing', '1'], ['report', join(tmp.dir, 'nope')],
-      ['plot', S0, join(MEASURED, 'default-s1'), '--group-by', 'lr']]) {
+      ['plot', S0, join(MEASURED, 'default-s1'), '--group-by', 'lr'], ['view', S0, join(tmp.dir, 'nope')], ['view', S0, '--port', '70000']]) {
       const r = await run(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
