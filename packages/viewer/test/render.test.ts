@@ -48,15 +48,15 @@ describe('losslab plot figures', async () => {
     for (const r of summary.groups[0].rows) expect(text).toContain(`${r.final.test_acc!.mean.toFixed(4)} ± ${r.final.test_acc!.std!.toFixed(4)}`);
   });
 
-  it('rasterise to PNG at twice their size', () => {
+  it('rasterise to PNG at twice their size', async () => {
     for (const name of ['curve_test_acc', 'summary', 'confusion_CE']) {
       const f = byName.get(name)!;
       const w = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(f.svg)![1]);
-      const size = pngSize(toPng(f.svg));
+      const size = pngSize(await toPng(f.svg));
       expect(size.width, name).toBe(Math.round(2 * w));
       expect(size.height, name).toBeGreaterThan(100);
     }
-    expect(() => toPng('<svg')).toThrow(); // the rasteriser refuses what is not SVG: the check above can fail
+    await expect(toPng('<svg')).rejects.toThrow(); // the rasteriser refuses what is not SVG: the check above can fail
   });
 });
 

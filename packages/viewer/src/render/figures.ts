@@ -5,7 +5,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
 import { parseHTML } from 'linkedom';
 import { lossCurves } from '../data/bands.ts';
 import { confusionCells, poolCalibration, sumConfusion } from '../data/final.ts';
@@ -79,7 +78,9 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
   return figures;
 }
 
-export function toPng(svg: string, scale = 2): Buffer {
+/** resvg's native binding is loaded on first use: a bundle without it still runs every other command. */
+export async function toPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const r = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
   return Buffer.from(r.render().asPng());
 }
@@ -91,7 +92,7 @@ export async function writeFigures(figures: readonly Figure[], outDir: string, f
   for (const f of figures) {
     for (const fmt of formats) {
       const file = join(outDir, `${f.name}.${fmt}`);
-      await writeFile(file, fmt === 'svg' ? f.svg : toPng(f.svg));
+      await writeFile(file, fmt === 'svg' ? f.svg : await toPng(f.svg));
       written.push(file);
       onFile?.(file);
     }
