@@ -10,7 +10,7 @@ const num = (v: number | null | undefined) => (v === null || v === undefined || 
 
 export function summaryTableSvg(doc: Document, g: SummaryGroup, metrics: readonly string[], title: string): SVGSVGElement {
   const col0 = 110;
-  const colW = 172;
+  const colW = 200;
   const rowH = 40;
   const top = 58;
   const width = col0 + 30 + colW * metrics.length + 10;
@@ -45,10 +45,10 @@ export function summaryTableSvg(doc: Document, g: SummaryGroup, metrics: readonl
       if (d && d.meanDiff !== null) {
         const dir = diffDirection(m, d);
         const fill = d.significant && dir === 'better' ? '#0b6b2f' : d.significant && dir === 'worse' ? '#a3161b' : '#5a6378';
-        const pv = (v: number) => (v < 0.001 ? '< 0.001' : `= ${v.toFixed(3)}`);
-        const p = d.pValue === null ? 'no test' : d.tooFewSeeds ? `p ${pv(d.pValue)}, too few seeds`
+        const pv = (v: number) => (v < 0.001 ? '<.001' : v.toFixed(3).replace(/^0/, ''));
+        const p = d.pValue === null ? 'no test' : d.tooFewSeeds ? `p ${pv(d.pValue)}, n=${d.n}: not tested`
           : `p ${pv(d.pValue)}${d.pAdjusted === undefined || d.pAdjusted === null ? '' : `, Holm ${pv(d.pAdjusted)}`}`;
-        svg.append(el('text', { x, y: y + 15, 'font-size': 10.5, fill }, `Δ ${d.meanDiff >= 0 ? '+' : ''}${num(d.meanDiff)}, ${p}`));
+        svg.append(el('text', { x, y: y + 15, 'font-size': 10, fill }, `Δ ${d.meanDiff >= 0 ? '+' : ''}${num(d.meanDiff)}, ${p}`));
       }
     });
     svg.append(el('line', { x1: 4, x2: width - 4, y1: y + 22, y2: y + 22, stroke: '#eef0f4' }));
