@@ -61,6 +61,12 @@ describe('losslab report: one HTML file that opens from disk', { timeout: 60_000
     await page.locator('a', { hasText: 'Summary' }).click();
     const ce = page.locator('[data-testid=summary-clean-convnet] tr[data-label=CE] td[data-metric=test_acc] .main');
     await expect.poll(() => ce.innerText()).toContain('0.5971 ± 0.0025'); // as docs/measurements/default-study/summary.md
+    // Holm's correction across the table, as \`losslab summary\` computes it for these folders (Focal2 vs CE: p 0.044, Holm 0.309).
+    const focal2 = page.locator('[data-testid=summary-clean-convnet] tr[data-label=Focal2] td[data-metric=test_acc] .diff');
+    expect(await focal2.innerText()).toMatch(/Δ vs CE -0\.0154, p = 0\.044, Holm p = 0\.309$/);
+    expect(await focal2.getAttribute('class')).not.toContain('significant');
+    const l1logits = page.locator('[data-testid=summary-clean-convnet] tr[data-label=L1logits] td[data-metric=test_acc] .diff');
+    expect(await l1logits.innerText()).toContain('(2 seeds: too few to test)');
     await page.locator('a', { hasText: 'Curves' }).click();
     await page.locator('[data-testid=curve-test_acc] svg.chart-main').waitFor();
     expect(await page.locator('[data-testid=curve-test_acc] g[aria-description=mean] path').count()).toBe(5);
