@@ -4,12 +4,16 @@ import { gpuEngineProvider, type EngineProvider } from './commands/engine.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerParity } from './commands/parity.ts';
 import { registerView } from './commands/view.ts';
+import { registerPlot } from './commands/plot.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 import { reportError, setVerbose } from './commands/errors.ts';
+import { registerExport } from './commands/export.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
@@ -42,7 +46,11 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerCompare(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
+  registerSelftest(program, setExit);
   registerView(program, setExit);
+  registerPlot(program, setExit);
+  registerReport(program, setExit);
+  registerExport(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {
