@@ -4,6 +4,8 @@ export * from './layers.ts';
 export * from './models.ts';
 export * from './optim.ts';
 export * from './plan.ts';
+export * from './graph.ts';
+export type { InputGrad, Tensor, ParamSpec, StateSpec } from './module.ts';
 export * from './train.ts';
 export * from './statedict.ts';
 export * from './parity.ts';

@@ -14,12 +14,18 @@ import { stateDictFromJson } from './statedict.ts';
 
 type T = { shape: number[]; data: number[] };
 export interface ParityFixture {
+  /** The architecture (buildModel's name); convnet when absent (the golden convnet.json). */
+  arch?: string;
+  /** Parameters and running state, PyTorch's state_dict. */
   params: Record<string, T>;
   input: T;
   target: number[];
   activations?: Record<string, T>;
   losses?: Record<string, { value: number; grads: Record<string, T>; grad_input?: T }>;
-  sgd?: { lr: number; momentum: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
+  /** SGD steps (train mode), each followed by StepLR's step; params after each step include the running state. */
+  sgd?: { lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
+  /** Eval-mode (running statistics) outputs of the initial parameters. */
+  eval?: { logits: T };
 }
 
 export interface ParityRow {
@@ -45,17 +51,17 @@ function row(group: string, name: string, actual: ArrayLike<number>, expected: T
   return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass, tolerance: tol === GRADIENT ? 'gradient' : 'forward' };
 }
 
-export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = 'convnet'): Promise<ParityRow[]> {
+export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = fixture.arch ?? 'convnet'): Promise<ParityRow[]> {
   const ctx: KernelContext = kernelContext(device);
-  const model = buildModel(arch);
-  const store = new ParamStore(ctx, model.params());
+  const model = buildModel(arch, fixture.eval?.logits.shape[1] ?? 10);
+  const store = new ParamStore(ctx, model);
   const params: StateDict = stateDictFromJson(JSON.stringify(fixture.params));
   const batch = fixture.input.shape[0];
   const rows: ParityRow[] = [];
   const labels = Uint32Array.from(fixture.target);
   const input = Float32Array.from(fixture.input.data);
 
-  // Activations: an unfused plan, so that pre-ReLU values are visible.
+  // Activations: an unfused plan in train mode, so that pre-ReLU values are visible.
   if (fixture.activations) {
     store.load(params);
     const fwd = planForward(ctx, model, store, batch, { fuse: false });
@@ -86,12 +92,21 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     }
   }
 
+  // Eval mode: the running statistics the fixture's state dict holds.
+  if (fixture.eval) {
+    store.load(params);
+    const fwd = planForward(ctx, model, store, batch, { mode: 'eval' });
+    device.queue.writeBuffer(fwd.input, 0, input);
+    ctx.run(fwd.dispatches, 'parity eval');
+    rows.push(row('eval', 'logits', await ctx.readF32(fwd.logits, fixture.eval.logits.data.length), fixture.eval.logits, FORWARD));
+  }
+
   // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made.
   if (fixture.sgd) {
     const s = fixture.sgd;
     store.load(params);
     store.resetMomentum();
-    const opt = new SgdOptimizer(ctx, store, { lr: s.lr, momentum: s.momentum });
+    const opt = new SgdOptimizer(ctx, store, { lr: s.lr, momentum: s.momentum, weightDecay: s.weight_decay ?? 0 });
     const sched = new StepLR(s.lr, s.step_size, s.gamma);
     const step = new TrainStep(ctx, model, store, opt, { batch, loss: fixtureLossName(s.loss) });
     device.queue.writeBuffer(step.forward.input, 0, input);

@@ -16,7 +16,7 @@ export interface StepBench {
 
 export function makeStep(ctx: KernelContext, batch: number, loss = 'ce', arch = 'convnet') {
   const model = buildModel(arch);
-  const store = new ParamStore(ctx, model.params());
+  const store = new ParamStore(ctx, model);
   store.load(initialParams(model.params(), new Rng(0, 'init')));
   const opt = new SgdOptimizer(ctx, store, { lr: 0.01, momentum: 0.9 });
   const step = new TrainStep(ctx, model, store, opt, { batch, loss });
@@ -46,7 +46,7 @@ export async function benchStep(ctx: KernelContext, batch: number, opts: { steps
 
 export async function benchEval(ctx: KernelContext, batch = 1000, images = 10000): Promise<{ seconds: number; imagesPerSecond: number }> {
   const model = buildModel('convnet');
-  const store = new ParamStore(ctx, model.params());
+  const store = new ParamStore(ctx, model);
   store.load(initialParams(model.params(), new Rng(0, 'init')));
   const ev = new EvalStep(ctx, model, store, { batch, loss: 'ce' });
   const lists = Array.from({ length: images / batch }, () => ev.dispatches);
