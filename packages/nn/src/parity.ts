@@ -98,7 +98,7 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     const fwd = planForward(ctx, model, store, batch, { mode: 'eval' });
     device.queue.writeBuffer(fwd.input, 0, input);
     ctx.run(fwd.dispatches, 'parity eval');
-    rows.push(row('eval', 'logits', await ctx.readF32(fwd.logits, fixture.eval.logits.data.length), fixture.eval.logits, FORWARD));
+    rows.push(row('eval', 'logits', await ctx.readF32(fwd.logits, fixture.eval.logits.data.length), fixture.eval.logits));
   }
 
   // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made.
