@@ -1,0 +1,1 @@
+"""PyTorch references of LossLab's models."""
