@@ -7,7 +7,7 @@ import {
   kernelContext, formatAdapter, decodeCalibration, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
-  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph,
+  buildModel, initialParams, lrSchedule, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph,
 } from '@losslab/nn';
 import type { CifarDataset } from '../data/index.ts';
 import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
@@ -57,7 +57,7 @@ class GpuRun implements RunEngine {
   private readonly model: Graph;
   private readonly store: ParamStore;
   private readonly optimizer: SgdOptimizer;
-  private readonly schedule: StepLR;
+  private readonly schedule: ReturnType<typeof lrSchedule>;
   private readonly trainIndices: Uint32Array; // data-set indices this run trains on
   private readonly trainLabels: GPUBuffer; // per-run labels (noisy variants differ)
   private readonly order: GPUBuffer; // this epoch's permutation of trainIndices
@@ -75,7 +75,7 @@ class GpuRun implements RunEngine {
     this.store.load(initialParams(this.model.params(), new Rng(spec.seed, 'init')));
     this.store.resetMomentum();
     this.optimizer = new SgdOptimizer(ctx, this.store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov });
-    this.schedule = new StepLR(spec.lr, spec.schedule.stepSize, spec.schedule.gamma);
+    this.schedule = lrSchedule(spec.lr, spec.schedule);
 
     const variant = variantFor(spec.data, dataset.train.labels, spec.seed);
     let indices = variant.indices;
@@ -113,7 +113,7 @@ class GpuRun implements RunEngine {
   async trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats> {
     const { device } = this.ctx;
     const t0 = performance.now();
-    const lr = this.schedule.lrAt(epoch - 1); // StepLR stepped once per completed epoch
+    const lr = this.schedule.lrAt(epoch - 1); // the schedule is stepped once per completed epoch
     this.optimizer.setLr(lr);
     const perm = new Rng(this.spec.seed, `shuffle/${epoch}`).permutation(this.trainIndices.length);
     device.queue.writeBuffer(this.order, 0, Uint32Array.from(perm, (k) => this.trainIndices[k]));
