@@ -6,6 +6,7 @@ export * from './optim.ts';
 export * from './plan.ts';
 export * from './graph.ts';
 export type { InputGrad, Tensor, ParamSpec, StateSpec } from './module.ts';
+export { plannedNodes, type PlannedNode } from './fuse.ts';
 export * from './train.ts';
 export * from './statedict.ts';
 export * from './parity.ts';
