@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch reference for LossLab's study: the same ConvNet, data, augmentation and hyperparameters.
+"""PyTorch reference for LossLab's study: the same model (ConvNet, or ResNet-20/8 from
+packages/nn/python/losslab_torch), data, augmentation and hyperparameters.
 
 Used by `losslab bench --vs-torch` (epoch time on the CPU) and to produce reference curves.
 Needs Debian's python3-torch (1.13) and numpy: `SETUP_TORCH=1 bash scripts/setup.sh`.
 
     python3 torch_train.py --data-dir DIR --loss ce --seed 0 --epochs 30 --csv out.csv
     python3 torch_train.py --data-dir DIR --epochs 1 --max-steps 200 --json   # timing only
+    python3 torch_train.py --arch resnet20 --batch 128 --lr 0.1 --weight-decay 1e-4 --milestones 82,123 --gamma 0.1 --epochs 164
 """
 import argparse, json, os, sys, time
 
@@ -13,6 +15,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nn", "python"))
+from losslab_torch.resnet import resnet8, resnet20  # noqa: E402
 
 MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
 STD = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
@@ -86,6 +91,10 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--weight-decay", type=float, default=0.0)
+    ap.add_argument("--arch", choices=["convnet", "resnet20", "resnet8"], default="convnet")
+    ap.add_argument("--train-subset", type=int, default=0, help="train on a seeded random subset of this many images (0: all)")
+    ap.add_argument("--milestones", help="MultiStepLR epochs, e.g. 82,123 (instead of StepLR)")
     ap.add_argument("--step-size", type=int, default=10)
     ap.add_argument("--gamma", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
@@ -102,10 +111,16 @@ def main():
     xtr, ytr = read_split(a.data_dir, [f"data_batch_{i}.bin" for i in range(1, 6)])
     xte, yte = read_split(a.data_dir, ["test_batch.bin"])
     xte = (xte.float() / 255.0 - MEAN) / STD
-    model = ConvNet()
+    if a.train_subset:
+        keep = torch.randperm(len(ytr), generator=torch.Generator().manual_seed(a.seed + 2))[:a.train_subset].sort().values
+        xtr, ytr = xtr[keep], ytr[keep]
+    model = {"convnet": ConvNet, "resnet20": resnet20, "resnet8": resnet8}[a.arch]()
     crit = make_loss(a.loss)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
+    if a.milestones:
+        sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(m) for m in a.milestones.split(",")], gamma=a.gamma)
+    else:
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
     out = open(a.csv, "w") if a.csv else None
     if out:
         out.write("epoch,train_loss,train_acc,test_loss,test_acc,f1,train_seconds,epoch_seconds\n")
