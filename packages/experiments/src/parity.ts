@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { runParity, formatParity, type ParityFixture } from '@losslab/nn';
 import type { LossLabDevice } from '@losslab/kernels';
 
-export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string, log: (s: string) => void): Promise<boolean> {
+export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string | undefined, log: (s: string) => void): Promise<boolean> {
   let fixture: ParityFixture;
   try {
     fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as ParityFixture;

@@ -10,8 +10,8 @@ export function registerParity(program: Command, setExit: (code: number) => void
     .command('parity')
     .description('replay a PyTorch fixture (schema of shared/golden/convnet.json) on the device; exit 1 if any value is past tolerance')
     .requiredOption('--fixture <file>', 'fixture JSON (make one with packages/nn/scripts/make_fixture.py)')
-    .option('--arch <name>', 'architecture the fixture was made with', 'convnet')
-    .action(async (o: { fixture: string; arch: string }) => {
+    .option('--arch <name>', "architecture the fixture was made with (default: the fixture's own \"arch\", else convnet)")
+    .action(async (o: { fixture: string; arch?: string }) => {
       const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
       try {
         setExit((await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l))) ? 0 : 1);
