@@ -6,7 +6,7 @@
 From the repository's PyTorch module (python/losslab_torch/resnet.py), in float64 math:
 activations in train mode, every loss's value and gradients (parameters and input), three SGD
 steps (momentum, weight decay, StepLR) with the BatchNorm running statistics after each, and the
-eval-mode logits. To stay small in the repository:
+eval-mode logits and saliency (d logit[predicted] / d input). To stay small in the repository:
 - the input, parameters and running statistics are not stored but generated: element i of tensor t is
   lo + (hi - lo) * u(seed_t, i), rounded to float32, u a 32-bit integer hash both sides compute
   (LossLab: nn/src/parity.ts, hashUniform);
@@ -97,8 +97,11 @@ def compute(model, state, x, y, a):
         out["losses"][name] = {"value": loss.detach(), "grad_input": xi.grad, "grads": {k: p.grad.clone() for k, p in model.named_parameters()}}
     model.load_state_dict(cast(state))
     model.eval()
-    with torch.no_grad():
-        out["eval"] = {"logits": model(x)}
+    xi = x.clone().requires_grad_(True)
+    z = model(xi)
+    # saliency: d logit[predicted] / d input, per sample, in eval mode
+    z.gather(1, z.argmax(1, keepdim=True)).sum().backward()
+    out["eval"] = {"logits": z.detach(), "saliency": xi.grad}
     model.train()
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
@@ -157,7 +160,7 @@ def main():
     out["losses"] = {name: {"value": r["value"].item(), "grad_input": t(r["grad_input"], f32["losses"][name]["grad_input"]),
                             "grads": {k: t(g, f32["losses"][name]["grads"][k]) for k, g in r["grads"].items()}}
                      for name, r in ref["losses"].items()}
-    out["eval"] = {"logits": t(ref["eval"]["logits"], f32["eval"]["logits"])}
+    out["eval"] = {k: t(v, f32["eval"][k]) for k, v in ref["eval"].items()}
     out["sgd"] = {"lr": a.lr, "momentum": a.momentum, "weight_decay": a.weight_decay, "step_size": a.step_size, "gamma": a.gamma, "loss": "ce",
                   "steps": [{"loss": r["loss"].item(), "lr_after": r["lr_after"], "params": {n: t(v, p["params"][n]) for n, v in r["params"].items()}}
                             for r, p in zip(ref["steps"], f32["steps"])]}

@@ -10,6 +10,7 @@ import { ParamStore, type StateDict } from './params.ts';
 import { planForward } from './plan.ts';
 import { SgdOptimizer, TrainStep, STATS_FLOATS } from './train.ts';
 import { StepLR } from './optim.ts';
+import { SaliencyStep } from './saliency.ts';
 
 /**
  * A fixture tensor: all its values (`data`); or values at some flat positions (`index`, `data`),
@@ -57,8 +58,8 @@ export interface ParityFixture {
   losses?: Record<string, { value: number; grads: Record<string, T>; grad_input?: T }>;
   /** SGD steps (train mode), each followed by StepLR's step; params after each step include the running state. */
   sgd?: { lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
-  /** Eval-mode (running statistics) outputs of the initial parameters. */
-  eval?: { logits: T };
+  /** Eval-mode (running statistics) outputs of the initial parameters; saliency: d logit[predicted] / d input. */
+  eval?: { logits: T; saliency?: T };
 }
 
 export interface ParityRow {
@@ -137,6 +138,11 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     device.queue.writeBuffer(fwd.input, 0, input);
     ctx.run(fwd.dispatches, 'parity eval');
     rows.push(row('eval', 'logits', await ctx.readF32(fwd.logits, count(fixture.eval.logits.shape)), fixture.eval.logits));
+    if (fixture.eval.saliency) {
+      store.load(params);
+      const r = await new SaliencyStep(ctx, model, store, batch).run(input);
+      rows.push(row('eval', 'saliency', r.grad, fixture.eval.saliency));
+    }
   }
 
   // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made.
