@@ -43,11 +43,16 @@ export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
   };
 }
 
-/** Largest evaluation batch dividing the test set whose biggest activation stays well under a binding's limit. */
+/**
+ * Largest evaluation batch dividing the test set whose biggest activation stays well under a
+ * binding's limit and whose activations together stay within 1 GiB (a ResNet-20 has dozens).
+ */
 function evalBatchFor(model: Graph, testSize: number): number {
-  const perSample = Math.max(...model.shapes().map((s) => s.reduce((a, b) => a * b, 1))) * 4;
+  const sizes = model.shapes().map((s) => s.reduce((a, b) => a * b, 1) * 4);
+  const largest = Math.max(...sizes);
+  const total = sizes.reduce((a, b) => a + b, 0);
   for (const b of [1000, 500, 250, 200, 125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1]) {
-    if (testSize % b === 0 && b * perSample <= 64 * 1024 * 1024) return b;
+    if (testSize % b === 0 && b * largest <= 64 * 1024 * 1024 && b * total <= 1024 * 1024 * 1024) return b;
   }
   return 1;
 }
