@@ -7,8 +7,12 @@ import { registerView } from './commands/view.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
+import { reportError, setVerbose } from './commands/errors.ts';
+import { registerExport } from './commands/export.ts';
+import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
   engine?: EngineProvider;
@@ -22,6 +26,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   const program = new Command();
   program.name('losslab').description('Loss-function studies on CIFAR-10, trained with hand-written WGSL on WebGPU');
   program.exitOverride();
+  program.version(pkg.version, '-V, --version', 'print the version');
+  program.option('--verbose', 'print the stack of unexpected errors');
+  program.hook('preAction', () => setVerbose(!!program.opts().verbose));
   program
     .command('smoke')
     .description('check the WebGPU adapter with the smoke kernel (ReLU forward + backward vs the CPU)')
@@ -37,11 +44,13 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerCompare(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
+  registerSelftest(program, setExit);
   registerView(program, setExit);
+  registerExport(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
+    if (!(e instanceof CommanderError)) return reportError(program.args[0] ?? '', e);
     // Help and version are fine; anything else commander refuses is bad input.
     return e.exitCode === 0 ? 0 : 2;
   }

@@ -22,9 +22,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from losslab_torch.resnet import resnet8, resnet20  # noqa: E402
-from make_fixture import loss_fn  # noqa: E402
+from losslab_torch import LOSSES, loss_fn, resnet8, resnet20  # noqa: E402
 
 ARCHS = {"resnet8": resnet8, "resnet20": resnet20}
 M32 = 0xFFFFFFFF
@@ -124,7 +122,7 @@ def main():
     ap.add_argument("--arch", choices=sorted(ARCHS), required=True)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=4)
-    ap.add_argument("--losses", default="ce,focal0.5,focal2,l1,l1logits")
+    ap.add_argument("--losses", default=",".join(LOSSES))
     ap.add_argument("--sgd-steps", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--momentum", type=float, default=0.9)

@@ -8,6 +8,7 @@ export * from './graph.ts';
 export type { InputGrad, Tensor, ParamSpec, StateSpec } from './module.ts';
 export { plannedNodes, type PlannedNode } from './fuse.ts';
 export * from './train.ts';
+export * from './fused-head.ts';
 export * from './statedict.ts';
 export * from './parity.ts';
 export * from './saliency.ts';

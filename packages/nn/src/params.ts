@@ -5,7 +5,7 @@
  * statistics) lives in a fourth buffer the optimizer never sees. Addressed by PyTorch
  * state-dict names.
  */
-import { ALIGN, type Binding, type KernelContext } from '@losslab/kernels';
+import { ALIGN, STORAGE_USAGE, Usage, type Binding, type KernelContext } from '@losslab/kernels';
 import type { ParamSpec, StateSpec } from './module.ts';
 import type { Graph } from './graph.ts';
 
@@ -51,7 +51,8 @@ export class ParamStore {
     const st = layout(this.stateSpecs, 'state');
     this.stateOffsets = st.offsets;
     this.stateFloats = st.total;
-    this.params = ctx.storage(this.totalFloats * 4, 'params');
+    // UNIFORM too: kernels may read small weight tensors through a uniform binding (the fused head).
+    this.params = ctx.createBuffer({ label: 'params', size: this.totalFloats * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
     this.grads = ctx.storage(this.totalFloats * 4, 'grads');
     this.momentum = ctx.storage(this.totalFloats * 4, 'momentum');
     this.state = ctx.storage(this.stateFloats * 4, 'state');

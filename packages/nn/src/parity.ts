@@ -1,10 +1,13 @@
 /**
  * Parity with PyTorch as a feature: a fixture in the schema of ../shared/golden/convnet.json
- * (parameters, a batch, activations, per-loss values and gradients, SGD+StepLR steps) is
- * replayed on the device, and every quantity is compared with the project's tolerances.
+ * (parameters, a batch, activations, per-loss values and gradients, SGD+StepLR steps; written by
+ * packages/nn/scripts/make_fixture.py) is replayed on the device, and every quantity is compared
+ * with the project's tolerances: sums (activations, gradients) against the Σ|terms| the fixture's
+ * `scales` give, elementwise results (loss values, SGD steps) against |expected|. Deep models'
+ * fixtures (make_resnet_fixture.py) also state PyTorch's own float32 error per tensor (f32_err).
  */
 import { kernelContext, type KernelContext } from '@losslab/kernels';
-import { compare, F32 } from '@losslab/kernels/testing';
+import { compare, F32, SUM, type Tolerance } from '@losslab/kernels/testing';
 import { buildModel } from './models.ts';
 import { ParamStore, type StateDict } from './params.ts';
 import { planForward } from './plan.ts';
@@ -56,6 +59,8 @@ export interface ParityFixture {
   target: number[];
   activations?: Record<string, T>;
   losses?: Record<string, { value: number; grads: Record<string, T>; grad_input?: T }>;
+  /** Σ|terms| of each activation and gradient (make_fixture.py); without them, sums are scaled by |expected| too. */
+  scales?: { activations?: Record<string, T>; losses?: Record<string, { grads: Record<string, T>; grad_input?: T }> };
   /** SGD steps (train mode), each followed by StepLR's step; params after each step include the running state. */
   sgd?: { lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
   /** Eval-mode (running statistics) outputs of the initial parameters; saliency: d logit[predicted] / d input. */
@@ -68,8 +73,8 @@ export interface ParityRow {
   maxAbs: number;
   maxRel: number;
   pass: boolean;
-  /** f32: the elementwise bound; torch-f32: within TORCH_F32_FACTOR × PyTorch's own float32 error. */
-  tolerance: 'f32' | 'torch-f32';
+  /** 'sum': bounded by Σ|terms| from the fixture's scales; 'f32': by |expected|; 'torch-f32': within TORCH_F32_FACTOR × PyTorch's own float32 error. */
+  tolerance: 'sum' | 'f32' | 'torch-f32';
 }
 
 /** Golden loss names ('focal0.5', 'l1logits') to LossLab's ('focal:0.5', 'l1-logits'). */
@@ -81,13 +86,15 @@ export function fixtureLossName(name: string): string {
 }
 
 /** `actual` holds every element; a sampled expectation (index) is compared at its positions. */
-function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, tol = F32): ParityRow {
+function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, scale?: T): ParityRow {
   const exp = typeof expected === 'number' ? { shape: [], data: [expected] } : expected;
   const data = exp.data ?? [];
-  const picked = exp.index ? exp.index.map((i) => actual[i]) : actual;
-  const c = compare(name, { shape: [data.length], data: picked }, { shape: [data.length], data }, tol);
+  const pick = (xs: ArrayLike<number>) => (exp.index ? exp.index.map((i) => xs[i]) : xs);
+  const tol: Tolerance = scale ? SUM : F32;
+  const sc = scale?.data ? { shape: [data.length], data: pick(scale.data) } : undefined;
+  const c = compare(name, { shape: [data.length], data: pick(actual) }, { shape: [data.length], data }, tol, sc);
   const torch = !c.pass && exp.f32_err !== undefined && c.maxAbs <= TORCH_F32_FACTOR * exp.f32_err;
-  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass || torch, tolerance: torch ? 'torch-f32' : 'f32' };
+  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass || torch, tolerance: torch ? 'torch-f32' : scale ? 'sum' : 'f32' };
 }
 
 export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = fixture.arch ?? 'convnet'): Promise<ParityRow[]> {
@@ -111,7 +118,7 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     for (const [name, exp] of Object.entries(fixture.activations)) {
       const a = byName.get(name);
       if (!a) throw new Error(`fixture activation "${name}" has no counterpart; the model has ${[...byName.keys()].join(', ')}`);
-      rows.push(row('activation', name, await ctx.readF32(a.buffer, count(exp.shape)), exp, F32));
+      rows.push(row('activation', name, await ctx.readF32(a.buffer, count(exp.shape)), exp, fixture.scales?.activations?.[name]));
     }
   }
 
@@ -123,11 +130,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     device.queue.writeBuffer(step.labels, 0, labels);
     ctx.run(step.dispatches, `parity ${name}`);
     const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value, F32));
+    const sc = fixture.scales?.losses?.[name];
+    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value));
     const grads = await store.gradDict();
-    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, F32));
+    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, sc?.grads[p]));
     if (exp.grad_input && step.backward.gradInput) {
-      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, count(exp.grad_input.shape)), exp.grad_input, F32));
+      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, count(exp.grad_input.shape)), exp.grad_input, sc?.grad_input));
     }
   }
 
@@ -160,12 +168,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
       device.queue.writeBuffer(step.stats, 0, new Float32Array(STATS_FLOATS));
       ctx.run(step.dispatches, `parity sgd ${k}`);
       const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss, F32));
+      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss));
       const lr = sched.step();
       opt.setLr(lr);
-      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after, F32));
+      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after));
       const after = await store.stateDict();
-      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v, F32));
+      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v));
     }
   }
   return rows;

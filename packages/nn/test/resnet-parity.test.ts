@@ -15,7 +15,7 @@ describe.each(['resnet8', 'resnet20'])('parity of %s with PyTorch 1.13 (test/fix
     const rows = await runParity(device, fixture);
     const failed = rows.filter((r) => !r.pass);
     if (failed.length) console.log(formatParity(rows));
-    for (const group of ['activation', 'loss ce', 'loss l1logits', 'sgd step 3', 'eval']) expect(rows.some((r) => r.group === group), group).toBe(true);
+    for (const group of ['activation', 'loss ce', 'loss l1-logits', 'loss gce:0.7', 'sgd step 3', 'eval']) expect(rows.some((r) => r.group === group), group).toBe(true);
     expect(rows.some((r) => r.name.endsWith('running_var')), 'running statistics checked').toBe(true);
     expect(rows.some((r) => r.group === 'eval' && r.name === 'saliency'), 'eval-mode saliency checked').toBe(true);
     expect(failed.map((r) => `${r.group} ${r.name} (max abs ${r.maxAbs.toExponential(2)})`)).toEqual([]);

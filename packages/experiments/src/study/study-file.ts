@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
 import { withLock } from '../util/lock.ts';
 import { expandGrid, runFiles, type Cell } from './grid.ts';
-import { readStatus, TERMINAL, type RunStatus } from './status.ts';
+import { readStatusOrNull, TERMINAL, type RunStatus } from './status.ts';
 
 export const FORMAT = 1;
 export const STUDY_FILE = 'study.json';
@@ -36,7 +36,8 @@ export interface StudyJson {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
-  config: StudyConfig;
+  /** The configuration without outDir: a study folder does not record where it was (it may be moved or committed). */
+  config: Omit<StudyConfig, 'outDir'>;
   versions: Record<string, string | null>;
   gitCommit: string | null;
   adapter: Record<string, unknown> | null;
@@ -84,7 +85,7 @@ export async function checkStudyFolder(dir: string, config: StudyConfig): Promis
   }
   let theirs: StudyConfig;
   try {
-    theirs = validateConfig({ ...existing.config });
+    theirs = validateConfig({ ...existing.config, outDir: dir });
   } catch {
     throw new UsageError(`${dir} holds a study whose configuration this version cannot read; choose another --out`);
   }
@@ -118,7 +119,7 @@ export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, '
   return withLock(join(dir, LOCK_DIR), async () => {
     const study = await readStudy(dir);
     if (!study) throw new Error(`${dir}/${STUDY_FILE} disappeared`);
-    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatus(join(dir, r.statusFile)))));
+    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatusOrNull(join(dir, r.statusFile)))));
     const starts = runs.map((r) => r.startedAt).filter((t): t is string => !!t).sort();
     const ends = runs.map((r) => r.endedAt).filter((t): t is string => !!t).sort();
     const status = studyStatus(runs);
@@ -147,7 +148,7 @@ export async function openStudy(dir: string, config: StudyConfig, meta: StudyMet
       createdAt: new Date().toISOString(),
       startedAt: null,
       endedAt: null,
-      config,
+      config: studyIdentity(config),
       versions: meta.versions,
       gitCommit: meta.gitCommit,
       adapter: null,

@@ -11,11 +11,15 @@ export interface FakeOptions {
   /** Throws (like a crash) when this run id-ish key reaches the epoch: `${loss}_s${seed}` → epoch. */
   failAt?: Record<string, number>;
   steps?: number;
+  /** Wall time per training step (tests with a second process or a signal need a run that takes a while). */
+  stepMs?: number;
   testSize?: number;
   /** Records every createRun call. */
   created?: RunSpec[];
   /** An engine without saliency (as third-party engines may be). */
   noSaliency?: boolean;
+  /** loadState() throws (a state the engine cannot use). */
+  loadFails?: boolean;
   /** saliency() throws. */
   saliencyFails?: boolean;
 }
@@ -42,7 +46,10 @@ class FakeRun implements RunEngine {
     if (epoch !== this.epoch + 1) throw new Error(`fake engine: asked for epoch ${epoch} after ${this.epoch}`);
     const key = `${this.spec.loss}_s${this.spec.seed}`;
     if (this.o.failAt?.[key] === epoch) throw new Error(`fake crash in ${key} at epoch ${epoch}`);
-    for (let s = 1; s <= this.stepsPerEpoch; s++) onProgress?.({ step: s, steps: this.stepsPerEpoch });
+    for (let s = 1; s <= this.stepsPerEpoch; s++) {
+      if (this.o.stepMs) await new Promise((r) => setTimeout(r, this.o.stepMs));
+      onProgress?.({ step: s, steps: this.stepsPerEpoch });
+    }
     this.w = (this.w * 7.31 + 0.123) % 1;
     this.epoch = epoch;
     const lr = lrSchedule(this.spec.lr, this.spec.schedule).lrAt(epoch - 1);
@@ -65,6 +72,7 @@ class FakeRun implements RunEngine {
   }
 
   async loadState(state: Uint8Array): Promise<void> {
+    if (this.o.loadFails) throw new Error('fake engine: cannot load this state');
     const b = new Float64Array(state.slice().buffer);
     this.epoch = b[0];
     this.w = b[1];

@@ -81,3 +81,9 @@ def resnet20(classes=10):
 
 def resnet8(classes=10):
     return ResNet(1, classes)
+
+
+# LossLab's --arch names (models.py's MODELS holds them all).
+from .models import MODELS  # noqa: E402
+
+MODELS.update({"resnet20": resnet20, "resnet8": resnet8})
