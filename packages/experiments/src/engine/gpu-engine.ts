@@ -167,8 +167,11 @@ class GpuRun implements RunEngine {
   async saveState(): Promise<Uint8Array> {
     const params = await this.store.readFlat('params');
     const momentum = await this.store.readFlat('momentum');
-    const running = await this.store.readFlat('state');
-    const header = new TextEncoder().encode(JSON.stringify({ format: 2, floats: params.length, stateFloats: running.length, arch: this.spec.arch }));
+    // Models without running state keep format 1 (no state section), as before BatchNorm.
+    const running = this.store.stateSpecs.length ? await this.store.readFlat('state') : new Float32Array(0);
+    const header = new TextEncoder().encode(JSON.stringify(running.length
+      ? { format: 2, floats: params.length, stateFloats: running.length, arch: this.spec.arch }
+      : { format: 1, floats: params.length, arch: this.spec.arch }));
     const out = new Uint8Array(4 + header.length + params.byteLength * 2 + running.byteLength);
     new DataView(out.buffer).setUint32(0, header.length, true);
     out.set(header, 4);
@@ -183,7 +186,7 @@ class GpuRun implements RunEngine {
     const hlen = view.getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; stateFloats?: number; arch: string };
     const stateFloats = header.stateFloats ?? 0; // format 1 (before running state) has none
-    const expectState = this.store.stateSpecs.length ? this.store.stateFloats : stateFloats;
+    const expectState = this.store.stateSpecs.length ? this.store.stateFloats : 0;
     if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch || stateFloats !== expectState) {
       throw new Error(`saved state is for ${header.arch} with ${header.floats}+${stateFloats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}+${expectState}`);
     }
