@@ -186,7 +186,7 @@ class GpuRun implements RunEngine {
     const hlen = view.getUint32(0, true);
     const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; stateFloats?: number; arch: string };
     const stateFloats = header.stateFloats ?? 0; // format 1 (before running state) has none
-    const expectState = this.store.stateSpecs.length ? this.store.stateFloats : 0;
+    const expectState = this.store.stateSpecs.length ? this.store.stateFloats : stateFloats; // a model without state ignores any
     if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch || stateFloats !== expectState) {
       throw new Error(`saved state is for ${header.arch} with ${header.floats}+${stateFloats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}+${expectState}`);
     }
