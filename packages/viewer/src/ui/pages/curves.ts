@@ -40,6 +40,7 @@ function charts(ctx: PageContext): HTMLElement[] {
         const chart = curveChart({ metric: m, title: grids.length > 1 ? `${title} — ${gridTitle(g)}` : title, labels, band, raw, seeds, showSeeds: options.showSeeds, log,
           width: chartWidth(), totalEpochs: Math.max(0, ...g.losses.flatMap((l) => l.runs.map((r) => r.run.epochs))) });
         const card = chartCard(title, name, chart, { testId: `curve-${m.key}`, csv: () => { const t = curveRows(band, raw); return toCsv(t.header, t.rows); } });
+        chart.setAttribute('data-focus-key', `chart-${name}`); // a poll's redraw gives focus back to this chart
         attachHover(chart, card, band, raw, m.better, bus);
         return card;
       })));
