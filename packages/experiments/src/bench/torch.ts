@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../reference/torch_train.py', import.meta.url));
-const PYTHON = process.env.LOSSLAB_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+export const PYTHON = process.env.LOSSLAB_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 export interface TorchEpoch {
   train_seconds: number;

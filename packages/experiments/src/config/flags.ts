@@ -1,6 +1,6 @@
 /** Command-line flags of `losslab run` → configuration overrides (strings parsed strictly). */
 import { UsageError } from '../util/errors.ts';
-import type { StudyConfig } from './study-config.ts';
+import { MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
 
 /** As commander hands them over: strings, and booleans for switches. */
 export interface RunFlags {
@@ -15,6 +15,7 @@ export interface RunFlags {
   weightDecay?: string;
   nesterov?: boolean;
   stepSize?: string;
+  milestones?: string;
   gamma?: string;
   arch?: string;
   data?: string;
@@ -34,7 +35,7 @@ function csv(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** '0,1,2' or '0-4' or a mix ('0-2,7'). */
+/** '0,1,2' or '0-4' or a mix ('0-2,7'); at most MAX_SEEDS seeds, each below 2³² (validate.ts). */
 export function parseSeeds(v: string): number[] {
   const out: number[] = [];
   for (const part of csv(v)) {
@@ -42,6 +43,8 @@ export function parseSeeds(v: string): number[] {
     if (m) {
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (b < a) throw new UsageError(`--seeds: empty range '${part}'`);
+      if (b > MAX_SEED) throw new UsageError(`--seeds: seeds must be at most ${MAX_SEED} (2³² − 1), got '${part}'`);
+      if (out.length + (b - a + 1) > MAX_SEEDS) throw new UsageError(`--seeds: at most ${MAX_SEEDS} seeds, got '${v}'`);
       for (let s = a; s <= b; s++) out.push(s);
     } else out.push(num(part, '--seeds'));
   }
@@ -49,8 +52,8 @@ export function parseSeeds(v: string): number[] {
 }
 
 /** The overrides the flags make (only those given). */
-export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; gamma?: number } {
-  const o: Partial<StudyConfig> & { stepSize?: number; gamma?: number } = {};
+export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } {
+  const o: Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } = {};
   if (f.losses !== undefined) o.losses = csv(f.losses);
   if (f.seeds !== undefined) o.seeds = parseSeeds(f.seeds);
   if (f.epochs !== undefined) o.epochs = num(f.epochs, '--epochs');
@@ -60,6 +63,7 @@ export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: 
   if (f.weightDecay !== undefined) o.weightDecay = num(f.weightDecay, '--weight-decay');
   if (f.nesterov !== undefined) o.nesterov = f.nesterov;
   if (f.stepSize !== undefined) o.stepSize = num(f.stepSize, '--step-size');
+  if (f.milestones !== undefined) o.milestones = csv(f.milestones).map((m) => num(m, '--milestones'));
   if (f.gamma !== undefined) o.gamma = num(f.gamma, '--gamma');
   if (f.arch !== undefined) o.arch = csv(f.arch);
   if (f.data !== undefined) o.data = csv(f.data);

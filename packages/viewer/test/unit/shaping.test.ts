@@ -57,6 +57,15 @@ describe('lossCurves', () => {
     expect(log.lo).toBeGreaterThan(0);
   });
 
+  it('cuts the ±std band to the metric\'s range (no accuracy above 1, no ECE below 0)', () => {
+    const g = { loss: 'ce', label: 'CE', runs: [run('ce', 'CE', 0, [0.02, 0.99]), run('ce', 'CE', 1, [0.3, 0.7])] };
+    const [first, last] = lossCurves(g, 'test_acc', { range: [0, 1] }).band;
+    expect(first.lo).toBe(0);
+    expect(first.mean - first.std).toBeLessThan(0);
+    expect(last.hi).toBe(1);
+    expect(last.mean + last.std).toBeGreaterThan(1);
+  });
+
   it('smooths each seed before averaging', () => {
     const g = { loss: 'ce', label: 'CE', runs: [run('ce', 'CE', 0, [0, 1])] };
     expect(lossCurves(g, 'test_acc', { smoothing: 0.5 }).band[1].mean).toBeCloseTo(0.5 / 0.75, 12);
@@ -82,6 +91,20 @@ describe('summary from runs', () => {
     const one = summaryFromRuns(groupRuns([run('ce', 'CE', 0, [0.5]), run('focal:2', 'Focal2', 0, [0.4])], ['ce', 'focal:2']), ['test_acc'])[0];
     expect(one.rows[0].final.test_acc).toEqual({ mean: 0.5, std: null, ci95: null, values: [0.5] });
     expect(one.rows[1].vsCE!.test_acc).toMatchObject({ pValue: null, ci95: null, significant: false, n: 1 });
+  });
+
+  it('tests with three seeds or more, Holm-adjusted across the table', () => {
+    const three = [0, 1, 2].flatMap((seed) => [run('ce', 'CE', seed, [0.5 + seed * 0.01]), run('focal:2', 'Focal2', seed, [0.4 + seed * 0.012]), run('l1', 'L1', seed, [0.5 + seed * 0.011])]);
+    const [g] = summaryFromRuns(groupRuns(three, ['ce', 'focal:2', 'l1']), ['test_acc', 'test_nll']);
+    const tested = g.rows.flatMap((r) => Object.values(r.vsCE ?? {}));
+    expect(tested).toHaveLength(4); // 2 losses × 2 compared metrics
+    for (const d of tested) {
+      expect(d!.tooFewSeeds).toBe(false);
+      expect(d!.pAdjusted!).toBeGreaterThanOrEqual(d!.pValue!);
+      expect(d!.significant).toBe(d!.pAdjusted! < 0.05);
+    }
+    const two = summaryFromRuns(groupRuns(runs, ['ce', 'focal:2']), ['test_acc'])[0].rows[1].vsCE!.test_acc!;
+    expect(two).toMatchObject({ n: 2, tooFewSeeds: true, pAdjusted: null, significant: false });
   });
 
   it('says which way a difference goes: higher accuracy is better, higher cross-entropy worse', () => {
@@ -123,11 +146,11 @@ describe('summary from runs', () => {
     const one = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 1, seeds: [0],
       final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
       vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
-    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '']);
+    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '', '', 'false']);
     const own = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 2, seeds: [0, 1],
       final: { test_loss: { mean: 0.5, std: 0.1, ci95: [0, 1], values: [0.4, 0.6] } },
       vsCE: { test_loss: { meanDiff: -1.8, ci95: [-1.9, -1.7], pValue: 0.001, n: 2, significant: true } } }] }], ['test_loss']);
-    expect(own.rows[0].slice(11)).toEqual(['', '', '', '']); // a vsCE on an own criterion is never reported
+    expect(own.rows[0].slice(11)).toEqual(['', '', '', '', '', '']); // a vsCE on an own criterion is never reported
   });
 });
 
