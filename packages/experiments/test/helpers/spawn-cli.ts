@@ -1,6 +1,6 @@
 /**
  * The fake-engine CLI (fake-cli.ts) as a real child process: bundled once per test file with
- * vite with the CLI's own configuration, then started with `node` (a fraction of a second each).
+ * vite (as the real CLI is), then started with `node` (a fraction of a second each).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,10 +14,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 /** Bundles fake-cli.ts; returns the bundle's path and a cleanup. */
 export async function bundleFakeCli(): Promise<{ file: string; dispose: () => Promise<void> }> {
   const out = await mkdtemp(join(tmpdir(), 'losslab-fake-cli-'));
-  // The package's own vite config (what stays external, build-time defines), with another entry.
+  // The real CLI's build config (its native externals, defines), with the fake CLI as entry.
   await build({
     root, configFile: join(root, 'vite.config.ts'), logLevel: 'error',
-    build: { ssr: join(root, 'test/helpers/fake-cli.ts'), outDir: out, emptyOutDir: true, sourcemap: false, rollupOptions: { output: { entryFileNames: 'fake-cli.js' } } },
+    build: { ssr: join(root, 'test/helpers/fake-cli.ts'), outDir: out, sourcemap: false, rollupOptions: { output: { entryFileNames: 'fake-cli.js' } } },
   });
   return { file: join(out, 'fake-cli.js'), dispose: () => rm(out, { recursive: true, force: true }) };
 }
