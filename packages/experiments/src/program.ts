@@ -29,8 +29,8 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   program.name('losslab').description('Loss-function studies on CIFAR-10, trained with hand-written WGSL on WebGPU');
   program.exitOverride();
   program.version(pkg.version, '-V, --version', 'print the version');
-  program.option('--verbose', 'print the stack of unexpected errors');
-  program.hook('preAction', () => setVerbose(!!program.opts().verbose));
+  // --verbose belongs to each command (a program-level one would take selftest's own --verbose away).
+  program.hook('preAction', (_program, command) => setVerbose(!!command.opts().verbose));
   program
     .command('smoke')
     .description('check the WebGPU adapter with the smoke kernel (ReLU forward + backward vs the CPU)')
@@ -51,6 +51,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerPlot(program, setExit);
   registerReport(program, setExit);
   registerExport(program, setExit);
+  for (const c of program.commands) {
+    if (!c.options.some((o) => o.long === '--verbose')) c.option('--verbose', 'print the stack of an unexpected error');
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

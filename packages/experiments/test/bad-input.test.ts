@@ -66,7 +66,7 @@ describe('unexpected errors', () => {
     const r = await runMain(['run', '--epochs', '1', '--seeds', '0', '--losses', 'ce', '--out', join(d, 's')], engine);
     expect(r.code).toBe(1);
     expect(r.err).toBe('losslab run: write /data/x failed: ENOSPC (--verbose for details)\n');
-    const v = await runMain(['--verbose', 'run', '--epochs', '1', '--seeds', '0', '--losses', 'ce', '--out', join(d, 't')], engine);
+    const v = await runMain(['run', '--epochs', '1', '--seeds', '0', '--losses', 'ce', '--out', join(d, 't'), '--verbose'], engine);
     expect(v.code).toBe(1);
     expect(v.err).toMatch(/^losslab run: write \/data\/x failed: ENOSPC\nError: ENOSPC[^\n]*\n\s+at /);
   });
