@@ -1,16 +1,18 @@
 // Bundles the CLI for Node into one file: workspace packages (TypeScript + .wgsl?raw) and npm packages alike.
 import { defineConfig } from 'vite';
+import { sourceResolve } from '../../build/vite.ts';
 
 export default defineConfig({
+  ...sourceResolve,
   build: {
     ssr: 'src/cli.ts',
     outDir: 'dist',
     target: 'node20',
     sourcemap: true,
-    emptyOutDir: true,
+    emptyOutDir: false, // beside the library build (vite.lib.config.ts)
     rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es' } },
   },
   // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
-  ssr: { noExternal: true, external: ['webgpu'] },
+  ssr: { ...sourceResolve.ssr, noExternal: true, external: ['webgpu'] },
   logLevel: 'warn',
 });

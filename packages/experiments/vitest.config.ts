@@ -1,2 +1,3 @@
 import { defineConfig } from 'vitest/config';
-export default defineConfig({ test: { include: ['test/**/*.test.ts'], passWithNoTests: false } });
+import { sourceResolve } from '../../build/vite.ts';
+export default defineConfig({ ...sourceResolve, test: { include: ['test/**/*.test.ts'], passWithNoTests: false } });

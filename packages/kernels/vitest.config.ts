@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { sourceResolve } from '../../build/vite.ts';
 
 const repoRoot = resolve(__dirname, '../..');
 const goldenDir = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(repoRoot, '../shared/golden'));
@@ -22,6 +23,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
+  ...sourceResolve,
   define,
   server: { fs: { allow: [repoRoot, goldenDir] } },
   test: {

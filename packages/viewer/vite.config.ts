@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
+import { sourceResolve } from '../../build/vite.ts';
 
 export default defineConfig({
+  ...sourceResolve,
   // Relative asset paths: the built app also works as plain static files (file:// or any server).
   base: './',
   // The kernels' test modules read this at import; the kernel-check page runs no golden cases.
