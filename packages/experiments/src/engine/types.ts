@@ -63,6 +63,8 @@ export interface RunEngine {
    * (the normalised input), with the image itself. Optional: engines without it write no saliency file.
    */
   saliency?(indices: number[]): Promise<SaliencyItem[]>;
+  /** Evaluates the current model on the test set without training. */
+  evaluate?(): Promise<EvalStats>;
   /** The model's parameters by PyTorch state-dict name (save with nn's stateDictToJson). Optional, like saliency. */
   stateDict?(): Promise<StateDict>;
   /** Replaces the model's parameters (e.g. from nn's stateDictFromJson); names and shapes must match. */
