@@ -33,14 +33,12 @@ export async function benchMatmulLoss(ctx: KernelContext, batch: number): Promis
     await mm(`matmul ${name} forward (x·Wᵀ+b${name === 'fc1' ? ', ReLU' : ''})`, { m: batch, k: inF, n: outF, transB: true, bias: one, relu: name === 'fc1' });
     await mm(`matmul ${name} dx (dy·W${name === 'fc2' ? ', ReLU mask' : ''})`, { m: batch, k: outF, n: inF, reluMaskOf: name === 'fc2' ? one : undefined });
     await mm(`matmul ${name} dW (dyᵀ·x)`, { m: outF, k: batch, n: inF, transA: true });
-    await mm(`matmul ${name} dW fast (dyᵀ·x)`, { m: outF, k: batch, n: inF, transA: true, fast: true });
     const dy = filled(ctx, batch * outF, 5), db = ctx.storage(outF * 4);
     const ms = await timeDispatches(ctx, [columnSum(ctx, { x: dy, out: db, rows: batch, cols: outF })]);
     rows.push(benchRow(`columnSum ${name} db`, `${batch}×${outF}`, ms, 1, { bytes: 4 * batch * outF }));
   }
   const big = { m: 1024, k: 1024, n: 1024 };
-  await mm('matmul 1024³ precise (default)', big, { repeats: 2, trials: 3 });
-  await mm('matmul 1024³ fast', { ...big, fast: true }, { repeats: 3, trials: 3 });
+  await mm('matmul 1024³', big, { repeats: 3, trials: 3 });
   for (const [n, kind] of [[batch, 'ce'], [batch, 'focal:0.5'], [10_000, 'ce']] as const) {
     const c = 10;
     const logits = filled(ctx, n * c, 6);

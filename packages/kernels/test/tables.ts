@@ -5,7 +5,8 @@
  */
 import { getOp, type HostTensor, type OpParams, type Tensors } from '../src/registry.ts';
 import type { KernelContext } from '../src/core.ts';
-import { toleranceFor, type Tolerance } from './tolerances.ts';
+import { conv2dMagnitude, matmulMagnitude } from './magnitude.ts';
+import { F32, bound, type Tolerance } from './tolerances.ts';
 
 export interface OpCase {
   name: string;
@@ -13,6 +14,8 @@ export interface OpCase {
   params?: OpParams;
   inputs: Tensors;
   expected: Tensors;
+  /** For outputs that are sums: Σ|terms| of each element (see tolerances.ts); others are scaled by |expected|. */
+  scale?: Tensors;
   /** Where the expected values come from: 'golden' (PyTorch), 'reference' (float64 CPU), 'table'. */
   source?: string;
 }
@@ -21,6 +24,7 @@ export interface OutputCheck {
   output: string;
   pass: boolean;
   maxAbs: number;
+  /** Largest |Δ| / scale (scale: Σ|terms| for sums, |expected| otherwise). */
   maxRel: number;
   /** Index and values of the worst element, for messages. */
   worst?: { index: number; actual: number; expected: number };
@@ -35,13 +39,16 @@ export interface CaseResult {
   error?: string;
 }
 
-export function compare(output: string, actual: HostTensor | undefined, expected: HostTensor, tol: Tolerance = toleranceFor(output)): OutputCheck {
+/** Elementwise |actual − expected| ≤ tol.abs + tol.rel · scale (tolerances.ts); scale defaults to |expected|. */
+export function compare(output: string, actual: HostTensor | undefined, expected: HostTensor, tol: Tolerance = F32, scale?: HostTensor): OutputCheck {
   if (!actual) return { output, pass: false, maxAbs: Infinity, maxRel: Infinity, message: `output ${output} missing` };
   const a = actual.data;
   const e = expected.data;
   if (a.length !== e.length) {
     return { output, pass: false, maxAbs: Infinity, maxRel: Infinity, message: `length ${a.length} ≠ expected ${e.length}` };
   }
+  const m = scale?.data;
+  if (m && m.length !== e.length) throw new Error(`${output}: scale has ${m.length} elements, expected ${e.length}`);
   let maxAbs = 0;
   let maxRel = 0;
   let pass = true;
@@ -49,12 +56,13 @@ export function compare(output: string, actual: HostTensor | undefined, expected
   let worstExcess = -Infinity;
   for (let i = 0; i < e.length; i++) {
     const diff = Math.abs(a[i] - e[i]);
-    const bound = tol.abs + tol.rel * Math.abs(e[i]);
-    if (!(diff <= bound)) pass = false; // NaN fails too
+    const sc = m ? m[i] : Math.abs(e[i]);
+    const limit = bound(tol, e[i], sc);
+    if (!(diff <= limit)) pass = false; // NaN fails too
     if (!(diff <= maxAbs)) maxAbs = Number.isNaN(diff) ? Infinity : Math.max(maxAbs, diff);
-    const rel = diff / Math.max(Math.abs(e[i]), 1e-30);
-    if (Math.abs(e[i]) > tol.abs && rel > maxRel) maxRel = rel; // relative error where it means something
-    const excess = Number.isNaN(diff) ? Infinity : diff - bound;
+    const rel = diff / Math.max(sc, 1e-30);
+    if (sc > tol.abs && rel > maxRel) maxRel = rel; // relative error where it means something
+    const excess = Number.isNaN(diff) ? Infinity : diff - limit;
     if (excess > worstExcess) {
       worstExcess = excess;
       worst = { index: i, actual: a[i], expected: e[i] };
@@ -66,7 +74,7 @@ export function compare(output: string, actual: HostTensor | undefined, expected
 export async function runCase(ctx: KernelContext, c: OpCase): Promise<CaseResult> {
   try {
     const outputs = await getOp(c.op).run(ctx, c.params ?? {}, c.inputs);
-    const checks = Object.entries(c.expected).map(([name, exp]) => compare(name, outputs[name], exp));
+    const checks = Object.entries(c.expected).map(([name, exp]) => compare(name, outputs[name], exp, F32, c.scale?.[name]));
     return { name: c.name, op: c.op, pass: checks.every((k) => k.pass), checks };
   } catch (e) {
     return { name: c.name, op: c.op, pass: false, checks: [], error: (e as Error).message };
@@ -92,14 +100,21 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
   return ops.cases.map((g, i): OpCase => {
     const shape = (k: string) => asTensor(g[k]).shape.join('×');
     switch (g.op) {
-      case 'conv2d':
+      case 'conv2d': {
+        const [n, cin, h, w] = asTensor(g.x).shape;
+        const [cout, , kh, kw] = asTensor(g.weight).shape;
+        const s = { n, cin, h, w, cout, kh, kw, stride: g.stride as number, pad: g.padding as number };
+        const m = conv2dMagnitude(s, asTensor(g.x).data, asTensor(g.weight).data, asTensor(g.bias).data, asTensor(g.grad_y).data);
+        const like = (k: string, data: ArrayLike<number>) => ({ shape: asTensor(g[k]).shape, data });
         return {
           name: `golden#${i} conv2d x${shape('x')} w${shape('weight')} s${g.stride} p${g.padding}`,
           op: 'conv2d', source: 'golden',
           params: { stride: g.stride, padding: g.padding },
           inputs: { x: asTensor(g.x), weight: asTensor(g.weight), bias: asTensor(g.bias), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x), grad_weight: asTensor(g.grad_weight), grad_bias: asTensor(g.grad_bias) },
+          scale: { y: like('y', m.y), grad_x: like('grad_x', m.dx), grad_weight: like('grad_weight', m.dweight), grad_bias: like('grad_bias', m.dbias) },
         };
+      }
       case 'maxpool2d':
         return {
           name: `golden#${i} maxpool2d x${shape('x')} k${g.kernel} s${g.stride}`,
@@ -108,14 +123,23 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
           inputs: { x: asTensor(g.x), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x) },
         };
-      case 'matmul':
+      case 'matmul': {
+        const [M, K] = asTensor(g.a).shape;
+        const N = asTensor(g.b).shape[1];
+        const [a, b, gy] = [asTensor(g.a).data, asTensor(g.b).data, asTensor(g.grad_y).data];
         return {
           name: `golden#${i} matmul a${shape('a')} b${shape('b')}`,
           op: 'matmul', source: 'golden',
           params: {},
           inputs: { a: asTensor(g.a), b: asTensor(g.b), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_a: asTensor(g.grad_a), grad_b: asTensor(g.grad_b) },
+          scale: {
+            y: { shape: [M, N], data: matmulMagnitude(a, b, M, K, N) },
+            grad_a: { shape: [M, K], data: matmulMagnitude(gy, b, M, N, K, { transB: true }) },
+            grad_b: { shape: [K, N], data: matmulMagnitude(a, gy, K, M, N, { transA: true }) },
+          },
         };
+      }
       case 'loss':
         return {
           name: `golden#${i} loss ${g.loss} logits${shape('logits')}`,

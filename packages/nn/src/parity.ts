@@ -4,7 +4,7 @@
  * replayed on the device, and every quantity is compared with the project's tolerances.
  */
 import { kernelContext, type KernelContext } from '@losslab/kernels';
-import { compare, FORWARD, GRADIENT, type Tolerance } from '@losslab/kernels/testing';
+import { compare, F32 } from '@losslab/kernels/testing';
 import { buildModel } from './models.ts';
 import { ParamStore, type StateDict } from './params.ts';
 import { planForward } from './plan.ts';
@@ -28,7 +28,7 @@ export interface ParityRow {
   maxAbs: number;
   maxRel: number;
   pass: boolean;
-  tolerance: 'forward' | 'gradient';
+  tolerance: 'f32';
 }
 
 /** Golden loss names ('focal0.5', 'l1logits') to LossLab's ('focal:0.5', 'l1-logits'). */
@@ -39,10 +39,10 @@ export function fixtureLossName(name: string): string {
   return name;
 }
 
-function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, tol: Tolerance): ParityRow {
+function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, tol = F32): ParityRow {
   const exp = typeof expected === 'number' ? { shape: [], data: [expected] } : expected;
   const c = compare(name, { shape: exp.shape, data: actual }, exp, tol);
-  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass, tolerance: tol === GRADIENT ? 'gradient' : 'forward' };
+  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass, tolerance: 'f32' };
 }
 
 export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = 'convnet'): Promise<ParityRow[]> {
@@ -66,7 +66,7 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     for (const [name, exp] of Object.entries(fixture.activations)) {
       const a = byName.get(name);
       if (!a) throw new Error(`fixture activation "${name}" has no counterpart; the model has ${[...byName.keys()].join(', ')}`);
-      rows.push(row('activation', name, await ctx.readF32(a.buffer, exp.data.length), exp, FORWARD));
+      rows.push(row('activation', name, await ctx.readF32(a.buffer, exp.data.length), exp, F32));
     }
   }
 
@@ -78,11 +78,11 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     device.queue.writeBuffer(step.labels, 0, labels);
     ctx.run(step.dispatches, `parity ${name}`);
     const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value, FORWARD));
+    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value, F32));
     const grads = await store.gradDict();
-    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, GRADIENT));
+    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, F32));
     if (exp.grad_input && step.backward.gradInput) {
-      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, exp.grad_input.data.length), exp.grad_input, GRADIENT));
+      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, exp.grad_input.data.length), exp.grad_input, F32));
     }
   }
 
@@ -101,12 +101,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
       device.queue.writeBuffer(step.stats, 0, new Float32Array(STATS_FLOATS));
       ctx.run(step.dispatches, `parity sgd ${k}`);
       const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss, FORWARD));
+      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss, F32));
       const lr = sched.step();
       opt.setLr(lr);
-      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after, FORWARD));
+      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after, F32));
       const after = await store.stateDict();
-      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v, FORWARD));
+      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v, F32));
     }
   }
   return rows;

@@ -1,7 +1,7 @@
 // Saliency on the device against the float64 CPU ConvNet (kernels' references), with the gradient tolerance.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compare, GRADIENT } from '@losslab/kernels/testing';
+import { compare, F32, FINITE_DIFFERENCE } from '@losslab/kernels/testing';
 import { argmaxOneHot, convNet, initialParams, ParamStore, Rng, SaliencyStep, stateDictFromJson, type StateDict } from '../src/index.ts';
 import { convNetRef } from './convnet-ref.ts';
 import { testDevice } from './device.ts';
@@ -25,7 +25,7 @@ async function check(params: StateDict, input: Float32Array<ArrayBuffer>, n: num
   const { predicted, seed } = argmaxOneHot(f.logits, n, 10);
   expect(Array.from(got.predicted)).toEqual(Array.from(predicted));
   const expected = ref.backwardInput(f, seed);
-  const c = compare('grad input', { shape: [n, 3, 32, 32], data: got.grad }, { shape: [n, 3, 32, 32], data: expected }, GRADIENT);
+  const c = compare('grad input', { shape: [n, 3, 32, 32], data: got.grad }, { shape: [n, 3, 32, 32], data: expected }, F32);
   expect(c.pass, c.message).toBe(true);
   expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(1e-4); // not a vacuous comparison
   return { ref, f, predicted, expected };
@@ -51,7 +51,7 @@ describe('SaliencyStep: d logit[argmax] / d input', () => {
         const i = s * 3072 + e;
         const at = (v: number) => { const y = x.slice(); y[i] = v; return ref.forward(y).logits[s * 10 + predicted[s]]; };
         const fd = (at(x[i] + h) - at(x[i] - h)) / (2 * h);
-        expect(Math.abs(fd - expected[i])).toBeLessThan(GRADIENT.abs + GRADIENT.rel * Math.abs(expected[i]));
+        expect(Math.abs(fd - expected[i])).toBeLessThan(FINITE_DIFFERENCE.abs + FINITE_DIFFERENCE.rel * Math.abs(expected[i]));
       }
     }
   });

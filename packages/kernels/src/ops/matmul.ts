@@ -21,11 +21,6 @@ export interface MatmulArgs {
   relu?: boolean;
   /** [m,n]: the result is zeroed where reluMaskOf <= 0 (backward through a ReLU whose output this is). */
   reluMaskOf?: BufferLike;
-  /**
-   * Plain float32 accumulation (several times faster on CPU adapters) instead of the default
-   * compensated one that matches float64 to an ulp or two. Fine where a gradient tolerance applies.
-   */
-  fast?: boolean;
 }
 
 const TILES = [64, 32, 16] as const;
@@ -36,7 +31,6 @@ const MIN_WORKGROUPS = 8;
 export function matmulTile(m: number, n: number): number {
   return TILES.find((t) => ceilDiv(m, t) * ceilDiv(n, t) >= MIN_WORKGROUPS) ?? 16;
 }
-const ONE_BITS = 0x3f800000; // 1.0f, see matmul.wgsl
 const FLAG = { transA: 1, transB: 2, bias: 4, relu: 8, mask: 16 } as const;
 
 /**
@@ -49,8 +43,8 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   const flags = (o.transA ? FLAG.transA : 0) | (o.transB ? FLAG.transB : 0) | (o.bias ? FLAG.bias : 0) |
     (o.relu ? FLAG.relu : 0) | (o.reluMaskOf ? FLAG.mask : 0);
   const tile = matmulTile(m, n);
-  const pipeline = ctx.pipeline('matmul', matmulWgsl, { ...(o.fast ? { PRECISE: 0 } : {}), TS: tile });
-  const params = ctx.uniform([m, k, n, flags, ONE_BITS]);
+  const pipeline = ctx.pipeline('matmul', matmulWgsl, { TS: tile });
+  const params = ctx.uniform([m, k, n, flags]);
   return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, tile), ceilDiv(m, tile)]);
 }
 

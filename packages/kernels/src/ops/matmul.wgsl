@@ -1,4 +1,6 @@
-// C[m,n] = op(A)·op(B) (+ bias[n]) (then ReLU) (then · [mask > 0]), float32, accumulated in k order.
+// C[m,n] = op(A)·op(B) (+ bias[n]) (then ReLU) (then · [mask > 0]): plain float32 accumulation
+// in k order with fma() (one rounding per term where the adapter fuses it), as PyTorch's CPU
+// kernels do; the tests bound the error by the sum's magnitude (test/tolerances.ts).
 // op(A) is A[m,k] or, with TRANS_A, A stored [k,m]; op(B) is B[k,n] or, with TRANS_B, B stored [n,k].
 // One pipeline serves every layout: shapes and flags are uniforms, because pipeline creation
 // costs far more on the software adapters than the index arithmetic in the tile loads.
@@ -7,18 +9,9 @@
 // halves the barriers per k, which cost a coroutine switch per subgroup on CPU adapters).
 // TS is 64 for large products and smaller for the linear layers' small ones: a CPU adapter
 // runs one workgroup on one core, so a product needs several tiles to use every core.
-// PRECISE (the default) makes C match float64 to an ulp or two even where the output cancels
-// (the golden forward tolerance, 1e-5 rel / 1e-6 abs, is missed by plain float32 accumulation
-// by up to ~20× at k = 288). Operands are split on load into 12-bit high parts and exact low
-// parts (bit masks, so no FMA is needed: lavapipe lowers fma to mul + add), making every
-// high×high product exact; those are summed with TwoSum and the small cross terms and the
-// rounding errors go to a second accumulator. About 7× the arithmetic of the plain loop.
-override PRECISE: bool = true;
 override TS: u32 = 64u;       // tile size: 64, 32 or 16
 override WG: u32 = TS / 4u;    // threads per tile side
-// `one` is 1.0 from the host: multiplying by it stops the shader compiler's inexact algebraic
-// rules (−a + (a + b) → b) from folding the TwoSum error terms to zero.
-struct Params { m: u32, k: u32, n: u32, flags: u32, one: f32 }
+struct Params { m: u32, k: u32, n: u32, flags: u32 }
 
 const TRANS_A = 1u;
 const TRANS_B = 2u;
@@ -38,21 +31,6 @@ override BK: u32 = 32u;
 // op(B) columns 4g..4g+3. One vec4 load of each feeds 16 multiply-adds.
 var<workgroup> tileA: array<vec4f, BK * WG>;
 var<workgroup> tileB: array<vec4f, BK * WG>;
-
-// (s, c) += x: s + x rounded into s, its exact rounding error (Knuth's TwoSum) into c.
-fn twoSum(s: ptr<function, vec4f>, c: ptr<function, vec4f>, x: vec4f) {
-  let one = params.one;
-  let t = *s + x;
-  let z = t - *s * one;
-  let e = (*s - (t - z * one)) + (x - z);
-  *s = t;
-  *c += e;
-}
-
-// The high part of x: its sign, exponent and top 12 significand bits; x − hi(x) is exact.
-fn hi(x: vec4f) -> vec4f {
-  return bitcast<vec4f>(bitcast<vec4u>(x) & vec4u(0xfffff000u));
-}
 
 fn opA(row: u32, kk: u32) -> f32 {
   if (row >= params.m || kk >= params.k) { return 0.0; }  // zero padding past the edges
@@ -76,10 +54,6 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  var err0 = vec4f(0.0);
-  var err1 = vec4f(0.0);
-  var err2 = vec4f(0.0);
-  var err3 = vec4f(0.0);
   for (var k0 = 0u; k0 < params.k; k0 += BK) {
     // Each thread stages BK / WG entries of each slab. Loader roles: for A, consecutive
     // threads walk k (contiguous in untransposed A); for B, columns (contiguous in untransposed B).
@@ -93,38 +67,18 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       tileB[kb * WG + bG] = vec4f(opB(k0 + kb, bc), opB(k0 + kb, bc + 1u), opB(k0 + kb, bc + 2u), opB(k0 + kb, bc + 3u));
     }
     workgroupBarrier();
-    if (PRECISE) {
-      for (var kk = 0u; kk < BK; kk++) {
-        let av = tileA[kk * WG + ty];
-        let ah = hi(av);
-        let al = av - ah;
-        let bv = tileB[kk * WG + tx];
-        let bh = hi(bv);
-        let bl = bv - bh;
-        // a·b = ah·bh (exact) + ah·bl (exact) + al·b (tiny, rounded harmlessly).
-        twoSum(&acc0, &err0, ah.x * bh);
-        err0 += ah.x * bl + al.x * bv;
-        twoSum(&acc1, &err1, ah.y * bh);
-        err1 += ah.y * bl + al.y * bv;
-        twoSum(&acc2, &err2, ah.z * bh);
-        err2 += ah.z * bl + al.z * bv;
-        twoSum(&acc3, &err3, ah.w * bh);
-        err3 += ah.w * bl + al.w * bv;
-      }
-    } else {
-      for (var kk = 0u; kk < BK; kk++) {
-        let av = tileA[kk * WG + ty];
-        let bv = tileB[kk * WG + tx];
-        acc0 = fma(vec4f(av.x), bv, acc0);
-        acc1 = fma(vec4f(av.y), bv, acc1);
-        acc2 = fma(vec4f(av.z), bv, acc2);
-        acc3 = fma(vec4f(av.w), bv, acc3);
-      }
+    for (var kk = 0u; kk < BK; kk++) {
+      let av = tileA[kk * WG + ty];
+      let bv = tileB[kk * WG + tx];
+      acc0 = fma(vec4f(av.x), bv, acc0);
+      acc1 = fma(vec4f(av.y), bv, acc1);
+      acc2 = fma(vec4f(av.z), bv, acc2);
+      acc3 = fma(vec4f(av.w), bv, acc3);
     }
     workgroupBarrier();
   }
 
-  let acc = array<vec4f, 4>(acc0 + err0, acc1 + err1, acc2 + err2, acc3 + err3);
+  let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0u; r < 4u; r++) {
     let row = row0 + ty * 4u + r;
     if (row >= params.m) { break; }

@@ -1,5 +1,6 @@
 import type { OpCase } from '../tables.ts';
 import { rng, uniform, f64 } from '../random.ts';
+import { conv2dMagnitude } from '../magnitude.ts';
 import { conv2dRef, conv2dBackwardRef, conv2dRefOutputSize, type Conv2dRefShape } from '../../src/reference/conv2d.ts';
 
 type Spec = Conv2dRefShape & { relu?: boolean };
@@ -31,6 +32,8 @@ export function cases(): OpCase[] {
     const bias = uniform(next, s.cout, -0.5, 0.5);
     const gy = uniform(next, s.n * s.cout * oh * ow);
     const g = conv2dBackwardRef(s, x, weight, gy);
+    const y = conv2dRef(s, x, weight, bias, s.relu);
+    const mag = conv2dMagnitude(s, x, weight, bias, gy);
     return {
       name: `random conv2d n${s.n} ${s.cin}→${s.cout} ${s.h}×${s.w} k${s.kh}×${s.kw} s${s.stride} p${s.pad}${s.relu ? ' relu' : ''}`,
       op: 'conv2d',
@@ -43,10 +46,16 @@ export function cases(): OpCase[] {
         grad_y: f64([s.n, s.cout, oh, ow], gy),
       },
       expected: {
-        y: f64([s.n, s.cout, oh, ow], conv2dRef(s, x, weight, bias, s.relu)),
+        y: f64([s.n, s.cout, oh, ow], y),
         grad_x: f64([s.n, s.cin, s.h, s.w], g.dx),
         grad_weight: f64([s.cout, s.cin, s.kh, s.kw], g.dweight),
         grad_bias: f64([s.cout], g.dbias),
+      },
+      scale: {
+        y: f64([s.n, s.cout, oh, ow], s.relu ? mag.y.map((v, i) => (y[i] > 0 ? v : 0)) : mag.y),
+        grad_x: f64([s.n, s.cin, s.h, s.w], mag.dx),
+        grad_weight: f64([s.cout, s.cin, s.kh, s.kw], mag.dweight),
+        grad_bias: f64([s.cout], mag.dbias),
       },
     };
   });

@@ -1,5 +1,6 @@
 import type { OpCase } from '../tables.ts';
 import { rng, uniform, f64 } from '../random.ts';
+import { conv2dReluPoolMagnitude } from '../magnitude.ts';
 import { conv2dReluPoolRef } from '../../src/reference/conv2d_relu_pool.ts';
 import { conv2dRefOutputSize, type Conv2dRefShape } from '../../src/reference/conv2d.ts';
 
@@ -44,6 +45,7 @@ export function cases(): OpCase[] {
     const bias = grid(uniform(next, s.cout, -0.5, 0.5), 0.25);
     const gy = uniform(next, s.n * s.cout * ph * pw);
     const r = conv2dReluPoolRef(s, x, weight, bias, gy);
+    const mag = conv2dReluPoolMagnitude(s, x, weight, bias, gy);
     return {
       name: `random conv2d_relu_pool n${s.n} ${s.cin}→${s.cout} ${s.h}×${s.w} k${s.kh}×${s.kw} p${s.pad}${sp.ties ? ' ties' : ''}`,
       op: 'conv2d_relu_pool',
@@ -60,6 +62,12 @@ export function cases(): OpCase[] {
         grad_x: f64([s.n, s.cin, s.h, s.w], r.dx),
         grad_weight: f64([s.cout, s.cin, s.kh, s.kw], r.dweight),
         grad_bias: f64([s.cout], r.dbias),
+      },
+      scale: {
+        y: f64([s.n, s.cout, ph, pw], mag.y),
+        grad_x: f64([s.n, s.cin, s.h, s.w], mag.dx),
+        grad_weight: f64([s.cout, s.cin, s.kh, s.kw], mag.dweight),
+        grad_bias: f64([s.cout], mag.dbias),
       },
     };
   });

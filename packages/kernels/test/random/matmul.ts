@@ -1,6 +1,7 @@
 import type { OpCase } from '../tables.ts';
 import { rng, uniform, f64 } from '../random.ts';
 import { matmulRef, columnSumRef } from '../../src/reference/matmul.ts';
+import { matmulMagnitude, columnSumMagnitude } from '../magnitude.ts';
 
 const SHAPES: [number, number, number][] = [[1, 7, 5], [67, 129, 33], [64, 288, 32], [256, 288, 32], [256, 32, 10]];
 
@@ -32,6 +33,11 @@ export function cases(): OpCase[] {
         grad_a: f64([m, k], matmulRef(gy, b, m, n, k, { transB: true })),
         grad_b: f64([k, n], matmulRef(a, gy, k, m, n, { transA: true })),
       },
+      scale: {
+        y: f64([m, n], matmulMagnitude(a, b, m, k, n)),
+        grad_a: f64([m, k], matmulMagnitude(gy, b, m, n, k, { transB: true })),
+        grad_b: f64([k, n], matmulMagnitude(a, gy, k, m, n, { transA: true })),
+      },
     });
     for (const [transA, transB] of [[true, false], [false, true], [true, true]]) {
       out.push({
@@ -40,6 +46,7 @@ export function cases(): OpCase[] {
         params: { transA, transB },
         inputs: { a: transA ? f64([k, m], transpose(a, m, k)) : f64([m, k], a), b: transB ? f64([n, k], transpose(b, k, n)) : f64([k, n], b) },
         expected: { y: f64([m, n], matmulRef(a, b, m, k, n)) },
+        scale: { y: f64([m, n], matmulMagnitude(a, b, m, k, n)) },
       });
     }
     const bias = uniform(next, n);
@@ -50,6 +57,7 @@ export function cases(): OpCase[] {
       params: { transB: true, relu: true },
       inputs: { a: f64([m, k], a), b: f64([n, k], w), bias: f64([n], bias) },
       expected: { y: f64([m, n], matmulRef(a, w, m, k, n, { transB: true, bias, relu: true })) },
+      scale: { y: f64([m, n], matmulMagnitude(a, w, m, k, n, { transB: true, bias, relu: true })) },
     });
     const mask = matmulRef(a, w, m, k, n, { transB: true, bias, relu: true });
     out.push({
@@ -57,12 +65,14 @@ export function cases(): OpCase[] {
       op: 'matmul', source: 'reference',
       inputs: { a: f64([m, k], a), b: f64([k, n], b), mask: f64([m, n], mask) },
       expected: { y: f64([m, n], matmulRef(a, b, m, k, n, { mask })) },
+      scale: { y: f64([m, n], matmulMagnitude(a, b, m, k, n, { mask })) },
     });
     out.push({
       name: `random column_sum ${m}×${n}`,
       op: 'column_sum', source: 'reference',
       inputs: { x: f64([m, n], gy) },
       expected: { out: f64([n], columnSumRef(gy, m, n)) },
+      scale: { out: f64([n], columnSumMagnitude(gy, m, n)) },
     });
   });
   return out;
