@@ -3,11 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/program.ts';
+import { describe, expect, it } from 'vitest';
 import { parseCsv, readStudy, TIDY_COLUMNS, TIDY_METRICS, TIDY_SCHEMA } from '../src/study/index.ts';
 import { runFake, smallConfig } from './helpers/study.ts';
 import { useTmp } from './helpers/tmp.ts';
+import { captureCli } from './helpers/cli.ts';
 
 const tmp = useTmp();
 const PYTHON = process.env.LOSSLAB_PYTHON ?? '/usr/bin/python3';
@@ -21,18 +21,7 @@ const hasPandas = (() => {
 })();
 if (!hasPandas) console.warn(`export-metrics: pandas check SKIPPED — ${PYTHON} cannot import pandas (apt-get install python3-pandas)`);
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'losslab', 'export-metrics', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]) => captureCli(['export-metrics', ...args]);
 
 /** A study of 3 losses × 2 seeds × 4 epochs, evaluated every other epoch, L1 diverging at epoch 3 (NaN). */
 async function study(): Promise<string> {
