@@ -6,9 +6,10 @@
  * everyone else (plain Node, other bundlers) gets `default` → dist/. tsconfig.base.json names the
  * same condition in `customConditions` for the type checker.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { builtinModules } from 'node:module';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import ts from 'typescript';
 import { defaultClientConditions, defaultServerConditions, type Plugin, type UserConfig } from 'vite';
 
 export const SOURCE_CONDITION = 'losslab-source';
@@ -23,6 +24,7 @@ interface PackageJson {
   name: string;
   exports: Record<string, Record<string, string> | string>;
   dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
 }
 
 /** The source file behind each export subpath: the build's entries (a new export = a new entry, no list to keep). */
@@ -53,7 +55,7 @@ export function libraryConfig(dir: string): UserConfig {
   return {
     root: dir,
     logLevel: 'warn',
-    plugins: [declarationsImportJs(join(dir, 'dist'))],
+    plugins: [standaloneDeclarations(dir, pkg)],
     build: {
       outDir: 'dist',
       emptyOutDir: false, // tsc writes the .d.ts files there first
@@ -70,17 +72,52 @@ export function libraryConfig(dir: string): UserConfig {
   };
 }
 
-/** tsc keeps the sources' `./x.ts` specifiers in .d.ts files; installed packages ship `./x.d.ts` beside `./x.js`. */
-function declarationsImportJs(outDir: string): Plugin {
+/**
+ * Makes tsc's .d.ts files stand alone for installs:
+ *  - `./x.ts` specifiers (kept from the sources) become `./x.js`;
+ *  - files naming WebGPU types reference `@webgpu/types` when the package depends on it (its globals);
+ *  - types imported from a private workspace package that is only a devDependency (bundled, never
+ *    installed) are vendored: its declarations go to dist/vendor/ and the import points there.
+ */
+function standaloneDeclarations(dir: string, pkg: PackageJson): Plugin {
+  const outDir = join(dir, 'dist');
+  const webgpu = '@webgpu/types' in (pkg.dependencies ?? {});
+  const vendored = Object.keys(pkg.devDependencies ?? {}).filter((d) => d.startsWith('@losslab/'));
   return {
-    name: 'losslab-declarations-import-js',
+    name: 'losslab-standalone-declarations',
     closeBundle() {
-      for (const f of readdirSync(outDir, { recursive: true, encoding: 'utf8' })) {
-        if (!f.endsWith('.d.ts')) continue;
-        const text = readFileSync(join(outDir, f), 'utf8');
-        const fixed = text.replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
-        if (fixed !== text) writeFileSync(join(outDir, f), fixed);
+      const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
+      for (const f of files) {
+        const file = join(outDir, f);
+        let text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
+        text = text.replace(/(from\s+)(['"])(@losslab\/[^/'"]+)(\/[^'"]*)?\2/g, (m, from: string, q: string, name: string, sub = '') => {
+          if (!vendored.includes(name)) return m;
+          const target = vendorDeclarations(dir, outDir, name, `.${sub}`);
+          const rel = relative(dirname(file), target).replace(/\.d\.ts$/, '.js');
+          return `${from}${q}${rel.startsWith('.') ? rel : `./${rel}`}${q}`;
+        });
+        if (webgpu && /\bGPU[A-Z]?\w*\b/.test(text) && !text.includes('types="@webgpu/types"')) {
+          text = `/// <reference types="@webgpu/types" />\n${text}`;
+        }
+        writeFileSync(file, text);
       }
     },
   };
+}
+
+/** Declarations of a workspace package's export (a self-contained source file) under dist/vendor/; returns the .d.ts path. */
+function vendorDeclarations(dir: string, outDir: string, name: string, subpath: string): string {
+  const pkgDir = dirname(createRequire(join(dir, 'package.json')).resolve(`${name}/package.json`));
+  const exportsMap = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as PackageJson).exports;
+  const target = exportsMap[subpath];
+  const src = typeof target === 'string' ? target : target?.[SOURCE_CONDITION] ?? target?.default;
+  if (!src) throw new Error(`${name} exports no ${subpath}`);
+  const source = readFileSync(join(pkgDir, src), 'utf8');
+  if (/^\s*(import|export)\s[^;]*\sfrom\s/m.test(source)) throw new Error(`${name}/${subpath}: vendored declarations must not import other modules`);
+  const out = join(outDir, 'vendor', name, `${subpath === '.' ? 'index' : subpath.slice(2)}.d.ts`);
+  const { outputText, diagnostics } = ts.transpileDeclaration(source, { fileName: src, compilerOptions: { strict: true } });
+  if (diagnostics?.length) throw new Error(`${name}/${subpath}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, '\n')}`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, outputText);
+  return out;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Packs @losslab/kernels, nn and experiments (`npm pack`, from their built dist/), installs the
 // tarballs into a fresh project outside the monorepo with `npm ci --offline` and runs
-// examples/train-synthetic.mjs there with plain `node`.
+// examples/train-synthetic.mjs there with plain `node`, after type-checking a strict TypeScript
+// consumer of the packages' .d.ts files (with this repository's tsc and @types/node).
 //   node scripts/pack-install.mjs [WORK_DIR]      (after `npx turbo run build`)
 // Offline: the fresh project gets a lockfile whose third-party entries are the monorepo's own
 // (same versions and integrity hashes), so npm takes every tarball from the cache `npm ci` filled.
@@ -66,7 +67,27 @@ writeFileSync(join(app, 'package-lock.json'), JSON.stringify({ name: 'losslab-pa
 step(`installing into ${app} (npm ci --offline, ${Object.keys(lock).length - 1} packages)`);
 run('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], app);
 
-// 3. the example, with plain node, outside the monorepo
+// 3. the types stand alone: a strict TypeScript consumer (NodeNext, no skipLibCheck) of all three packages
+writeFileSync(join(app, 'check.ts'), [
+  "import { openDevice, datasetFromArrays, createEngineFactory, runSpecFor, tidyMetrics, buildSummary, type RunSpec, type RunEngine } from '@losslab/experiments';",
+  "import { buildModel, stateDictToJson, type StateDict } from '@losslab/nn';",
+  "import { kernelContext, type KernelContext } from '@losslab/kernels';",
+  "import { requestNodeDevice } from '@losslab/kernels/node';",
+  'export async function check(): Promise<string> {',
+  "  const spec: RunSpec = runSpecFor({ loss: 'ce' });",
+  '  const device = await openDevice();',
+  '  const ctx: KernelContext = kernelContext(device.device);',
+  '  const split = { images: new Uint8Array(3072), labels: new Uint8Array(1) };',
+  '  const run: RunEngine = await createEngineFactory(device, datasetFromArrays({ train: split, test: split })).createRun(spec);',
+  '  const sd: StateDict = await run.stateDict!();',
+  "  return [stateDictToJson(sd), buildModel(spec.arch).params().length, typeof requestNodeDevice, typeof tidyMetrics, typeof buildSummary, ctx.device.label].join();",
+  '}',
+].join('\n'));
+writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')] }, files: ['check.ts'] }));
+step('tsc on a strict TypeScript consumer (NodeNext, no skipLibCheck)');
+execFileSync('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, stdio: 'inherit' });
+
+// 4. the example, with plain node, outside the monorepo
 copyFileSync(join(root, 'examples', 'train-synthetic.mjs'), join(app, 'train-synthetic.mjs'));
 step('node train-synthetic.mjs');
 execFileSync('node', ['train-synthetic.mjs', 'out'], { cwd: app, stdio: 'inherit' });
