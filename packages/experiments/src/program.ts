@@ -10,6 +10,8 @@ import { registerCompare } from './commands/compare.ts';
 import { registerExportMetrics } from './commands/export-metrics.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
+import { reportError, setVerbose } from './commands/errors.ts';
+import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
   engine?: EngineProvider;
@@ -23,6 +25,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   const program = new Command();
   program.name('losslab').description('Loss-function studies on CIFAR-10, trained with hand-written WGSL on WebGPU');
   program.exitOverride();
+  program.version(pkg.version, '-V, --version', 'print the version');
+  program.option('--verbose', 'print the stack of unexpected errors');
+  program.hook('preAction', () => setVerbose(!!program.opts().verbose));
   program
     .command('smoke')
     .description('check the WebGPU adapter with the smoke kernel (ReLU forward + backward vs the CPU)')
@@ -43,7 +48,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
+    if (!(e instanceof CommanderError)) return reportError(program.args[0] ?? '', e);
     // Help and version are fine; anything else commander refuses is bad input.
     return e.exitCode === 0 ? 0 : 2;
   }

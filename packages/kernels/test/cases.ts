@@ -1,10 +1,10 @@
 /**
- * Every table case the kernels are checked against: the JSON tables in ./cases, the golden
- * PyTorch cases, and randomised cases whose expected values come from the float64 references.
- * Each op adds a module to ./random.
+ * Every table case the kernels are checked against: the JSON tables in ./cases, the PyTorch
+ * cases of ./fixtures/ops.json (loaded on demand, 2 MB) (and, optionally, ../shared/golden/ops.json), and randomised cases
+ * whose expected values come from the float64 references. Each op adds a module to ./random.
  */
 import type { OpCase } from './tables.ts';
-import { goldenCases } from './tables.ts';
+import { pytorchCases, type PytorchOps } from './tables.ts';
 import { loadGolden } from './golden.ts';
 
 interface CaseTable {
@@ -18,8 +18,16 @@ export function tableCases(): OpCase[] {
   return Object.values(tables).flatMap((t) => t.cases.map((c) => ({ ...c, op: t.op, source: 'table' })));
 }
 
-export async function loadGoldenCases(): Promise<OpCase[]> {
-  return goldenCases(await loadGolden('ops.json'));
+/** The in-repo PyTorch cases (test/fixtures/ops.json, made by packages/nn/scripts/make_fixtures.py). */
+export async function fixtureCases(): Promise<OpCase[]> {
+  const ops = (await import('./fixtures/ops.json')).default as PytorchOps;
+  return pytorchCases(ops, 'pytorch');
+}
+
+/** The golden cases, or null when there is no golden folder. */
+export async function loadGoldenCases(): Promise<OpCase[] | null> {
+  const ops = await loadGolden<PytorchOps>('ops.json');
+  return ops && pytorchCases(ops, 'golden');
 }
 
 /** Randomised cases, one module per op in ./random, each exporting cases(); expected values come from float64 references. */

@@ -6,7 +6,7 @@
 import { getOp, type HostTensor, type OpParams, type Tensors } from '../src/registry.ts';
 import type { KernelContext } from '../src/core.ts';
 import { conv2dMagnitude, matmulMagnitude } from './magnitude.ts';
-import { F32, bound, type Tolerance } from './tolerances.ts';
+import { F32, SUM, bound, type Tolerance } from './tolerances.ts';
 
 export interface OpCase {
   name: string;
@@ -16,7 +16,7 @@ export interface OpCase {
   expected: Tensors;
   /** For outputs that are sums: Σ|terms| of each element (see tolerances.ts); others are scaled by |expected|. */
   scale?: Tensors;
-  /** Where the expected values come from: 'golden' (PyTorch), 'reference' (float64 CPU), 'table'. */
+  /** Where the expected values come from: 'pytorch' (test/fixtures), 'golden' (../shared/golden), 'reference' (float64 CPU), 'table'. */
   source?: string;
 }
 
@@ -74,7 +74,7 @@ export function compare(output: string, actual: HostTensor | undefined, expected
 export async function runCase(ctx: KernelContext, c: OpCase): Promise<CaseResult> {
   try {
     const outputs = await getOp(c.op).run(ctx, c.params ?? {}, c.inputs);
-    const checks = Object.entries(c.expected).map(([name, exp]) => compare(name, outputs[name], exp, F32, c.scale?.[name]));
+    const checks = Object.entries(c.expected).map(([name, exp]) => compare(name, outputs[name], exp, c.scale?.[name] ? SUM : F32, c.scale?.[name]));
     return { name: c.name, op: c.op, pass: checks.every((k) => k.pass), checks };
   } catch (e) {
     return { name: c.name, op: c.op, pass: false, checks: [], error: (e as Error).message };
@@ -95,8 +95,13 @@ type GoldenCase = Record<string, unknown> & { op: string };
 const asTensor = (v: unknown): HostTensor => v as GoldenTensor;
 const indices = (v: number[]): HostTensor => ({ shape: [v.length], data: v });
 
-/** Converts ../shared/golden/ops.json (schema in its README) into table cases. */
-export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
+export interface PytorchOps { cases: GoldenCase[] }
+
+/**
+ * Converts PyTorch op cases (test/fixtures/ops.json, or ../shared/golden/ops.json; schema in
+ * packages/nn/scripts/make_fixtures.py) into table cases named `<source>#<index> …`.
+ */
+export function pytorchCases(ops: PytorchOps, source: 'pytorch' | 'golden'): OpCase[] {
   return ops.cases.map((g, i): OpCase => {
     const shape = (k: string) => asTensor(g[k]).shape.join('×');
     switch (g.op) {
@@ -107,8 +112,8 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
         const m = conv2dMagnitude(s, asTensor(g.x).data, asTensor(g.weight).data, asTensor(g.bias).data, asTensor(g.grad_y).data);
         const like = (k: string, data: ArrayLike<number>) => ({ shape: asTensor(g[k]).shape, data });
         return {
-          name: `golden#${i} conv2d x${shape('x')} w${shape('weight')} s${g.stride} p${g.padding}`,
-          op: 'conv2d', source: 'golden',
+          name: `${source}#${i} conv2d x${shape('x')} w${shape('weight')} s${g.stride} p${g.padding}`,
+          op: 'conv2d', source,
           params: { stride: g.stride, padding: g.padding },
           inputs: { x: asTensor(g.x), weight: asTensor(g.weight), bias: asTensor(g.bias), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x), grad_weight: asTensor(g.grad_weight), grad_bias: asTensor(g.grad_bias) },
@@ -117,8 +122,8 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
       }
       case 'maxpool2d':
         return {
-          name: `golden#${i} maxpool2d x${shape('x')} k${g.kernel} s${g.stride}`,
-          op: 'maxpool2d', source: 'golden',
+          name: `${source}#${i} maxpool2d x${shape('x')} k${g.kernel} s${g.stride}`,
+          op: 'maxpool2d', source,
           params: { kernel: g.kernel, stride: g.stride },
           inputs: { x: asTensor(g.x), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_x: asTensor(g.grad_x) },
@@ -128,8 +133,8 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
         const N = asTensor(g.b).shape[1];
         const [a, b, gy] = [asTensor(g.a).data, asTensor(g.b).data, asTensor(g.grad_y).data];
         return {
-          name: `golden#${i} matmul a${shape('a')} b${shape('b')}`,
-          op: 'matmul', source: 'golden',
+          name: `${source}#${i} matmul a${shape('a')} b${shape('b')}`,
+          op: 'matmul', source,
           params: {},
           inputs: { a: asTensor(g.a), b: asTensor(g.b), grad_y: asTensor(g.grad_y) },
           expected: { y: asTensor(g.y), grad_a: asTensor(g.grad_a), grad_b: asTensor(g.grad_b) },
@@ -142,14 +147,14 @@ export function goldenCases(ops: { cases: GoldenCase[] }): OpCase[] {
       }
       case 'loss':
         return {
-          name: `golden#${i} loss ${g.loss} logits${shape('logits')}`,
-          op: 'loss', source: 'golden',
+          name: `${source}#${i} loss ${g.loss} logits${shape('logits')}`,
+          op: 'loss', source,
           params: { loss: g.loss },
           inputs: { logits: asTensor(g.logits), target: indices(g.target as number[]) },
           expected: { value: { shape: [], data: [g.value as number] }, grad_logits: asTensor(g.grad_logits) },
         };
       default:
-        throw new Error(`golden case ${i}: unknown op ${g.op}`);
+        throw new Error(`${source} case ${i}: unknown op ${g.op}`);
     }
   });
 }

@@ -1,60 +1,98 @@
 #!/usr/bin/python3
-"""Writes a parity fixture for `losslab parity --fixture FILE` (the schema of shared/golden/convnet.json).
+"""Writes a parity fixture for `losslab parity --fixture FILE` (the schema of shared/golden/convnet.json,
+plus the Σ|terms| scales of the tolerance bound; see packages/kernels/test/tolerances.ts).
 
-    /usr/bin/python3 make_fixture.py --seed 3 --batch 8 --out my-fixture.json [--state-dict model.pt]
+    /usr/bin/python3 make_fixture.py --seed 3 --batch 8 --out my-fixture.json [--arch convnet] [--state-dict model.pt]
 
-PyTorch computes in float64; values are written as float32-rounded numbers. With --state-dict,
-the parameters come from a saved ConvNet state dict instead of the default initialisation.
+PyTorch computes in float64 from float32-representable inputs and parameters; values are written
+rounded to float32. With --state-dict, the parameters come from a saved state dict instead of the
+default initialisation. Models and losses come from packages/nn/python/losslab_torch.
 """
-import argparse, json
+import argparse, json, os, sys
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+from losslab_torch import LOSSES, build_model, loss_fn, magnitudes  # noqa: E402
+from losslab_torch.models import activations  # noqa: E402
 
 
-class ConvNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1, self.conv2 = nn.Conv2d(3, 4, 3), nn.Conv2d(4, 8, 3)
-        self.fc1, self.fc2 = nn.Linear(288, 32), nn.Linear(32, 10)
-
-    def forward(self, x, acts=None):
-        a = {}
-        a["conv1"] = self.conv1(x)
-        a["pool1"] = F.max_pool2d(F.relu(a["conv1"]), 2)
-        a["conv2"] = self.conv2(a["pool1"])
-        a["pool2"] = F.max_pool2d(F.relu(a["conv2"]), 2)
-        a["fc1_relu"] = F.relu(self.fc1(torch.flatten(a["pool2"], 1)))
-        a["logits"] = self.fc2(a["fc1_relu"])
-        if acts is not None:
-            acts.update(a)
-        return a["logits"]
+def t(x, digits=9):
+    """A tensor as {"shape", "data"}: float32-rounded values in `digits` significant digits (9 round-trips float32)."""
+    data = x.detach().float().double().flatten().tolist()
+    return {"shape": list(x.shape), "data": [float(f"{v:.{digits}g}") for v in data]}
 
 
-def loss_fn(name, z, y):
-    ce = F.cross_entropy(z, y, reduction="none")
-    if name == "ce":
-        return ce.mean()
-    if name.startswith("focal"):
-        g = float(name[5:])
-        return ((1 - torch.exp(-ce)) ** g * ce).mean()
-    if name == "l1":
-        return (F.softmax(z, 1) - F.one_hot(y, z.shape[1]).double()).abs().mean()
-    if name == "l1logits":
-        return (z - F.one_hot(y, z.shape[1]).double()).abs().mean()
-    raise SystemExit(f"unknown loss {name}")
+def scale(x):
+    """Σ|terms| needs no more than 3 digits: it only sizes a tolerance."""
+    return t(x, 3)
 
 
-def t(x):
-    return {"shape": list(x.shape), "data": x.detach().float().flatten().tolist()}
+def model_fixture(arch="convnet", seed=0, batch=16, losses=LOSSES, input_grad_losses=("ce",), sgd_steps=3, lr=0.05,
+                  momentum=0.9, step_size=2, gamma=0.5, state_dict=None):
+    torch.manual_seed(seed)
+    model = build_model(arch)
+    if state_dict:
+        model.load_state_dict(torch.load(state_dict))
+    model = model.float().double()  # float32-representable values, math in float64
+    x = torch.randn(batch, 3, 32, 32).float().double()
+    y = torch.randint(0, 10, (batch,))
+    init = {k: v.clone() for k, v in model.state_dict().items()}
+    out = {"meta": {"generator": f"PyTorch {torch.__version__}, make_fixture.py, float64 math, values rounded to float32",
+                    "arch": arch}, "seed": seed,
+           "input": t(x), "target": y.tolist(), "params": {k: t(v) for k, v in init.items()}}
+    with torch.no_grad():
+        _, acts = activations(model, x)
+    out["activations"] = {k: t(v) for k, v in acts.items()}
+    out["losses"] = {}
+    scales = {"losses": {}}
+    for name in losses:
+        model.zero_grad()
+        xi = x.clone().requires_grad_(True)
+        z = model(xi)
+        zg = z.detach().requires_grad_(True)
+        loss = loss_fn(name, zg, y)
+        (g_logits,) = torch.autograd.grad(loss, zg)
+        z.backward(g_logits)
+        entry = {"value": loss.item(), "grads": {k: t(p.grad) for k, p in model.named_parameters()}}
+        act_mag, grad_mag, input_mag = magnitudes(model, x, g_logits)
+        scales["activations"] = {k: scale(v) for k, v in act_mag.items()}
+        s = {"grads": {k: scale(v) for k, v in grad_mag.items()}}
+        if name in input_grad_losses:
+            entry["grad_input"] = t(xi.grad)
+            s["grad_input"] = scale(input_mag)
+        out["losses"][name] = entry
+        scales["losses"][name] = s
+    out["scales"] = scales
+    model.load_state_dict(init)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma)
+    steps = []
+    for _ in range(sgd_steps):
+        opt.zero_grad()
+        loss = loss_fn("ce", model(x), y)
+        loss.backward()
+        opt.step()
+        sched.step()
+        steps.append({"loss": loss.item(), "lr_after": opt.param_groups[0]["lr"],
+                      "params": {k: t(v) for k, v in model.state_dict().items()}})
+    out["sgd"] = {"lr": lr, "momentum": momentum, "step_size": step_size, "gamma": gamma, "loss": "ce", "steps": steps}
+    return out
+
+
+def write_json(path, obj):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
+        json.dump(obj, f, separators=(",", ":"))
+    print(f"wrote {path} ({os.path.getsize(path) / 1e6:.2f} MB)")
 
 
 def main():
     ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", default="convnet")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--losses", default="ce,focal0.5,focal2,l1,l1logits")
+    ap.add_argument("--losses", default=",".join(LOSSES))
     ap.add_argument("--sgd-steps", type=int, default=3)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--momentum", type=float, default=0.9)
@@ -63,44 +101,9 @@ def main():
     ap.add_argument("--state-dict")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
-    torch.manual_seed(a.seed)
-    model = ConvNet()
-    if a.state_dict:
-        model.load_state_dict(torch.load(a.state_dict))
-    # float32-representable values, math in float64
-    model = model.float().double()
-    x = torch.randn(a.batch, 3, 32, 32).float().double()
-    y = torch.randint(0, 10, (a.batch,))
-    init = {k: v.clone() for k, v in model.state_dict().items()}
-    out = {"meta": {"generator": f"PyTorch {torch.__version__}, make_fixture.py, float64 math"}, "seed": a.seed,
-           "input": t(x), "target": y.tolist(), "params": {k: t(v) for k, v in init.items()}}
-    acts = {}
-    model(x, acts)
-    out["activations"] = {k: t(v) for k, v in acts.items()}
-    out["losses"] = {}
-    for name in a.losses.split(","):
-        model.zero_grad()
-        xi = x.clone().requires_grad_(True)
-        loss = loss_fn(name, model(xi), y)
-        loss.backward()
-        out["losses"][name] = {"value": loss.item(), "grad_input": t(xi.grad),
-                               "grads": {k: t(p.grad) for k, p in model.named_parameters()}}
-    model.load_state_dict(init)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
-    steps = []
-    for _ in range(a.sgd_steps):
-        opt.zero_grad()
-        loss = loss_fn("ce", model(x), y)
-        loss.backward()
-        opt.step()
-        sched.step()
-        steps.append({"loss": loss.item(), "lr_after": opt.param_groups[0]["lr"],
-                      "params": {k: t(v) for k, v in model.state_dict().items()}})
-    out["sgd"] = {"lr": a.lr, "momentum": a.momentum, "step_size": a.step_size, "gamma": a.gamma, "loss": "ce", "steps": steps}
-    with open(a.out, "w") as f:
-        json.dump(out, f)
-    print(f"wrote {a.out}: batch {a.batch}, losses {a.losses}, {a.sgd_steps} SGD steps")
+    losses = a.losses.split(",")
+    write_json(a.out, model_fixture(a.arch, a.seed, a.batch, losses, losses, a.sgd_steps, a.lr, a.momentum,
+                                    a.step_size, a.gamma, a.state_dict))
 
 
 if __name__ == "__main__":

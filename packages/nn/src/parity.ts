@@ -1,10 +1,12 @@
 /**
  * Parity with PyTorch as a feature: a fixture in the schema of ../shared/golden/convnet.json
- * (parameters, a batch, activations, per-loss values and gradients, SGD+StepLR steps) is
- * replayed on the device, and every quantity is compared with the project's tolerances.
+ * (parameters, a batch, activations, per-loss values and gradients, SGD+StepLR steps; written by
+ * packages/nn/scripts/make_fixture.py) is replayed on the device, and every quantity is compared
+ * with the project's tolerances: sums (activations, gradients) against the Σ|terms| the fixture's
+ * `scales` give, elementwise results (loss values, SGD steps) against |expected|.
  */
 import { kernelContext, type KernelContext } from '@losslab/kernels';
-import { compare, F32 } from '@losslab/kernels/testing';
+import { compare, F32, SUM, type Tolerance } from '@losslab/kernels/testing';
 import { buildModel } from './models.ts';
 import { ParamStore, type StateDict } from './params.ts';
 import { planForward } from './plan.ts';
@@ -19,6 +21,8 @@ export interface ParityFixture {
   target: number[];
   activations?: Record<string, T>;
   losses?: Record<string, { value: number; grads: Record<string, T>; grad_input?: T }>;
+  /** Σ|terms| of each activation and gradient (make_fixture.py); without them, sums are scaled by |expected| too. */
+  scales?: { activations?: Record<string, T>; losses?: Record<string, { grads: Record<string, T>; grad_input?: T }> };
   sgd?: { lr: number; momentum: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
 }
 
@@ -28,7 +32,8 @@ export interface ParityRow {
   maxAbs: number;
   maxRel: number;
   pass: boolean;
-  tolerance: 'f32';
+  /** 'sum': bounded by Σ|terms| from the fixture's scales; 'f32': by |expected|. */
+  tolerance: 'sum' | 'f32';
 }
 
 /** Golden loss names ('focal0.5', 'l1logits') to LossLab's ('focal:0.5', 'l1-logits'). */
@@ -39,10 +44,11 @@ export function fixtureLossName(name: string): string {
   return name;
 }
 
-function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, tol = F32): ParityRow {
+function row(group: string, name: string, actual: ArrayLike<number>, expected: T | number, scale?: T): ParityRow {
   const exp = typeof expected === 'number' ? { shape: [], data: [expected] } : expected;
-  const c = compare(name, { shape: exp.shape, data: actual }, exp, tol);
-  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass, tolerance: 'f32' };
+  const tol: Tolerance = scale ? SUM : F32;
+  const c = compare(name, { shape: exp.shape, data: actual }, exp, tol, scale);
+  return { group, name, maxAbs: c.maxAbs, maxRel: c.maxRel, pass: c.pass, tolerance: scale ? 'sum' : 'f32' };
 }
 
 export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = 'convnet'): Promise<ParityRow[]> {
@@ -66,7 +72,7 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     for (const [name, exp] of Object.entries(fixture.activations)) {
       const a = byName.get(name);
       if (!a) throw new Error(`fixture activation "${name}" has no counterpart; the model has ${[...byName.keys()].join(', ')}`);
-      rows.push(row('activation', name, await ctx.readF32(a.buffer, exp.data.length), exp, F32));
+      rows.push(row('activation', name, await ctx.readF32(a.buffer, exp.data.length), exp, fixture.scales?.activations?.[name]));
     }
   }
 
@@ -78,11 +84,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     device.queue.writeBuffer(step.labels, 0, labels);
     ctx.run(step.dispatches, `parity ${name}`);
     const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value, F32));
+    const sc = fixture.scales?.losses?.[name];
+    rows.push(row(`loss ${name}`, 'value', [stats[0] / stats[2]], exp.value));
     const grads = await store.gradDict();
-    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, F32));
+    for (const [p, g] of Object.entries(exp.grads)) rows.push(row(`loss ${name}`, `grad ${p}`, grads[p].data, g, sc?.grads[p]));
     if (exp.grad_input && step.backward.gradInput) {
-      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, exp.grad_input.data.length), exp.grad_input, F32));
+      rows.push(row(`loss ${name}`, 'grad input', await ctx.readF32(step.backward.gradInput, exp.grad_input.data.length), exp.grad_input, sc?.grad_input));
     }
   }
 
@@ -101,12 +108,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
       device.queue.writeBuffer(step.stats, 0, new Float32Array(STATS_FLOATS));
       ctx.run(step.dispatches, `parity sgd ${k}`);
       const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss, F32));
+      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss));
       const lr = sched.step();
       opt.setLr(lr);
-      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after, F32));
+      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after));
       const after = await store.stateDict();
-      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v, F32));
+      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v));
     }
   }
   return rows;

@@ -6,8 +6,6 @@ import { argmaxOneHot, convNet, initialParams, ParamStore, Rng, SaliencyStep, st
 import { convNetRef } from './convnet-ref.ts';
 import { testDevice } from './device.ts';
 
-declare const __LOSSLAB_GOLDEN_DIR__: string;
-
 function randomInput(n: number, seed: number): Float32Array<ArrayBuffer> {
   const rng = new Rng(seed, 'saliency-input');
   return Float32Array.from({ length: n * 3072 }, () => rng.uniform(-2, 2));
@@ -56,9 +54,9 @@ describe('SaliencyStep: d logit[argmax] / d input', () => {
     }
   });
 
-  it('matches the float64 CPU ConvNet with the golden fixture parameters and batch', async () => {
-    const golden = JSON.parse(readFileSync(`${__LOSSLAB_GOLDEN_DIR__}/convnet.json`, 'utf8')) as { params: unknown; input: { shape: number[]; data: number[] } };
-    const params = stateDictFromJson(JSON.stringify(golden.params));
-    await check(params, Float32Array.from(golden.input.data), golden.input.shape[0]);
+  it('matches the float64 CPU ConvNet with the PyTorch fixture parameters and batch', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/convnet.json', import.meta.url), 'utf8')) as { params: unknown; input: { shape: number[]; data: number[] } };
+    const params = stateDictFromJson(JSON.stringify(fixture.params));
+    await check(params, Float32Array.from(fixture.input.data), fixture.input.shape[0]);
   });
 });

@@ -1,5 +1,5 @@
 /** Test helpers: a temp results folder from the fixture, raw HTTP requests (no URL normalising). */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,4 +31,11 @@ export function rawGet(url: string, path: string, headers: Record<string, string
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Rows of a results CSV as numbers by column. */
+export function readCsvRows(file: string): Record<string, number>[] {
+  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
+  const cols = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], Number(v)])));
 }

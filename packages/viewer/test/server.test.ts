@@ -1,4 +1,5 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startViewer, type Viewer } from '../src/server/index.ts';
@@ -15,6 +16,8 @@ describe('safeSegments', () => {
   });
 });
 
+const APP_SCRIPT = 'console.log("app")';
+
 describe('viewer server', () => {
   const tmp = tempDir();
   let viewer: Viewer;
@@ -23,8 +26,10 @@ describe('viewer server', () => {
     const results = join(tmp.dir, 'results');
     const app = join(tmp.dir, 'app');
     mkdirSync(app);
-    writeFileSync(join(app, 'index.html'), '<!doctype html><title>app</title>');
+    writeFileSync(join(app, 'index.html'), `<!doctype html><title>app</title><script type="module">${APP_SCRIPT}</script>`);
     copyFixture(join(results, 'study'));
+    writeFileSync(join(results, 'study', 'evil.html'), '<script>parent.stolen = document.cookie</script>');
+    writeFileSync(join(results, 'study', 'evil.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
     writeFileSync(join(tmp.dir, 'secret.txt'), 'SECRET');
     symlinkSync(join(tmp.dir, 'secret.txt'), join(results, 'study', 'leak.txt'));
     symlinkSync(tmp.dir, join(results, 'study', 'up'));
@@ -68,8 +73,55 @@ describe('viewer server', () => {
     expect([400, 403]).toContain((await rawGet(viewer.url, 'secret.txt')).status);
   });
 
+  it('sends the app with a Content-Security-Policy: own scripts only (the inline one by its hash), no framing', async () => {
+    const r = await rawGet(viewer.url, '/');
+    const csp = String(r.headers['content-security-policy']);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    const hash = createHash('sha256').update(APP_SCRIPT).digest('base64');
+    expect(csp).toMatch(new RegExp(`script-src 'self' 'sha256-${hash.replace(/[+/]/g, '\\$&')}'`));
+    expect(csp).not.toContain('unsafe-inline\' \'sha'); // scripts: no unsafe-inline
+    expect(csp.split(';').find((d) => d.trim().startsWith('script-src'))).not.toContain('unsafe');
+    expect(r.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('serves .html and .svg inside the results folder as downloads in a sandbox, never as live content', async () => {
+    for (const f of ['evil.html', 'evil.svg']) {
+      const r = await rawGet(viewer.url, `/results/study/${f}`);
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type'], f).toBe('application/octet-stream');
+      expect(r.headers['content-disposition'], f).toBe('attachment');
+      expect(String(r.headers['content-security-policy'])).toMatch(/default-src 'none'.*sandbox.*frame-ancestors 'none'/);
+    }
+    const data = await rawGet(viewer.url, '/results/study/study.json');
+    expect(String(data.headers['content-security-policy'])).toContain('sandbox');
+    expect(data.headers['content-disposition']).toBeUndefined();
+  });
+
+  it('lists a study\'s files (so the pages never request a missing one), and nothing outside', async () => {
+    const r = JSON.parse((await rawGet(viewer.url, '/api/files?study=study')).body) as { files: Record<string, { size: number }> };
+    expect(Object.keys(r.files)).toEqual(expect.arrayContaining(['study.json', 'seed_0/CE_results.csv', 'summary.json']));
+    expect(Object.keys(r.files)).not.toContain('leak.txt'); // a link out of the results folder
+    expect(Object.keys(r.files).some((f) => f.startsWith('up/'))).toBe(false);
+    for (const bad of ['..', 'study/../..', '%2e%2e', 'nowhere']) expect((await rawGet(viewer.url, `/api/files?study=${bad}`)).status, bad).toBe(404);
+  });
+
   it('answers only requests addressed to it', async () => {
     expect((await rawGet(viewer.url, '/api/studies', { Host: 'evil.example:80' })).status).toBe(403);
+  });
+
+  it('serves several folders side by side under unique names and asks the app to open them together', async () => {
+    const a = copyFixture(join(tmp.dir, 'x', 'default'));
+    const b = copyFixture(join(tmp.dir, 'y', 'default'));
+    const v = await startViewer({ resultsDir: [a, b], appDir: join(tmp.dir, 'app'), port: 0 });
+    try {
+      expect(JSON.parse((await rawGet(v.url, '/api/studies')).body)).toEqual({ studies: ['default', 'default-2'], open: ['default', 'default-2'] });
+      expect(JSON.parse((await rawGet(v.url, '/results/default-2/study.json')).body).name).toBe('fixture');
+      expect((await rawGet(v.url, '/results/default-3/study.json')).status).toBe(404);
+      expect((await rawGet(v.url, '/results/default/../default-2/study.json')).status).toBe(403);
+    } finally {
+      await v.close();
+    }
   });
 
   it('fails clearly on a missing results folder', async () => {

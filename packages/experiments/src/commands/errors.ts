@@ -1,16 +1,39 @@
-/** Turns known errors into one line on stderr and an exit code: 2 for bad input, 1 otherwise. */
+/**
+ * Every error a command meets ends as one line on stderr and an exit code: 2 for bad input
+ * (UsageError), 1 for anything else — data problems, and unexpected errors, which name what
+ * failed (the error's kind and system call, and the file) and print their stack only with --verbose.
+ */
 import { DataError } from '../data/index.ts';
 import { UsageError } from '../util/errors.ts';
 
+let verbose = false;
+
+/** Set from the global --verbose flag before a command runs. */
+export function setVerbose(v: boolean): void {
+  verbose = v;
+}
+
+/** One line for an unexpected error: its kind (or errno code, with the system call and path) and message. */
+export function describeError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const first = e.message.split('\n')[0];
+  const n = e as NodeJS.ErrnoException;
+  if (n.code && n.syscall) return `${n.syscall} ${n.path ?? ''} failed: ${n.code}${n.path ? '' : ` (${first})`}`.replace(/ {2,}/g, ' ');
+  return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
+}
+
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
   const msg = (e as Error)?.message ?? String(e);
+  const who = command ? `losslab ${command}` : 'losslab';
   if (e instanceof UsageError) {
-    err(`losslab ${command}: ${msg.split('\n')[0]}`);
+    err(`${who}: ${msg.split('\n')[0]}`);
     return 2;
   }
   if (e instanceof DataError) {
-    err(`losslab ${command}: ${msg}`);
+    err(`${who}: ${msg}`);
     return 1;
   }
-  throw e;
+  err(`${who}: ${describeError(e)}${verbose ? '' : ' (--verbose for details)'}`);
+  if (verbose && e instanceof Error && e.stack) err(e.stack);
+  return 1;
 }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { resolveConfig, type RunFlags } from '../config/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
-import { expandGrid, preflight, runStudy, selectCells } from '../study/index.ts';
+import { expandGrid, preflight, runFiles, runStudy, selectCells, type StopSignal } from '../study/index.ts';
+import { ensureWritableDir } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
@@ -31,26 +32,70 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
     const grid = expandGrid(config);
     const sel = selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
     if (o.list) {
+      if (o.json) {
+        const cells = grid.map((c) => ({ ...c, selected: sel.cells.includes(c), files: runFiles(c) }));
+        process.stdout.write(JSON.stringify({ study: config.name, outDir: config.outDir, selection: sel.how, cells }) + '\n');
+        return 0;
+      }
       for (const c of grid) process.stdout.write(`${sel.cells.includes(c) ? '*' : ' '} ${c.index}\t${c.id}\t${c.dir}\n`);
       process.stdout.write(`${grid.length} cells; this process would run ${sel.how}\n`);
       return 0;
     }
     const dir = resolve(config.outDir);
+    await ensureWritableDir(config.outDir);
     await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
-    const engine = await deps.engine({ dataDir: o.dataDir, log });
+    const stop = onInterrupt(log);
     try {
-      const results = await runStudy(
-        { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter },
-        engine.factory,
-        { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
-      );
-      return results.some((r) => r.status === 'failed') ? 1 : 0;
+      const engine = await deps.engine({ dataDir: o.dataDir, log });
+      try {
+        const results = await runStudy(
+          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal },
+          engine.factory,
+          { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
+        );
+        if (stop.signal.requested) {
+          const args = process.argv.slice(2).filter((a) => a !== '--resume');
+          log(`interrupted: runs stopped after their last completed epoch; continue with: losslab ${args.join(' ')} --resume`);
+          return stop.code();
+        }
+        return results.some((r) => r.status === 'failed') ? 1 : 0;
+      } finally {
+        engine.close();
+      }
     } finally {
-      engine.close();
+      stop.dispose();
     }
   } catch (e) {
     return reportError('run', e);
   }
+}
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM (a scheduler's preemption): finish the current epoch, commit it, mark
+ * the run interrupted and end; a second signal ends at once (the run resumes from its last commit).
+ */
+function onInterrupt(log: (l: string) => void): { signal: StopSignal; code: () => number; dispose: () => void } {
+  const signal: StopSignal = { requested: false };
+  let exitCode = 130;
+  const handler = (sig: NodeJS.Signals) => {
+    exitCode = sig === 'SIGTERM' ? 143 : 130;
+    if (signal.requested) {
+      log(`${sig} again: stopping now; --resume continues from the last completed epoch`);
+      process.exit(exitCode);
+    }
+    signal.requested = true;
+    log(`${sig}: stopping after the current epoch (press Ctrl-C again to stop at once)`);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    signal,
+    code: () => exitCode,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
 }
 
 export function registerRun(program: Command, deps: RunDeps, setExit: (code: number) => void): void {
@@ -79,7 +124,7 @@ export function registerRun(program: Command, deps: RunDeps, setExit: (code: num
     .option('--data-dir <dir>', 'CIFAR-10 binary folder (else $CIFAR10_DIR, else the cache, else download)')
     .option('--cell <k>', 'run only cell k of the grid')
     .option('--shard <i/n>', 'run only shard i of n (cells with index ≡ i−1 mod n)')
-    .option('--list', 'print the grid\'s cells and exit')
+    .option('--list', 'print the grid\'s cells and exit (with --json: one JSON object)')
     .option('--resume', 'continue the study in --out from each run\'s last completed epoch')
     .option('--json', 'progress as JSON lines on stdout')
     .action(async (o: RunOptions) => setExit(await runCommand(o, deps)));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { lastRowValues, parseCsv, type CsvColumn } from './csv.ts';
 import { UsageError } from '../util/errors.ts';
 import type { FinalJson } from './final.ts';
-import { readStatus } from './status.ts';
+import { readStatusOrNull } from './status.ts';
 import { readStudy, type StudyJson, type StudyRun } from './study-file.ts';
 
 export interface RunRecord {
@@ -20,7 +20,7 @@ export async function collectStudy(dir: string): Promise<{ study: StudyJson; rec
   const study = await readStudy(dir);
   if (!study) throw new UsageError(`${dir} holds no readable study.json (not a LossLab study folder)`);
   const records = await Promise.all(study.runs.map(async (r): Promise<RunRecord> => {
-    const s = await readStatus(join(dir, r.statusFile)).catch(() => null);
+    const s = await readStatusOrNull(join(dir, r.statusFile)).catch(() => null);
     const run: StudyRun = s ? { ...r, ...s } : r;
     if (run.status !== 'done') return { source: dir, run, final: null, recall: null };
     const final = lastRowValues(parseCsv(await readFile(join(dir, run.csv), 'utf8')));

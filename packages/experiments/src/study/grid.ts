@@ -74,5 +74,7 @@ export function runFiles(cell: Pick<Cell, 'dir' | 'label'>) {
     state: `${base}_state.bin`,
     status: `${base}_status.json`,
     saliency: `${base}_saliency.json`,
+    /** The per-cell claim (a lease folder, see util/lock.ts): one process trains a cell at a time. */
+    claim: `${cell.dir}/.${cell.label}.claim`,
   };
 }

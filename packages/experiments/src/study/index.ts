@@ -1,13 +1,13 @@
 export { expandGrid, runSpec, runFiles, isPlainGrid, type Cell } from './grid.ts';
 export { selectCells, INDEX_VARIABLES, type Selection } from './select.ts';
 export { runStudy, preflight, type StudyOptions } from './runner.ts';
-export { runCell } from './run-cell.ts';
+export { runCell, evaluatedEpochs, type CellOutcome, type StopSignal } from './run-cell.ts';
 export { formatCsv, parseCsv, CSV_COLUMNS, type CsvRow } from './csv.ts';
 export { readStudy, openStudy, refreshStudy, checkStudyFolder, type StudyJson, type StudyRun, type StudyMeta } from './study-file.ts';
 export { writeSummary, summarizeFolders } from './write-summary.ts';
 export { buildSummary, SUMMARY_METRICS, type SummaryJson } from './summary.ts';
 export { renderSummaryMd } from './summary-md.ts';
 export { silentReporter, type Reporter } from './reporter.ts';
-export { readStatus, type RunStatus } from './status.ts';
+export { readStatus, readStatusOrNull, DamagedStatusError, type RunStatus, type RunStatusName } from './status.ts';
 export { panelIndices, saliencyJson, saliencyImage, channelMaxAbs, chwToRgb, type SaliencyJson, type SaliencyImage } from './saliency.ts';
 export { tidyMetrics, formatTidy, TIDY_SCHEMA, TIDY_COLUMNS, TIDY_METRICS, TIDY_FORMATS, type TidyRow, type TidyFormat, type TidyColumn } from './tidy.ts';

@@ -1,21 +1,30 @@
 /**
- * One cell: create the engine, resume from its state file when asked, train epoch by epoch and
- * commit each epoch in this order — CSV, state (its header holds the epoch), status — each
- * written atomically. A crash between two writes is repaired on resume: the state's epoch wins.
+ * One cell: claim it (one process per cell, see util/lock.ts), create the engine, resume from its
+ * state file when asked, train epoch by epoch and commit each epoch in this order — CSV, state
+ * (its header holds the epoch, its trailer the last evaluation), status — each written
+ * atomically. At the end: saliency, final.json, then status `done`. A kill between any two writes
+ * is repaired on resume: the state's epoch wins, and the CSV must hold exactly the rows of the
+ * epochs up to it (else the cell is trained again from its start).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
-import type { EngineFactory, EpochStats, EvalStats, RunEngine } from '../engine/types.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import type { EngineFactory, EpochStats, RunEngine } from '../engine/types.ts';
+import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
+import { acquireLease, describeOwner, LeaseBusyError, type Lease } from '../util/lock.ts';
 import { formatCsv, parseCsv, rowFromStats, type CsvRow } from './csv.ts';
 import type { EtaClock } from './eta.ts';
 import { finalJson } from './final.ts';
 import { writeSaliency } from './saliency.ts';
 import { runFiles, runSpec, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
-import { readState, writeState } from './state.ts';
-import { readStatus, writeStatus, type RunStatus } from './status.ts';
+import { readState, writeState, type LastEval, type SavedState } from './state.ts';
+import { readStatusOrNull, writeStatus, type RunStatus } from './status.ts';
+
+/** Set by the CLI on Ctrl-C / SIGTERM: runs stop after their current epoch is committed. */
+export interface StopSignal {
+  requested: boolean;
+}
 
 export interface CellContext {
   dir: string;
@@ -26,26 +35,86 @@ export interface CellContext {
   clock: EtaClock;
   classNames: string[];
   adapter: string | null;
+  stop?: StopSignal;
+  /** The cell claim's staleness (ms without a heartbeat); tests shorten it. */
+  claimStaleMs?: number;
   /** Called after each committed epoch (study.json refresh). */
   onCommit?: () => Promise<void>;
 }
+
+/** What runCell returns: the run's status, or `skipped` when another live process holds the cell. */
+export type CellOutcome = RunStatus & { skipped?: string };
 
 function isDiverged(s: EpochStats): boolean {
   const e = s.eval;
   return !Number.isFinite(s.trainLoss) || (!!e && (!Number.isFinite(e.testLoss) || !Number.isFinite(e.testNll)));
 }
 
-async function readRows(path: string): Promise<CsvRow[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text ? parseCsv(text) : [];
+/** The epochs that have a CSV row once `upTo` epochs are committed. */
+export function evaluatedEpochs(config: Pick<StudyConfig, 'epochs' | 'evalEvery'>, upTo: number): number[] {
+  const out: number[] = [];
+  for (let e = 1; e <= upTo; e++) if (e % config.evalEvery === 0 || e === config.epochs) out.push(e);
+  return out;
+}
+
+/** The CSV's rows up to the saved epoch, or why they cannot be trusted (missing, unreadable, rows missing). */
+async function rowsUpTo(file: string, config: StudyConfig, epoch: number): Promise<{ rows: CsvRow[] } | { problem: string }> {
+  const expected = evaluatedEpochs(config, epoch);
+  let rows: CsvRow[];
+  try {
+    rows = parseCsv(await readFile(file, 'utf8')).filter((r) => (r.epoch ?? 0) <= epoch);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !expected.length) return { rows: [] };
+    return { problem: code === 'ENOENT' ? 'it is missing' : `it cannot be read (${code ?? (e as Error).message.split('\n')[0]})` };
+  }
+  const got = rows.map((r) => r.epoch);
+  if (got.length !== expected.length || got.some((e, i) => e !== expected[i])) {
+    return { problem: `it holds rows for epochs [${got.join(', ')}] but the state is at epoch ${epoch} (rows [${expected.join(', ')}])` };
+  }
+  return { rows };
+}
+
+async function claimCell(cell: Cell, ctx: CellContext): Promise<Lease | string> {
+  const claimDir = join(ctx.dir, runFiles(cell).claim);
+  try {
+    return await acquireLease(claimDir, { timeoutMs: 0, staleMs: ctx.claimStaleMs ?? 60_000 });
+  } catch (e) {
+    if (e instanceof LeaseBusyError) return `${describeOwner(e.holder)} is training it`;
+    throw e;
+  }
 }
 
 /** Runs (or resumes) one cell to its end; never throws for a failing run (it is recorded as failed). */
-export async function runCell(cell: Cell, ctx: CellContext): Promise<RunStatus> {
+export async function runCell(cell: Cell, ctx: CellContext): Promise<CellOutcome> {
   const { config, reporter, clock } = ctx;
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
-  const previous = await readStatus(path(f.status));
+  await removeStaleTemps(dirname(path(f.status)));
+  const claim = await claimCell(cell, ctx);
+  if (typeof claim === 'string') {
+    reporter.info(`skipping run ${cell.id}: ${claim}`);
+    clock.skip(config.epochs);
+    const current = await readStatusOrNull(path(f.status));
+    return { ...(current ?? pendingStatus(cell, config)), skipped: claim };
+  }
+  try {
+    return await trainCell(cell, ctx);
+  } finally {
+    await claim.release();
+  }
+}
+
+function pendingStatus(cell: Cell, config: StudyConfig): RunStatus {
+  return { id: cell.id, index: cell.index, status: 'pending', epochsDone: 0, epochs: config.epochs, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null };
+}
+
+async function trainCell(cell: Cell, ctx: CellContext): Promise<RunStatus> {
+  const { config, reporter, clock } = ctx;
+  const f = runFiles(cell);
+  const path = (p: string) => join(ctx.dir, p);
+  // Read after the claim: a process that held the cell until now may have finished it.
+  const previous = await readStatusOrNull(path(f.status));
   if (ctx.resume && previous && (previous.status === 'done' || previous.status === 'diverged')) {
     clock.skip(config.epochs);
     return previous;
@@ -55,21 +124,37 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<RunStatus> 
     divergedEpoch: null, error: null, startedAt: new Date().toISOString(), endedAt: null, adapter: ctx.adapter,
   };
   let engine: RunEngine | null = null;
-  let last: { epoch: number; eval: EvalStats } | null = null;
+  let last: LastEval | null = null;
   try {
-    engine = await ctx.factory.createRun(runSpec(config, cell));
     let rows: CsvRow[] = [];
-    const saved = ctx.resume ? await readState(path(f.state)) : null;
+    let saved: SavedState | null = null;
+    if (ctx.resume) {
+      status.epochsDone = previous?.epochsDone ?? 0; // what a failed read leaves on record
+      saved = await readState(path(f.state));
+      if (saved) {
+        status.epochsDone = saved.epoch;
+        const csv = await rowsUpTo(path(f.csv), config, saved.epoch);
+        if ('problem' in csv) {
+          reporter.info(`run ${cell.id}: cannot continue from epoch ${saved.epoch}: ${f.csv}: ${csv.problem}; training it again from epoch 1`);
+          saved = null;
+          status.epochsDone = 0;
+        } else rows = csv.rows;
+      } else status.epochsDone = 0;
+    }
+    engine = await ctx.factory.createRun(runSpec(config, cell));
     if (saved) {
       await engine.loadState(saved.engine);
-      rows = (await readRows(path(f.csv))).filter((r) => (r.epoch ?? 0) <= saved.epoch);
-      status.epochsDone = saved.epoch;
+      last = saved.lastEval;
       status.startedAt = previous?.startedAt ?? status.startedAt;
       clock.skip(saved.epoch);
     }
     await writeStatus(path(f.status), status);
     reporter.runStart({ cell, startEpoch: status.epochsDone + 1, epochs: config.epochs, stepsPerEpoch: engine.stepsPerEpoch, resumed: !!saved });
     for (let epoch = status.epochsDone + 1; epoch <= config.epochs; epoch++) {
+      if (ctx.stop?.requested) {
+        status.status = 'interrupted';
+        break;
+      }
       const evaluate = epoch % config.evalEvery === 0 || epoch === config.epochs;
       const t0 = performance.now();
       const stats = await engine.trainEpoch(epoch, evaluate, (p) =>
@@ -86,18 +171,21 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<RunStatus> 
         break;
       }
       if (stats.eval) last = { epoch, eval: stats.eval };
-      await writeState(path(f.state), { epoch, engine: await engine.saveState() });
+      await writeState(path(f.state), { epoch, engine: await engine.saveState(), lastEval: last });
       status.epochsDone = epoch;
       await writeStatus(path(f.status), status);
       clock.epochDone((performance.now() - t0) / 1000);
       reporter.epoch({ cell, row, epochs: config.epochs, evaluated: evaluate, etaSeconds: clock.eta() });
       await ctx.onCommit?.();
     }
-    if (status.status === 'running') status.status = 'done';
-    const saliency = status.status === 'done'
-      ? await writeSaliency({ engine, testLabels: ctx.factory.testLabels, classNames: ctx.classNames, cell, epoch: status.epochsDone, file: f.saliency, studyDir: ctx.dir })
-      : undefined;
-    await writeJsonAtomic(path(f.final), finalJson(cell, ctx.classNames, last, status.divergedEpoch, saliency));
+    if (status.status !== 'interrupted') {
+      const outcome = status.status === 'running' ? 'done' : status.status;
+      const saliency = outcome === 'done'
+        ? await writeSaliency({ engine, testLabels: ctx.factory.testLabels, classNames: ctx.classNames, cell, epoch: status.epochsDone, file: f.saliency, studyDir: ctx.dir })
+        : undefined;
+      await writeJsonAtomic(path(f.final), finalJson(cell, ctx.classNames, last, status.divergedEpoch, saliency));
+      status.status = outcome; // only now: `done` always comes with its final.json
+    } else clock.skip(config.epochs - status.epochsDone);
   } catch (e) {
     status.status = 'failed';
     status.error = (e as Error).message ?? String(e);

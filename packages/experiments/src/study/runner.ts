@@ -11,8 +11,9 @@ import { UsageError } from '../util/errors.ts';
 import { EtaClock } from './eta.ts';
 import { runFiles, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
-import { runCell } from './run-cell.ts';
-import { readStatus, type RunStatus, type RunStatusName } from './status.ts';
+import { runCell, type CellOutcome, type StopSignal } from './run-cell.ts';
+import { DamagedStatusError, readStatus, RUN_STATUS_NAMES, type RunStatusName } from './status.ts';
+import { removeStaleTemps } from '../util/atomic.ts';
 import { checkStudyFolder, openStudy, refreshStudy, type StudyMeta } from './study-file.ts';
 import { writeSummary } from './write-summary.ts';
 
@@ -24,6 +25,10 @@ export interface StudyOptions {
   selection: string;
   resume: boolean;
   reporter: Reporter;
+  /** Ctrl-C: stop after the current epoch (see run-cell.ts). */
+  stop?: StopSignal;
+  /** Tests shorten the per-cell claim's staleness. */
+  claimStaleMs?: number;
 }
 
 /** Everything that can be refused without work: another study in the folder, cells with results but no --resume. */
@@ -31,7 +36,11 @@ export async function preflight(o: Pick<StudyOptions, 'config' | 'dir' | 'cells'
   const existing = await checkStudyFolder(o.dir, o.config);
   if (!existing || o.resume) return;
   for (const c of o.cells) {
-    const s = await readStatus(join(o.dir, runFiles(c).status));
+    const file = join(o.dir, runFiles(c).status);
+    const s = await readStatus(file).catch((e) => {
+      if (e instanceof DamagedStatusError) throw new UsageError(`${e.message}; add --resume to repair it from the run's state file, or choose another --out`);
+      throw e;
+    });
     if (s && s.status !== 'pending') {
       throw new UsageError(`${o.dir} already has run ${c.id} (${s.status}, ${s.epochsDone}/${s.epochs} epochs); add --resume to continue the study, or choose another --out`);
     }
@@ -42,25 +51,27 @@ function adapterLine(a: Record<string, unknown>): string {
   return typeof a.summary === 'string' ? a.summary : JSON.stringify(a);
 }
 
-export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: StudyMeta): Promise<RunStatus[]> {
+export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: StudyMeta): Promise<CellOutcome[]> {
   const t0 = performance.now();
   await preflight(o);
   await mkdir(o.dir, { recursive: true });
+  await removeStaleTemps(o.dir);
   await openStudy(o.dir, o.config, meta);
   await refreshStudy(o.dir, { adapter: factory.adapter });
   o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
   const clock = new EtaClock(o.cells.length * o.config.epochs);
-  const results: RunStatus[] = [];
+  const results: CellOutcome[] = [];
   for (const cell of o.cells) {
+    if (o.stop?.requested) break;
     results.push(await runCell(cell, {
-      dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock,
+      dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock, stop: o.stop, claimStaleMs: o.claimStaleMs,
       classNames: meta.classNames, adapter: adapterLine(factory.adapter),
       onCommit: async () => void (await refreshStudy(o.dir)),
     }));
     await refreshStudy(o.dir);
   }
   await writeSummary([o.dir], o.dir);
-  const counts = { pending: 0, running: 0, done: 0, diverged: 0, failed: 0 } as Record<RunStatusName, number>;
+  const counts = Object.fromEntries(RUN_STATUS_NAMES.map((n) => [n, 0])) as Record<RunStatusName, number>;
   for (const r of results) counts[r.status]++;
   o.reporter.studyEnd({ outDir: o.dir, counts, seconds: (performance.now() - t0) / 1000 });
   return results;

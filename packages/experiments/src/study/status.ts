@@ -5,7 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../util/atomic.ts';
 
-export type RunStatusName = 'pending' | 'running' | 'done' | 'diverged' | 'failed';
+/** `interrupted`: stopped by Ctrl-C / SIGTERM after a committed epoch; `--resume` continues it. */
+export type RunStatusName = 'pending' | 'running' | 'done' | 'diverged' | 'failed' | 'interrupted';
+export const RUN_STATUS_NAMES: RunStatusName[] = ['pending', 'running', 'done', 'diverged', 'failed', 'interrupted'];
 
 export interface RunStatus {
   id: string;
@@ -23,13 +25,41 @@ export interface RunStatus {
 
 export const TERMINAL: RunStatusName[] = ['done', 'diverged', 'failed'];
 
+/** A status file that exists but cannot be read as one (truncated, edited, not JSON). */
+export class DamagedStatusError extends Error {
+  override name = 'DamagedStatusError';
+  constructor(readonly file: string, why: string) {
+    super(`${file} is damaged (${why})`);
+  }
+}
+
+/** null when the file does not exist; DamagedStatusError when it is not a status file. */
 export async function readStatus(path: string): Promise<RunStatus | null> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunStatus;
+    text = await readFile(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
+    throw new DamagedStatusError(path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
+  let s: RunStatus;
+  try {
+    s = JSON.parse(text) as RunStatus;
+  } catch {
+    throw new DamagedStatusError(path, 'not valid JSON');
+  }
+  if (!s || typeof s !== 'object' || !RUN_STATUS_NAMES.includes(s.status) || typeof s.epochsDone !== 'number') {
+    throw new DamagedStatusError(path, 'not a run status');
+  }
+  return s;
+}
+
+/** As readStatus, but a damaged file reads as null (the caller rebuilds it from the state file). */
+export function readStatusOrNull(path: string): Promise<RunStatus | null> {
+  return readStatus(path).catch((e) => {
+    if (e instanceof DamagedStatusError) return null;
+    throw e;
+  });
 }
 
 export function writeStatus(path: string, s: RunStatus): Promise<void> {

@@ -10,7 +10,7 @@ import { writeJsonAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
 import { withLock } from '../util/lock.ts';
 import { expandGrid, runFiles, type Cell } from './grid.ts';
-import { readStatus, TERMINAL, type RunStatus } from './status.ts';
+import { readStatusOrNull, TERMINAL, type RunStatus } from './status.ts';
 
 export const FORMAT = 1;
 export const STUDY_FILE = 'study.json';
@@ -118,7 +118,7 @@ export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, '
   return withLock(join(dir, LOCK_DIR), async () => {
     const study = await readStudy(dir);
     if (!study) throw new Error(`${dir}/${STUDY_FILE} disappeared`);
-    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatus(join(dir, r.statusFile)))));
+    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatusOrNull(join(dir, r.statusFile)))));
     const starts = runs.map((r) => r.startedAt).filter((t): t is string => !!t).sort();
     const ends = runs.map((r) => r.endedAt).filter((t): t is string => !!t).sort();
     const status = studyStatus(runs);

@@ -1,15 +1,56 @@
-/** Atomic file writes: a temporary file in the same folder, then rename (readers never see half a file). */
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+/**
+ * Atomic file writes: a temporary file in the same folder, fsync, rename, fsync of the folder
+ * (readers never see half a file, and a power cut keeps the rename). A temporary file names its
+ * host and process, so one left by a killed process can be recognised and removed.
+ */
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
+import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
-/** A temporary name beside `path`, unique per process and call. */
-export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+const HOST = hostname().replace(/[^\w.-]/g, '_');
+/** Temporary files (tmp) and lease folders being created (new) or removed (gone): see lock.ts. */
+export type TempKind = 'tmp' | 'new' | 'gone';
+const TEMP = /^\..+\.(?:tmp|new|gone)-(.+)-(\d+)-[0-9a-f]{8}$/;
+
+/** A hidden temporary name beside `path`, unique per process and call, naming this host and process. */
+export function tempPathFor(path: string, kind: TempKind = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${kind}-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Removes temporary files and folders in `dir` left by processes of this host that no longer run; returns their names. */
+export async function removeStaleTemps(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const stale = names.filter((n) => {
+    const m = TEMP.exec(n);
+    return !!m && m[1] === HOST && processGone(Number(m[2]));
+  });
+  await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+  return stale;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r').catch(() => null);
+  if (!fh) return;
+  try {
+    await fh.sync().catch(() => undefined); // some filesystems refuse fsync on folders
+  } finally {
+    await fh.close();
+  }
+}
+
+/** `createDir: false` fails (ENOENT) instead of creating a missing folder (lease heartbeats). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { createDir?: boolean } = {}): Promise<void> {
+  if (opts.createDir !== false) await mkdir(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
   try {
     const fh = await open(tmp, 'w');
@@ -24,6 +65,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw e;
   }
+  await syncDir(dirname(path));
 }
 
 /** `indent` 0 writes one line (large arrays: saliency maps). */

@@ -10,6 +10,8 @@ export interface FakeOptions {
   /** Throws (like a crash) when this run id-ish key reaches the epoch: `${loss}_s${seed}` → epoch. */
   failAt?: Record<string, number>;
   steps?: number;
+  /** Wall time per training step (tests with a second process or a signal need a run that takes a while). */
+  stepMs?: number;
   testSize?: number;
   /** Records every createRun call. */
   created?: RunSpec[];
@@ -41,7 +43,10 @@ class FakeRun implements RunEngine {
     if (epoch !== this.epoch + 1) throw new Error(`fake engine: asked for epoch ${epoch} after ${this.epoch}`);
     const key = `${this.spec.loss}_s${this.spec.seed}`;
     if (this.o.failAt?.[key] === epoch) throw new Error(`fake crash in ${key} at epoch ${epoch}`);
-    for (let s = 1; s <= this.stepsPerEpoch; s++) onProgress?.({ step: s, steps: this.stepsPerEpoch });
+    for (let s = 1; s <= this.stepsPerEpoch; s++) {
+      if (this.o.stepMs) await new Promise((r) => setTimeout(r, this.o.stepMs));
+      onProgress?.({ step: s, steps: this.stepsPerEpoch });
+    }
     this.w = (this.w * 7.31 + 0.123) % 1;
     this.epoch = epoch;
     const lr = this.spec.lr * this.spec.schedule.gamma ** Math.floor((epoch - 1) / this.spec.schedule.stepSize);

@@ -1,6 +1,6 @@
 /** Curves for the charts: per-seed series and the mean ± std band across seeds, per epoch. */
-import type { EpochRow, Metric } from '../types.ts';
-import { mean, std } from './stats.ts';
+import type { EpochRow, Metric } from '../format/types.ts';
+import { mean, sampleStd } from '../format/stats.ts';
 import { smoothEma } from './smooth.ts';
 import type { LossGroup } from './group.ts';
 
@@ -53,7 +53,7 @@ export function lossCurves(group: LossGroup, metric: Metric, opts: CurveOptions 
     .sort((a, b) => a[0] - b[0])
     .map(([epoch, vs]): BandPoint => {
       const m = mean(vs);
-      const s = std(vs);
+      const s = sampleStd(vs) ?? 0;
       let lo = m - s;
       if (opts.positiveOnly && lo <= 0) lo = Math.min(...vs);
       return { label: group.label, epoch, mean: m, std: s, lo, hi: m + s, n: vs.length };

@@ -1,6 +1,6 @@
 /** Parsing <Label>_results.csv (papaparse), tolerant of a file cut mid-line. */
 import Papa from 'papaparse';
-import { METRICS, type EpochRow, type Metric } from '../types.ts';
+import { METRICS, type EpochRow, type Metric } from '../format/types.ts';
 import { fail, ok, type Parsed } from './result.ts';
 
 const REQUIRED = ['epoch', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'f1'];

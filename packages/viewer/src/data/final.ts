@@ -1,6 +1,6 @@
 /** End-of-run details across seeds: summed confusion, per-class F1 by seed, pooled calibration bins. */
-import type { CalibrationBin, FinalDetails } from '../types.ts';
-import { mean } from './stats.ts';
+import type { CalibrationBin, FinalDetails } from '../format/types.ts';
+import { mean } from '../format/stats.ts';
 
 export interface ConfusionCell {
   actual: string;

@@ -1,4 +1,4 @@
-/** Grouping runs: by data variant × architecture (grid studies), then by loss. */
+/** Grouping runs: by comparison group (studies compared side by side), data variant × architecture, then loss. */
 import type { LoadedRun } from './model.ts';
 
 export interface LossGroup {
@@ -8,6 +8,8 @@ export interface LossGroup {
 }
 
 export interface GridGroup {
+  /** The comparison group ('batchSize=128'), '' within one study. */
+  group: string;
   data: string;
   arch: string;
   losses: LossGroup[];
@@ -17,9 +19,10 @@ export interface GridGroup {
 export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): GridGroup[] {
   const grids = new Map<string, GridGroup>();
   for (const r of runs) {
-    const key = `${r.run.data}\u0000${r.run.arch}`;
+    const group = r.group ?? '';
+    const key = `${group}\u0000${r.run.data}\u0000${r.run.arch}`;
     let g = grids.get(key);
-    if (!g) grids.set(key, (g = { data: r.run.data, arch: r.run.arch, losses: [] }));
+    if (!g) grids.set(key, (g = { group, data: r.run.data, arch: r.run.arch, losses: [] }));
     let l = g.losses.find((x) => x.loss === r.run.loss);
     if (!l) g.losses.push((l = { loss: r.run.loss, label: r.run.label, runs: [] }));
     l.runs.push(r);
@@ -35,11 +38,15 @@ export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string
   return [...grids.values()];
 }
 
-/** The loss labels of a study in display order (one colour each, stable across pages). */
+/** The loss labels of a study in display order. */
 export function lossLabels(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): string[] {
   const labels: string[] = [];
   for (const g of groupRuns(runs, lossOrder)) for (const l of g.losses) if (!labels.includes(l.label)) labels.push(l.label);
   return labels;
 }
 
-export const gridTitle = (g: { data: string; arch: string }): string => `${g.data} data · ${g.arch}`;
+export const gridTitle = (g: { group?: string; data: string; arch: string }): string =>
+  `${g.group ? `${g.group} · ` : ''}${g.data} data · ${g.arch}`;
+
+/** A file-name-safe tag of a group. */
+export const gridTag = (g: { group?: string; data: string; arch: string }): string => [g.group, g.data, g.arch].filter(Boolean).join('_');

@@ -1,5 +1,5 @@
 /** Parsing and checking study.json, <Label>_final.json and summary.json. */
-import type { FinalDetails, RunEntry, Study, Summary } from '../types.ts';
+import type { FinalDetails, RunEntry, Study, Summary } from '../format/types.ts';
 import { fail, ok, type Parsed } from './result.ts';
 
 function parseJson(text: string, file: string): Parsed<Record<string, unknown>> {

@@ -1,5 +1,5 @@
 /** What the loader hands to the pages: the study, each run's rows and details, and problems found. */
-import type { EpochRow, FinalDetails, RunEntry, SaliencyFile, Study, Summary } from '../types.ts';
+import type { EpochRow, FinalDetails, RunEntry, SaliencyFile, Study, Summary } from '../format/types.ts';
 
 export interface LoadedRun {
   run: RunEntry;
@@ -10,6 +10,10 @@ export interface LoadedRun {
   finalError?: string;
   saliency?: SaliencyFile;
   saliencyError?: string;
+  /** The study folder the run was read from (a view of several folders). */
+  study?: string;
+  /** Its comparison group when studies with different configs are compared ('batchSize=128'). */
+  group?: string;
 }
 
 export interface Problem {

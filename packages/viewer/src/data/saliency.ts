@@ -1,6 +1,6 @@
 /** <Label>_saliency.json: parsing, and the panel shaped for the page (images × losses for one seed). */
 import type { LoadedRun } from './model.ts';
-import type { SaliencyFile } from '../types.ts';
+import type { SaliencyFile } from '../format/types.ts';
 import { fail, ok, type Parsed } from './result.ts';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

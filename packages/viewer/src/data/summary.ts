@@ -1,38 +1,86 @@
-/** Summary rows: read from summary.json, or computed from the runs' latest epochs while a study runs. */
-import type { Metric, MetricStat, SummaryGroup, SummaryRow } from '../types.ts';
+/**
+ * Summary rows: read from summary.json, or computed from the runs while a study runs (or when
+ * summary.json is missing). A provisional table compares every seed at one epoch — the latest
+ * that every run with rows in the group has reached — never a mix of epochs.
+ */
+import type { MetricStat, PairedDiff, SummaryGroup, SummaryRow } from '../format/types.ts';
+import { ALPHA, describe, mean, pairedTTest } from '../format/stats.ts';
+import { comparedToCE, metricInfo, SUMMARY_METRICS } from '../format/metrics.ts';
 import type { GridGroup } from './group.ts';
-import { ci95, mean, pairedTTest, std } from './stats.ts';
-import { comparedToCE, metricInfo } from './metrics.ts';
 
-export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'];
+export { SUMMARY_METRICS };
 
-function stat(values: number[]): MetricStat {
-  return { mean: mean(values), std: std(values), ci95: ci95(values), values };
+export interface ProvisionalGroup extends SummaryGroup {
+  /** The comparison group, as in GridGroup. */
+  group: string;
+  /** The common epoch the rows are taken at (0 when no run has a row). */
+  epoch: number;
+  /** Runs further along than `epoch`, whose later epochs are left out. */
+  ahead: number;
 }
 
-/** The last row of each run; a provisional stand-in for summary.json (same shape). */
-export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly string[] = SUMMARY_METRICS): SummaryGroup[] {
+/** The latest epoch every run with rows has reached. */
+export function commonEpoch(g: GridGroup): number {
+  const lasts = g.losses.flatMap((l) => l.runs).filter((r) => r.rows?.length).map((r) => r.rows![r.rows!.length - 1].epoch);
+  return lasts.length ? Math.min(...lasts) : 0;
+}
+
+function stat(values: number[]): MetricStat {
+  const d = describe(values);
+  return { mean: d.mean, std: d.std, ci95: d.ci95, values: d.values };
+}
+
+function paired(a: number[], b: number[]): PairedDiff {
+  const d = a.map((x, i) => x - b[i]).filter(Number.isFinite);
+  if (!d.length) return { meanDiff: null, ci95: null, pValue: null, n: 0, significant: false };
+  const { pValue } = pairedTTest(d);
+  const ci = describe(d).ci95;
+  return { meanDiff: mean(d), ci95: ci, pValue, n: d.length, significant: pValue !== null && pValue < ALPHA };
+}
+
+/** Each run's row at the group's common epoch; a stand-in for summary.json (same shape). */
+export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly string[] = SUMMARY_METRICS): ProvisionalGroup[] {
   return grids.map((g) => {
-    const lastBySeed = (runs: GridGroup['losses'][number]['runs']) =>
-      new Map(runs.filter((r) => r.rows?.length).map((r) => [r.run.seed, r.rows![r.rows!.length - 1]]));
+    const epoch = commonEpoch(g);
+    let ahead = 0;
+    const atEpoch = (runs: GridGroup['losses'][number]['runs']) => {
+      const out = new Map<number, Record<string, number>>();
+      for (const r of runs) {
+        const row = r.rows?.find((x) => x.epoch === epoch);
+        if (!row) continue;
+        if (r.rows![r.rows!.length - 1].epoch > epoch) ahead++;
+        out.set(r.run.seed, row as unknown as Record<string, number>);
+      }
+      return out;
+    };
     const ce = g.losses.find((l) => l.loss === 'ce');
-    const ceLast = ce ? lastBySeed(ce.runs) : new Map();
+    const ceAt = ce ? atEpoch(ce.runs) : new Map<number, Record<string, number>>();
     const rows = g.losses.map((l): SummaryRow => {
-      const last = lastBySeed(l.runs);
-      const seeds = [...last.keys()].sort((a, b) => a - b);
+      const at = l === ce ? ceAt : atEpoch(l.runs);
+      const seeds = [...at.keys()].sort((a, b) => a - b);
       const row: SummaryRow = { loss: l.loss, label: l.label, n: seeds.length, seeds, final: {} };
-      for (const m of metrics) row.final[m] = stat(seeds.map((s) => last.get(s)![m as Metric]));
+      for (const m of metrics) {
+        const values = seeds.map((s) => at.get(s)![m]).filter(Number.isFinite);
+        if (values.length) row.final[m] = stat(values);
+      }
       if (ce && l !== ce) {
-        const shared = seeds.filter((s) => ceLast.has(s));
+        const shared = seeds.filter((s) => ceAt.has(s));
         row.vsCE = {};
         for (const m of metrics.filter(comparedToCE)) { // not each loss's own criterion
-          row.vsCE[m] = pairedTTest(shared.map((s) => last.get(s)![m as Metric]), shared.map((s) => ceLast.get(s)[m]));
+          row.vsCE[m] = paired(shared.map((s) => at.get(s)![m]), shared.map((s) => ceAt.get(s)![m]));
         }
       }
       return row;
     });
-    return { data: g.data, arch: g.arch, rows };
+    return { group: g.group, data: g.data, arch: g.arch, rows, epoch, ahead };
   });
+}
+
+/** Whether a difference vs CE is an improvement ('better'), a deterioration ('worse') or neither. */
+export function diffDirection(metric: string, d: PairedDiff): 'better' | 'worse' | 'none' {
+  const better = metricInfo(metric).better;
+  if (!better || d.meanDiff === null || d.meanDiff === 0 || !Number.isFinite(d.meanDiff)) return 'none';
+  return (d.meanDiff > 0) === (better === 'max') ? 'better' : 'worse';
 }
 
 /** Labels of the rows holding the best mean of `metric` (none when the metric is not comparable). */
@@ -62,14 +110,14 @@ export function sortRows(rows: readonly SummaryRow[], key: SortKey, descending: 
 }
 
 /** Flat CSV rows of the summary: one line per group × loss × metric. */
-export function summaryTable(groups: readonly SummaryGroup[], metrics: readonly string[]): { header: string[]; rows: (string | number)[][] } {
-  const header = ['data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'p_value'];
+export function summaryTable(groups: readonly (SummaryGroup & { title?: string })[], metrics: readonly string[]): { header: string[]; rows: (string | number)[][] } {
+  const header = ['group', 'data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'p_value'];
   const rows: (string | number)[][] = [];
   for (const g of groups) for (const r of g.rows) for (const m of metrics) {
     const s = r.final[m];
     if (!s) continue;
     const d = comparedToCE(m) ? r.vsCE?.[m] : undefined;
-    rows.push([g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
+    rows.push([g.title ?? '', g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
       d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '']);
   }
   return { header, rows };

@@ -1,19 +1,25 @@
 /**
- * The viewer server behind `losslab view`: the built app at /, the results folder read-only at
- * /results/ (never cached: the pages poll it while a study runs), and the list of studies at
- * /api/studies. It listens on 127.0.0.1 and answers only requests addressed to it by that name.
+ * The viewer server behind `losslab view`: the built app at /, the results folder(s) read-only at
+ * /results/ (never cached: the pages poll them while a study runs), the list of studies at
+ * /api/studies and a study's files at /api/files (so the pages never ask for a file that is not
+ * there). It listens on 127.0.0.1 and answers only requests addressed to it by that name.
  */
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
+import { appCsp, BASE_HEADERS, inlineScriptHashes, resultsFileHeaders } from './headers.ts';
 import { mimeType } from './mime.ts';
-import { resolveInside } from './safe-path.ts';
-import { findStudies } from './studies.ts';
+import { resolveInside, safeSegments } from './safe-path.ts';
+import { findStudies, listFiles } from './studies.ts';
 
 export interface ViewerOptions {
-  /** The results folder: one study folder, or a folder of studies. */
-  resultsDir: string;
+  /**
+   * The results folder: one study folder, or a folder of studies. Several folders are served
+   * side by side, each under its own name (its base name, made unique), and opened together.
+   */
+  resultsDir: string | string[];
   /** Default 5178; if that one is taken, a free port. An explicit port that is taken is an error. */
   port?: number;
   host?: string;
@@ -28,20 +34,16 @@ export interface Viewer {
 
 export const DEFAULT_PORT = 5178;
 
-const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cross-Origin-Resource-Policy': 'same-origin' };
-
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store' });
-  res.end(body);
+/** What GET /api/studies answers: study folders below the results root, and those to open together. */
+export interface StudyList {
+  studies: string[];
+  /** Set when several folders were given: the app opens them as one view. */
+  open?: string[];
 }
 
-async function serveFile(req: IncomingMessage, res: ServerResponse, root: string, urlPath: string, cache: string): Promise<void> {
-  const r = await resolveInside(root, urlPath);
-  if (!r.ok) return send(res, r.status, `${r.status === 403 ? 'Forbidden' : 'Not found'}: ${r.reason}\n`);
-  const st = await stat(r.file);
-  res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': mimeType(r.file), 'Content-Length': st.size, 'Cache-Control': cache });
-  if (req.method === 'HEAD') return void res.end();
-  createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
+  res.writeHead(status, { ...BASE_HEADERS, 'Content-Type': type, 'Cache-Control': 'no-store', ...extra });
+  res.end(body);
 }
 
 async function realDir(dir: string, what: string): Promise<string> {
@@ -61,8 +63,34 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
   });
 }
 
+interface Mount { name: string; dir: string }
+
+/** One folder is the root itself (name ''); several get unique names from their base names. */
+export function mountNames(dirs: readonly string[]): string[] {
+  if (dirs.length === 1) return [''];
+  const used = new Map<string, number>();
+  return dirs.map((d) => {
+    const base = basename(d) || 'results';
+    const k = (used.get(base) ?? 0) + 1;
+    used.set(base, k);
+    return k === 1 ? base : `${base}-${k}`;
+  });
+}
+
+/** The mount and the path inside it that a results URL path names. */
+function locate(mounts: readonly Mount[], urlPath: string): { mount: Mount; rest: string } | null {
+  if (mounts.length === 1 && mounts[0].name === '') return { mount: mounts[0], rest: urlPath };
+  const segs = safeSegments(urlPath);
+  if (!segs?.length) return null;
+  const mount = mounts.find((m) => m.name === segs[0]);
+  return mount ? { mount, rest: `/${segs.slice(1).map(encodeURIComponent).join('/')}` } : null;
+}
+
 export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir }: ViewerOptions): Promise<Viewer> {
-  const results = await realDir(resultsDir, 'results folder');
+  const dirs = Array.isArray(resultsDir) ? resultsDir : [resultsDir];
+  if (!dirs.length) throw new Error('no results folder given');
+  const names = mountNames(dirs);
+  const mounts: Mount[] = await Promise.all(dirs.map(async (d, i) => ({ name: names[i], dir: await realDir(d, 'results folder') })));
   const app = await realDir(appDir, 'viewer app folder (build it with `npx turbo run build`)');
   await stat(`${app}/index.html`).catch(() => {
     throw new Error(`viewer app ${appDir} has no index.html: build it with \`npx turbo run build\``);
@@ -70,20 +98,55 @@ export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir
   let boundPort = 0;
   const allowedHosts = () => new Set([`${host}:${boundPort}`, `localhost:${boundPort}`, `127.0.0.1:${boundPort}`, `[::1]:${boundPort}`]);
 
+  async function studyList(): Promise<StudyList> {
+    const studies: string[] = [];
+    for (const m of mounts) for (const s of await findStudies(m.dir)) studies.push([m.name, s].filter(Boolean).join('/'));
+    return mounts.length > 1 ? { studies, open: studies } : { studies };
+  }
+
+  async function serveApp(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+    const r = await resolveInside(app, urlPath);
+    if (!r.ok) return send(res, r.status, `${r.status === 403 ? 'Forbidden' : 'Not found'}: ${r.reason}\n`);
+    const body = await readFile(r.file);
+    const isHtml = r.file.endsWith('.html');
+    const csp = appCsp(isHtml ? inlineScriptHashes(body.toString('utf8')) : []);
+    res.writeHead(200, { ...BASE_HEADERS, 'Content-Security-Policy': csp, 'Content-Type': mimeType(r.file), 'Content-Length': body.length,
+      'Cache-Control': urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  async function serveResult(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+    const at = locate(mounts, urlPath);
+    const r = at ? await resolveInside(at.mount.dir, at.rest)
+      : safeSegments(urlPath) ? { ok: false as const, status: 404 as const, reason: 'not found' } : { ok: false as const, status: 403 as const, reason: 'path not allowed' };
+    if (!r.ok) return send(res, r.status, `${r.status === 403 ? 'Forbidden' : 'Not found'}: ${r.reason}\n`);
+    const st = await stat(r.file);
+    res.writeHead(200, { ...BASE_HEADERS, ...resultsFileHeaders(r.file), 'Content-Length': st.size, 'Cache-Control': 'no-store, no-cache, must-revalidate' });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
+  }
+
+  async function studyFiles(study: string): Promise<Record<string, { size: number; mtimeMs: number }> | null> {
+    const at = locate(mounts, `/${study.split('/').map(encodeURIComponent).join('/')}`);
+    if (!at) return null;
+    const segs = safeSegments(at.rest);
+    if (!segs) return null;
+    return listFiles(at.mount.dir, segs);
+  }
+
   const server = createServer((req, res) => {
     const handle = async () => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed: the viewer is read-only\n');
       if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 403, 'Forbidden: unexpected Host header\n');
-      const rawPath = (req.url ?? '/').split(/[?#]/)[0];
+      const [rawPath, query = ''] = (req.url ?? '/').split('#')[0].split('?');
       if (!rawPath.startsWith('/')) return send(res, 403, 'Forbidden: path not allowed\n');
-      if (rawPath === '/api/studies') {
-        return send(res, 200, JSON.stringify({ studies: await findStudies(results) }), 'application/json; charset=utf-8');
+      if (rawPath === '/api/studies') return send(res, 200, JSON.stringify(await studyList()), 'application/json; charset=utf-8');
+      if (rawPath === '/api/files') {
+        const files = await studyFiles(new URLSearchParams(query).get('study') ?? '');
+        return files ? send(res, 200, JSON.stringify({ files }), 'application/json; charset=utf-8') : send(res, 404, 'Not found: no such study folder\n');
       }
-      if (rawPath === '/results' || rawPath.startsWith('/results/')) {
-        return serveFile(req, res, results, rawPath.slice('/results'.length), 'no-store, no-cache, must-revalidate');
-      }
-      const appPath = rawPath === '/' ? '/index.html' : rawPath;
-      return serveFile(req, res, app, appPath, appPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (rawPath === '/results' || rawPath.startsWith('/results/')) return serveResult(req, res, rawPath.slice('/results'.length));
+      return serveApp(req, res, rawPath === '/' ? '/index.html' : rawPath);
     };
     handle().catch((e: Error) => {
       if (!res.headersSent) send(res, 500, `Internal error: ${e.message}\n`);

@@ -1,23 +1,23 @@
-/** Results from a folder the user picked (<input webkitdirectory>) or dropped on the page. */
-import { studyFolders, type ReadResult, type ResultsSource } from './source.ts';
+/**
+ * Results from a folder the user picked (<input webkitdirectory>) or dropped on the page: read
+ * into memory at once and kept in the browser (IndexedDB), so a reload shows the same folder.
+ */
+import { memorySource, type ResultsSource } from './source.ts';
 
-export function filesSource(files: Map<string, File>, name: string): ResultsSource {
-  return {
-    description: `folder “${name}” (opened from disk; reopen it to see new epochs)`,
-    live: false,
-    async read(path: string): Promise<ReadResult> {
-      const f = files.get(path);
-      if (!f) return { status: 'missing' };
-      try {
-        return { status: 'ok', text: await f.text() };
-      } catch (e) {
-        return { status: 'error', message: (e as Error).message };
-      }
-    },
-    async listStudies() {
-      return studyFolders(files.keys());
-    },
-  };
+/** Files the viewer never reads (resume state) and anything too large to keep. */
+const skip = (path: string, size: number) => path.endsWith('.bin') || size > 64 * 1024 * 1024;
+
+export async function readAll(files: Map<string, File>): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [path, f] of files) if (!skip(path, f.size)) out.set(path, await f.text());
+  return out;
+}
+
+export const pickedDescription = (name: string, restored = false): string =>
+  `folder “${name}” (opened from disk${restored ? ', kept from your last visit' : ''}; pick it again to see new epochs)`;
+
+export function pickedSource(texts: Map<string, string>, name: string, restored = false): ResultsSource {
+  return memorySource(texts, pickedDescription(name, restored));
 }
 
 /** Paths relative to the picked folder: webkitRelativePath without its first segment. */
@@ -61,4 +61,47 @@ export async function fromDrop(items: DataTransferItemList): Promise<{ files: Ma
   }
   for (const e of entries) await walk(e, '', files);
   return { files, name: 'dropped files' };
+}
+
+const DB = 'losslab-viewer';
+const STORE = 'picked';
+
+function db(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/** Keeps the picked folder for the next visit (best effort: storage may be full or off). */
+export async function keepPicked(name: string, texts: Map<string, string>): Promise<void> {
+  try {
+    const d = await db();
+    await new Promise<void>((resolve, reject) => {
+      const tx = d.transaction(STORE, 'readwrite');
+      tx.objectStore(STORE).put({ name, files: [...texts] }, 'last');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    d.close();
+  } catch {
+    // Not kept: the page still works; a reload asks for the folder again.
+  }
+}
+
+export async function restorePicked(): Promise<{ name: string; texts: Map<string, string> } | null> {
+  try {
+    const d = await db();
+    const v = await new Promise<{ name: string; files: [string, string][] } | undefined>((resolve, reject) => {
+      const req = d.transaction(STORE, 'readonly').objectStore(STORE).get('last');
+      req.onsuccess = () => resolve(req.result as { name: string; files: [string, string][] } | undefined);
+      req.onerror = () => reject(req.error);
+    });
+    d.close();
+    return v ? { name: v.name, texts: new Map(v.files) } : null;
+  } catch {
+    return null;
+  }
 }

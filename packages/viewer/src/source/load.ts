@@ -3,14 +3,26 @@ import { parseResultsCsv } from '../data/csv.ts';
 import { parseFinal, parseStudy, parseSummary } from '../data/json.ts';
 import { parseSaliency } from '../data/saliency.ts';
 import type { LoadedRun, Problem, StudyData } from '../data/model.ts';
-import { joinPath, type ResultsSource } from './source.ts';
+import { joinPath, type FileList, type ReadResult, type ResultsSource } from './source.ts';
 
 export type LoadOutcome = { ok: true; data: StudyData } | { ok: false; file: string; message: string };
 
-async function loadRun(source: ResultsSource, base: string, run: StudyData['study']['runs'][number], classCount: number, problems: Problem[]): Promise<LoadedRun> {
+/** Reads files of one study folder; with a file list, a file that is not there is never requested. */
+interface Reader { read(path: string): Promise<ReadResult>; has(rel: string): boolean | null }
+
+function reader(source: ResultsSource, base: string, files: FileList | null): Reader {
+  const rel = (p: string) => (base ? p.slice(base.length + 1) : p);
+  return {
+    has: (r) => (files ? r in files : null),
+    read: (p) => (files && !(rel(p) in files) ? Promise.resolve({ status: 'missing' }) : source.read(p, files?.[rel(p)])),
+  };
+}
+
+async function loadRun(source: Reader, base: string, run: StudyData['study']['runs'][number], classCount: number, problems: Problem[]): Promise<LoadedRun> {
   const out: LoadedRun = { run, rows: null };
   const csvPath = joinPath(base, run.csv);
-  const csv = await source.read(csvPath);
+  // A pending run has no CSV yet: not asked for (no 404 on every poll).
+  const csv = run.status === 'pending' && !source.has(run.csv) ? { status: 'missing' as const } : await source.read(csvPath);
   if (csv.status === 'ok') {
     const p = parseResultsCsv(csv.text, run.csv);
     if (p.ok) {
@@ -43,7 +55,7 @@ async function loadRun(source: ResultsSource, base: string, run: StudyData['stud
 }
 
 /** The saliency file a final.json names; a missing or bad one is a warning (the run's numbers stand). */
-async function loadSaliency(source: ResultsSource, base: string, file: string, out: LoadedRun, problems: Problem[]): Promise<void> {
+async function loadSaliency(source: Reader, base: string, file: string, out: LoadedRun, problems: Problem[]): Promise<void> {
   const path = joinPath(base, file);
   const r = await source.read(path);
   if (r.status === 'ok') {
@@ -58,16 +70,20 @@ async function loadSaliency(source: ResultsSource, base: string, file: string, o
 
 export async function loadStudy(source: ResultsSource, path: string): Promise<LoadOutcome> {
   const file = joinPath(path, 'study.json');
-  const r = await source.read(file);
+  const files = (await source.listFiles?.(path).catch(() => null)) ?? null;
+  const rd = reader(source, path, files);
+  const r = await rd.read(file);
   if (r.status === 'missing') return { ok: false, file, message: `${file} was not found: this folder holds no study (yet).` };
   if (r.status === 'error') return { ok: false, file, message: `${file} could not be read: ${r.message}` };
   const parsed = parseStudy(r.text, file);
   if (!parsed.ok) return { ok: false, file, message: parsed.error };
   const study = parsed.value;
   const problems: Problem[] = parsed.warnings.map((message) => ({ file, message, level: 'warning' as const }));
-  const runs = await Promise.all(study.runs.map((run) => loadRun(source, path, run, study.classNames.length, problems)));
+  const runs = await Promise.all(study.runs.map((run) => loadRun(rd, path, run, study.classNames.length, problems)));
   const data: StudyData = { path, study, runs, problems };
-  const sum = await source.read(joinPath(path, 'summary.json'));
+  // Without a file list, summary.json is only looked for once the study has ended (the CLI writes it then).
+  const wanted = rd.has('summary.json') ?? study.status !== 'running';
+  const sum = wanted ? await rd.read(joinPath(path, 'summary.json')) : { status: 'missing' as const };
   if (sum.status === 'ok') {
     const p = parseSummary(sum.text, joinPath(path, 'summary.json'));
     if (p.ok) data.summary = p.value;

@@ -1,12 +1,15 @@
-/** The app: picks the source, follows the hash route, loads the study, polls while it runs. */
+/** The app: picks the source, follows the hash route, loads the study (or studies), polls while one runs. */
 import { lossLabels } from '../data/group.ts';
+import { mergeStudies } from '../data/merge.ts';
 import type { StudyData } from '../data/model.ts';
+import { keepPicked, pickedSource, restorePicked } from '../source/files.ts';
 import { httpSource, serverAvailable } from '../source/http.ts';
 import { loadStudy, type LoadOutcome } from '../source/load.ts';
-import type { ResultsSource } from '../source/source.ts';
+import { memorySource, type ResultsSource } from '../source/source.ts';
 import { defaultOptions, type PageContext } from './context.ts';
 import { h, message } from './dom.ts';
-import { header, problemsPanel } from './layout.ts';
+import { keepFocus } from './focus.ts';
+import { fileTag, header, pageHeading, problemsPanel } from './layout.ts';
 import { curvesPage } from './pages/curves.ts';
 import { homePage } from './pages/home.ts';
 import { kernelsPage } from './pages/kernels.ts';
@@ -15,12 +18,20 @@ import { openPanel } from './pages/open.ts';
 import { overviewPage } from './pages/overview.ts';
 import { saliencyPage } from './pages/saliency.ts';
 import { summaryPage } from './pages/summary.ts';
-import { parseRoute, routeHash, type Route } from './route.ts';
+import { parseRoute, routeHash, studyKey, type Route, type StudyRoute } from './route.ts';
 
 interface Loaded {
-  path: string;
-  outcome: LoadOutcome;
+  key: string;
+  outcomes: LoadOutcome[];
   fingerprint: string;
+}
+
+/** A report's files, inlined by `losslab report` as JSON: { files: { path: text }, open: [study…], title }. */
+function embeddedSource(): ResultsSource | null {
+  const el = document.getElementById('losslab-embedded');
+  if (!el?.textContent?.trim()) return null;
+  const v = JSON.parse(el.textContent) as { files: Record<string, string>; open?: string[]; title?: string };
+  return memorySource(new Map(Object.entries(v.files)), `report${v.title ? ` “${v.title}”` : ''} (a snapshot)`, v.open ?? null);
 }
 
 export class App {
@@ -37,10 +48,24 @@ export class App {
 
   async start(): Promise<void> {
     window.addEventListener('hashchange', () => void this.show());
+    // Charts are drawn to the window's width: redraw when it changes (a phone turned, a window resized).
+    let width = window.innerWidth;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    window.addEventListener('resize', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => { if (window.innerWidth !== width && this.source) { width = window.innerWidth; void this.show(); } }, 150);
+    });
     window.addEventListener('unhandledrejection', (e) => { e.preventDefault(); this.fatal(e.reason); });
-    if (await serverAvailable()) this.source = httpSource();
+    this.source = embeddedSource();
+    if (!this.source && (await serverAvailable())) this.source = httpSource();
+    if (!this.source) {
+      const kept = await restorePicked();
+      if (kept) this.source = pickedSource(kept.texts, kept.name, true);
+    }
+    const open = await this.source?.openAtStart?.().catch(() => null);
+    if (open?.length && parseRoute(location.hash).kind === 'home') location.replace(routeHash({ kind: 'study', studies: open, page: 'overview' }));
     await this.show();
-    setInterval(() => void this.poll(), this.pollMs);
+    if (this.source?.live) setInterval(() => void this.poll(), this.pollMs);
   }
 
   private get route(): Route {
@@ -51,12 +76,18 @@ export class App {
     this.root.prepend(message('error', 'Something went wrong in the viewer:', ` ${(e as Error)?.message ?? String(e)}`));
   }
 
-  private open(source: ResultsSource): void {
-    this.source = source;
+  private open(texts: Map<string, string>, name: string): void {
+    void keepPicked(name, texts);
+    this.source = pickedSource(texts, name);
     this.studies = null;
     this.loaded = null;
     if (location.hash === '' || location.hash === '#/') void this.show();
     else location.hash = '#/';
+  }
+
+  private async load(route: StudyRoute): Promise<Loaded> {
+    const outcomes = await Promise.all(route.studies.map((s) => loadStudy(this.source!, s)));
+    return { key: studyKey(route), outcomes, fingerprint: JSON.stringify(outcomes) };
   }
 
   /** Loads what the route needs (if not loaded) and renders. */
@@ -65,14 +96,11 @@ export class App {
     try {
       if (this.source && route.kind === 'home' && !this.studies) this.studies = await this.source.listStudies();
       if (this.source && route.kind === 'home' && this.studies?.length === 1) {
-        location.replace(routeHash({ kind: 'study', study: this.studies[0], page: 'overview' }));
+        location.replace(routeHash({ kind: 'study', studies: [this.studies[0]], page: 'overview' }));
         return;
       }
-      if (this.source && route.kind === 'study' && this.loaded?.path !== route.study) {
-        const outcome = await loadStudy(this.source, route.study);
-        this.loaded = { path: route.study, outcome, fingerprint: JSON.stringify(outcome) };
-      }
-      this.render(route);
+      if (this.source && route.kind === 'study' && this.loaded?.key !== studyKey(route)) this.loaded = await this.load(route);
+      keepFocus(this.root, () => this.draw(route));
     } catch (e) {
       this.root.replaceChildren(message('error', 'The results could not be loaded:', ` ${(e as Error).message}`));
     }
@@ -87,14 +115,13 @@ export class App {
       if (route.kind === 'home') {
         const studies = await this.source.listStudies();
         if (JSON.stringify(studies) !== JSON.stringify(this.studies)) { this.studies = studies; await this.show(); }
-      } else if (route.kind === 'study' && this.loaded?.path === route.study) {
-        const o = this.loaded.outcome;
-        if (o.ok && o.data.study.status !== 'running') return;
-        const outcome = await loadStudy(this.source, route.study);
-        const fingerprint = JSON.stringify(outcome);
-        if (fingerprint !== this.loaded.fingerprint && this.route.kind === 'study') {
-          this.loaded = { path: route.study, outcome, fingerprint };
-          this.render(this.route);
+      } else if (route.kind === 'study' && this.loaded?.key === studyKey(route)) {
+        if (this.loaded.outcomes.every((o) => o.ok && o.data.study.status !== 'running')) return;
+        const next = await this.load(route);
+        const now = this.route;
+        if (next.fingerprint !== this.loaded.fingerprint && now.kind === 'study' && studyKey(now) === next.key) {
+          this.loaded = next;
+          this.render(now);
         }
       }
     } catch {
@@ -105,45 +132,48 @@ export class App {
   }
 
   private render(route: Route): void {
-    const sourceText = this.source?.description ?? 'no results opened';
-    if (route.kind === 'kernels') {
-      this.root.replaceChildren(header(route, sourceText), h('main', {}, kernelsPage()));
-      return;
-    }
-    if (!this.source) {
-      this.root.replaceChildren(header(route, sourceText), h('main', {},
-        message('info', 'Open a results folder.', ' This page is not served by `losslab view`, so it cannot read results by itself: pick or drop a folder below (no live updates).'),
-        openPanel((s) => this.open(s))));
-      return;
-    }
-    if (route.kind === 'home') {
-      this.root.replaceChildren(header(route, sourceText), h('main', {}, homePage(this.studies ?? [], 'The results folder'), openPanel((s) => this.open(s))));
-      return;
-    }
-    const outcome = this.loaded!.outcome;
-    if (!outcome.ok) {
-      this.root.replaceChildren(header(route, sourceText), h('main', {},
-        message('error', `This study cannot be shown: ${outcome.file}`, h('p', { 'data-testid': 'load-error' }, outcome.message),
-          this.source.live ? h('p', {}, 'The page checks again every few seconds.') : null)));
-      return;
-    }
-    this.root.replaceChildren(...this.studyPage(route as Extract<Route, { kind: 'study' }>, outcome.data, sourceText));
+    keepFocus(this.root, () => this.draw(route));
   }
 
-  private studyPage(route: Extract<Route, { kind: 'study' }>, data: StudyData, sourceText: string): HTMLElement[] {
+  private frame(route: Route, sourceText: string, data: StudyData | undefined, labels: string[], live: boolean, ...body: (HTMLElement | null)[]): void {
+    this.root.replaceChildren(header(route, sourceText, data, labels, live), h('main', {}, pageHeading(route, data), ...body));
+  }
+
+  private draw(route: Route): void {
+    const sourceText = this.source?.description ?? 'no results opened';
+    if (route.kind === 'kernels') return this.frame(route, sourceText, undefined, [], false, kernelsPage());
+    if (!this.source) {
+      return this.frame(route, sourceText, undefined, [], false,
+        message('info', 'Open a results folder.', location.protocol === 'file:'
+          ? ' This page was opened from disk, so it cannot read results by itself: pick or drop a results folder below (a snapshot: no live updates; it is kept for the next visit). For live updates run `losslab view RESULTS_DIR` and open the address it prints.'
+          : ' This page is not served by `losslab view`, so it cannot read results by itself: pick or drop a folder below (no live updates).'),
+        openPanel((t, n) => this.open(t, n)));
+    }
+    if (route.kind === 'home') {
+      return this.frame(route, sourceText, undefined, [], false, homePage(this.studies ?? [], 'The results folder', this.source.live), openPanel((t, n) => this.open(t, n)));
+    }
+    const failed = this.loaded!.outcomes.filter((o): o is Extract<LoadOutcome, { ok: false }> => !o.ok);
+    if (failed.length) {
+      return this.frame(route, sourceText, undefined, [], false, ...failed.map((f) =>
+        message('error', `This study cannot be shown: ${f.file}`, h('p', { 'data-testid': 'load-error' }, f.message),
+          this.source!.live ? h('p', {}, 'The page checks again every few seconds.') : null)));
+    }
+    const parts = this.loaded!.outcomes.map((o) => (o as Extract<LoadOutcome, { ok: true }>).data);
+    const merged = parts.length > 1 ? mergeStudies(parts, this.options.groupBy) : null;
+    const data = merged ?? parts[0];
     const labels = lossLabels(data.runs, (data.study.config.losses as string[] | undefined) ?? []);
-    const live = Boolean(this.source?.live) && data.study.status === 'running';
-    const ctx: PageContext = { data, labels, options: this.options, update: () => this.render(this.route) };
+    const live = Boolean(this.source.live) && data.study.status === 'running';
+    const ctx: PageContext = { data, labels, options: this.options, comparison: merged?.comparison, tag: fileTag(data), update: () => this.render(this.route) };
     let page: HTMLElement;
     try {
       page = route.page === 'curves' ? curvesPage(ctx)
         : route.page === 'summary' ? summaryPage(ctx)
           : route.page === 'saliency' ? saliencyPage(ctx)
-          : route.page === 'loss' ? lossPage(ctx, route.label ?? '')
-            : overviewPage(ctx);
+            : route.page === 'loss' ? lossPage(ctx, route.label ?? '')
+              : overviewPage(ctx);
     } catch (e) {
       page = message('error', 'This page could not be drawn:', ` ${(e as Error).message}`);
     }
-    return [header(route, sourceText, data, labels, live), h('main', {}, problemsPanel(data.problems), page)];
+    this.frame(route, sourceText, data, labels, live, problemsPanel(data.problems), page);
   }
 }

@@ -6,7 +6,7 @@ export function fmt(v: number | undefined | null, digits = 4): string {
   return v.toFixed(digits);
 }
 
-export const fmtP = (p: number | null | undefined): string => (p === undefined || p === null || Number.isNaN(p) ? '–' : p < 0.001 ? '<0.001' : p.toFixed(3));
+export const fmtP = (p: number | null | undefined): string => (p === undefined || p === null || Number.isNaN(p) ? '–' : p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`);
 
 export function fmtDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–';

@@ -1,15 +1,21 @@
-/** Hash routes: #/ (studies), #/kernels, #/s/<study>/<page>[/<loss label>]. */
+/**
+ * Hash routes: #/ (studies), #/kernels, #/s/<study>[,<study>…]/<page>[/<loss label>]. Several
+ * studies (each URI-encoded, joined by commas) are one view: merged or compared side by side.
+ */
 export type Page = 'overview' | 'curves' | 'summary' | 'saliency' | 'loss';
-export type Route = { kind: 'home' } | { kind: 'kernels' } | { kind: 'study'; study: string; page: Page; label?: string };
+export type StudyRoute = { kind: 'study'; studies: string[]; page: Page; label?: string };
+export type Route = { kind: 'home' } | { kind: 'kernels' } | StudyRoute;
 
-const PAGES: Page[] = ['overview', 'curves', 'summary', 'saliency', 'loss'];
+export const PAGES: Page[] = ['overview', 'curves', 'summary', 'saliency', 'loss'];
+
+const decode = (p: string) => { try { return decodeURIComponent(p); } catch { return p; } };
 
 export function parseRoute(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').map((p) => { try { return decodeURIComponent(p); } catch { return p; } });
+  const parts = hash.replace(/^#\/?/, '').split('/');
   if (parts[0] === 'kernels') return { kind: 'kernels' };
   if (parts[0] === 's' && parts.length >= 2) {
     const page = PAGES.includes(parts[2] as Page) ? (parts[2] as Page) : 'overview';
-    return { kind: 'study', study: parts[1], page, label: page === 'loss' ? parts[3] : undefined };
+    return { kind: 'study', studies: parts[1].split(',').map(decode), page, label: page === 'loss' && parts[3] ? decode(parts[3]) : undefined };
   }
   return { kind: 'home' };
 }
@@ -17,5 +23,14 @@ export function parseRoute(hash: string): Route {
 export function routeHash(r: Route): string {
   if (r.kind === 'home') return '#/';
   if (r.kind === 'kernels') return '#/kernels';
-  return `#/s/${encodeURIComponent(r.study)}/${r.page}${r.label ? `/${encodeURIComponent(r.label)}` : ''}`;
+  return `#/s/${r.studies.map(encodeURIComponent).join(',')}/${r.page}${r.label ? `/${encodeURIComponent(r.label)}` : ''}`;
+}
+
+export const studyKey = (r: StudyRoute): string => r.studies.join('\n');
+
+/** The page's name for the document title and its heading. */
+export function pageTitle(r: Route): string {
+  if (r.kind === 'home') return 'Studies';
+  if (r.kind === 'kernels') return 'Kernel check';
+  return r.page === 'loss' ? `Loss ${r.label ?? ''}` : r.page[0].toUpperCase() + r.page.slice(1);
 }

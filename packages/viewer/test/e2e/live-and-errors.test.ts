@@ -3,8 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, extname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIR, FIXTURE, rawGet } from '../helpers.ts';
-import { makeRunning, readJson, screenshot, setup, type Setup } from './setup.ts';
+import { APP_DIR, FIXTURE, rawGet, readCsvRows } from '../helpers.ts';
+import { makeRunning, readJson, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
 describe('live updates, malformed files, static use, refused paths', { timeout: 60_000 }, () => {
   let s: Setup;
@@ -23,10 +23,13 @@ describe('live updates, malformed files, static use, refused paths', { timeout: 
     expect(await chart.getAttribute('data-epochs')).toBe('2');
     expect(await s.page.locator('[data-testid=live]').count()).toBe(1);
     await screenshot(s.page, '07-live-before');
+    const before404 = s.notFound.length;
     await s.page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
     makeRunning(join(s.results, 'live'), 3, join(s.results, 'study')); // every run now has epoch 3 (study still running)
     await expect.poll(() => s.page.locator('[data-testid=curve-test_acc] svg.chart-main').getAttribute('data-epochs'), { timeout: 10_000 }).toBe('3');
     expect(await s.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    // Polling asks only for files that exist: no 404s (pending CSVs, summary, saliency, favicon).
+    expect(s.notFound.slice(before404)).toEqual([]);
     await s.page.locator('a', { hasText: 'Overview' }).click();
     const runs = readJson(join(s.results, 'study/study.json')).runs as { epochs: number }[];
     expect(runs.every((r) => r.epochs === 3)).toBe(true); // setup() stopped the copy at epoch 2: one more finishes every run
@@ -37,6 +40,30 @@ describe('live updates, malformed files, static use, refused paths', { timeout: 
     await expect.poll(() => s.page.locator('[data-testid=study-status]').textContent(), { timeout: 10_000 }).toBe('done');
     expect(await s.page.locator('[data-testid=live]').count()).toBe(0);
     await screenshot(s.page, '08-live-after');
+  });
+
+  it('a running study\'s summary compares every seed at one epoch, and says so', async () => {
+    // One run is an epoch ahead of the others.
+    const study = readJson(join(s.results, 'live/study.json'));
+    makeRunning(join(s.results, 'live'), 2, join(s.results, 'study'));
+    const ce0 = study.runs.find((r: { label: string; seed: number }) => r.label === 'CE' && r.seed === 0);
+    writeFileSync(join(s.results, 'live', ce0.csv), readFileSync(join(s.results, 'study', ce0.csv)));
+    await go('#/s/live/summary');
+    const note = s.page.locator('main [data-testid=message-info]').first();
+    await expect.poll(() => note.innerText()).toMatch(/Provisional: the study is still running\.[\s\S]*every seed at epoch 2[\s\S]*1 run further along/);
+    const ceAt2 = [0, 1].map((seed) => readCsvRows(join(s.results, 'study', `seed_${seed}/CE_results.csv`))[1].test_acc);
+    const cell = s.page.locator('tr[data-label=CE] td[data-metric=test_acc]');
+    expect(Number(await cell.getAttribute('data-mean'))).toBeCloseTo((ceAt2[0] + ceAt2[1]) / 2, 12);
+    await screenshotBoth(s.page, '08b-live-summary');
+  });
+
+  it('a finished study without summary.json says so (it is not "still running")', async () => {
+    await go('#/s/no-summary/summary');
+    await expect.poll(() => s.page.locator('main').innerText()).toContain('summary.json is missing.');
+    const text = await s.page.locator('main').innerText();
+    expect(text).not.toMatch(/still running/);
+    expect(await s.page.locator('[data-testid=study-status]').textContent()).toBe('done');
+    await screenshot(s.page, '08c-no-summary');
   });
 
   it('a CSV cut mid-line: the complete epochs are shown and the page says what was left out', async () => {
@@ -109,6 +136,21 @@ describe('live updates, malformed files, static use, refused paths', { timeout: 
     } finally {
       server.close();
     }
+  });
+
+  it('the built app opens from disk (file://), reads a picked folder, and keeps it across a reload', async () => {
+    await s.page.goto(`file://${join(APP_DIR, 'index.html')}`);
+    await s.page.locator('[data-testid=dropzone]').waitFor({ timeout: 10_000 });
+    expect(await s.page.locator('main').innerText()).toMatch(/opened from disk[\s\S]*losslab view/);
+    await screenshotBoth(s.page, '15-file-open');
+    await s.page.locator('[data-testid=folder-input]').setInputFiles(FIXTURE);
+    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count()).toBe(4);
+    await s.page.reload();
+    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count(), { timeout: 10_000 }).toBe(4);
+    expect(await s.page.locator('header .source').innerText()).toContain('kept from your last visit');
+    await s.page.locator('a', { hasText: 'Curves' }).click();
+    await s.page.locator('[data-testid=curve-f1] g[aria-description=mean] path').first().waitFor();
+    await screenshotBoth(s.page, '16-file-curves');
   });
 
   it('threw nothing in the page', () => {

@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Study, Summary } from '../../src/types.ts';
-import { readJson, screenshot, setup, type Setup } from './setup.ts';
+import type { Study, Summary } from '../../src/format/types.ts';
+import { focused, readJson, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
+import { readCsvRows } from '../helpers.ts';
 
 const METRICS = ['test_acc', 'f1', 'test_loss', 'test_nll', 'ece', 'train_loss', 'train_acc'];
 
@@ -20,7 +21,8 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     await go('#/');
     const items = s.page.locator('[data-testid=study-list] li');
     await expect.poll(() => items.count()).toBe(readdirSync(s.results).length); // every variant setup() lays out
-    await screenshot(s.page, '01-study-list');
+    const phone = await screenshotBoth(s.page, '01-study-list');
+    expect(phone.overflow).toBeLessThanOrEqual(0);
   });
 
   it('overview: config, adapter, versions, duration, run statuses', async () => {
@@ -34,38 +36,107 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     const duration = secs >= 3600 ? `${Math.floor(secs / 3600)} h ${Math.floor((secs % 3600) / 60)} min` : secs >= 60 ? `${Math.floor(secs / 60)} min ${secs % 60} s` : `${secs} s`;
     for (const t of [study.adapter!.device!, study.versions!.node, duration, `${study.runs.length} done`, 'batchSize', ...study.runs.map((r) => r.id)]) expect(text).toContain(t);
     expect(await s.page.locator('[data-testid=runs-table] tr[data-status=done]').count()).toBe(study.runs.length);
-    await screenshot(s.page, '02-overview');
+    expect(await s.page.locator('[data-testid=study-name]').textContent()).toBe('fixture — study'); // the folder tells studies apart
+    const phone = await screenshotBoth(s.page, '02-overview');
+    expect(phone.overflow).toBeLessThanOrEqual(0);
   });
 
-  it('curves: seven charts, one mean line and band per loss, seeds on demand, hover read-out, log scale', async () => {
+  it('curves: seven charts with title, legend and separated line labels; seeds, smoothing and log scale without losing focus', async () => {
     await go('#/s/study/curves');
     for (const m of METRICS) {
       const card = s.page.locator(`[data-testid=curve-${m}]`);
-      await card.locator('svg.chart-main').waitFor();
-      expect(await card.locator('svg.chart-main').getAttribute('data-series')).toBe('2');
+      const svg = card.locator('svg.chart-main');
+      await svg.waitFor();
+      expect(await svg.getAttribute('data-series')).toBe('2');
+      expect(await svg.getAttribute('role')).toBe('img');
+      expect(await svg.getAttribute('aria-label')).toMatch(/against epoch.*CE, Focal2/);
       expect(await card.locator('g[aria-description=mean] path').count(), m).toBe(2);
       expect(await card.locator('g[aria-description=band] path').count(), m).toBe(2);
       expect(await card.locator('g[aria-description=seeds] path').count()).toBe(0);
+      expect(await card.locator('g.chart-head text').allTextContents()).toEqual([expect.stringMatching(/\w/), 'CE', 'Focal2']); // title, legend
+      // Line-end labels never overlap (they are spread at least 12 px apart).
+      const ys = await card.locator('g[aria-description=labels] text').evaluateAll((ts) => ts.map((t) => Number(t.getAttribute('y'))));
+      expect(ys).toHaveLength(2);
+      expect(Math.abs(ys[0] - ys[1])).toBeGreaterThanOrEqual(12);
+      // The last epoch has a tick.
+      expect(await card.locator('g[aria-label="x-axis tick label"] text').allTextContents()).toContain('3');
     }
-    await s.page.locator('[data-testid=show-seeds]').check();
-    await expect.poll(() => s.page.locator('[data-testid=curve-test_acc] g[aria-description=seeds] path').count()).toBe(4);
-    const chart = s.page.locator('[data-testid=curve-test_acc] svg.chart-main');
-    const box = (await chart.boundingBox())!;
-    await s.page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.4);
-    await expect.poll(() => s.page.locator('[data-testid=curve-test_acc] g[aria-label=tip]').textContent().then((t) => t?.replace(/\u200b/g, ''))).toMatch(/epoch 2\s*mean 0\.\d+ ± 0\.\d+\s*std over 2 seeds/);
-    await screenshot(s.page, '03-curves');
+    const acc = s.page.locator('[data-testid=curve-test_acc]');
+    // Checkboxes keep focus and redraw only the charts.
+    await s.page.locator('[data-testid=show-seeds]').focus();
+    await s.page.keyboard.press('Space');
+    await expect.poll(() => acc.locator('g[aria-description=seeds] path').count()).toBe(4);
+    expect(await focused(s.page)).toBe('show-seeds');
+    // The smoothing slider can be dragged: it stays the same element, with focus, through every step.
+    const slider = s.page.locator('[data-testid=smoothing]');
+    const handle = await slider.elementHandle();
+    const box = (await slider.boundingBox())!;
+    await s.page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await s.page.mouse.down();
+    for (let i = 1; i <= 8; i++) await s.page.mouse.move(box.x + (box.width * i) / 10, box.y + box.height / 2);
+    await s.page.mouse.up();
+    expect(Number(await slider.inputValue())).toBeGreaterThan(0.6);
+    expect(await handle!.evaluate((el) => el.isConnected && document.activeElement === el)).toBe(true);
+    expect(await s.page.locator('[data-testid=smoothing-value]').textContent()).toBe(Number(await slider.inputValue()).toFixed(2));
+    await s.page.keyboard.press('ArrowLeft'); // and by keyboard
+    expect(await focused(s.page)).toBe('smoothing');
+    // Smoothed: the raw mean is drawn faintly behind.
+    expect(await acc.locator('g[aria-description=raw] path').count()).toBe(2);
+    // Hover: a tooltip lists every series at the epoch; the line shows on every chart.
+    const chart = acc.locator('svg.chart-main');
+    const cb = (await chart.boundingBox())!;
+    const x0 = Number(await chart.getAttribute('data-x0'));
+    const x1 = Number(await chart.getAttribute('data-x1'));
+    const scale = cb.width / Number((await chart.getAttribute('viewBox'))!.split(' ')[2]);
+    await s.page.mouse.move(cb.x + ((x0 + x1) / 2) * scale, cb.y + cb.height * 0.5); // epoch 2 of 1–3
+    const tip = acc.locator('[data-testid=tooltip]');
+    await expect.poll(() => tip.innerText()).toMatch(/^epoch 2\n(CE|Focal2): 0\.\d{4} ± 0\.\d{4} \(2 seeds\), raw 0\.\d{4}\n(CE|Focal2): /);
+    expect(await s.page.locator('line.hover-line[visibility=visible]').count()).toBe(METRICS.length);
+    await screenshot(s.page, '03-curves-hover');
+    await s.page.mouse.move(0, 0);
+    await expect.poll(() => s.page.locator('line.hover-line[visibility=visible]').count()).toBe(0);
+    // Keyboard: focus a chart, arrows move the epoch.
+    await chart.focus();
+    await s.page.keyboard.press('ArrowRight');
+    await expect.poll(() => tip.innerText()).toMatch(/^epoch 1\n/);
+    await s.page.keyboard.press('Escape');
+    // Chart data as CSV.
+    const download = s.page.waitForEvent('download');
+    await acc.locator('button', { hasText: 'CSV' }).click();
+    const d = await download;
+    expect(d.suggestedFilename()).toBe('study_clean_convnet_test_acc.csv');
+    const csv = Buffer.concat(await (await d.createReadStream()).toArray()).toString().trim().split(/\r?\n/);
+    expect(csv[0]).toBe('epoch,loss,mean,std,n_seeds,band_lo,band_hi,raw_mean');
+    expect(csv).toHaveLength(1 + 2 * 3);
+    const ce1 = readCsvRows(join(s.results, 'study/seed_0/CE_results.csv'))[0].test_acc;
+    const ce1b = readCsvRows(join(s.results, 'study/seed_1/CE_results.csv'))[0].test_acc;
+    const row = csv.find((l) => l.startsWith('1,CE,'))!.split(',');
+    expect(Number(row[7])).toBeCloseTo((ce1 + ce1b) / 2, 10); // raw mean at epoch 1
     await s.page.locator('[data-testid=log-losses]').check();
-    await expect.poll(() => s.page.locator('[data-testid=curve-test_nll] h3').textContent()).toContain('(log)');
-    expect(await s.page.locator('[data-testid=curve-test_acc] h3').textContent()).not.toContain('(log)');
+    await expect.poll(() => s.page.locator('[data-testid=curve-test_nll] h2').textContent()).toContain('(log)');
+    expect(await focused(s.page)).toBe('log-losses');
+    expect(await s.page.locator('[data-testid=curve-test_acc] h2').textContent()).not.toContain('(log)');
+    // Log axes print plain numbers (never "300m").
+    const logTicks = await s.page.locator('[data-testid=curve-test_nll] g[aria-label="y-axis tick label"] text').allTextContents();
+    expect(logTicks.length).toBeGreaterThan(0);
+    for (const t of logTicks) expect(t, t).toMatch(/^[\d.e−-]+$/);
+    const phone = await screenshotBoth(s.page, '03-curves');
+    expect(phone.overflow).toBeLessThanOrEqual(0);
+    expect(phone.header).toBeLessThan(100);
     await s.page.locator('[data-testid=show-seeds]').uncheck();
     await s.page.locator('[data-testid=log-losses]').uncheck();
+    await slider.fill('0');
   });
 
-  it('summary: the numbers of summary.json, best marked, sortable', async () => {
+  it('summary: the numbers of summary.json, titled columns, significance by direction, sortable by keyboard', async () => {
     await go('#/s/study/summary');
     const table = s.page.locator('[data-testid=summary-clean-convnet]');
     await table.waitFor();
+    expect(await s.page.locator('[data-testid=summary-source]').innerText()).toContain('From summary.json');
     const summary = readJson<Summary>(join(s.results, 'study/summary.json'));
+    const headers = await table.locator('thead th').allInnerTexts();
+    expect(headers.join('|')).not.toMatch(/test_acc|test_nll/); // titles, not raw keys
+    expect(headers).toContain('test acc.');
     for (const row of summary.groups[0].rows) {
       for (const m of summary.metrics) {
         const cell = table.locator(`tr[data-label="${row.label}"] td[data-metric="${m}"]`);
@@ -75,39 +146,47 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
         const d = row.vsCE?.[m];
         // A Δ exactly where summary.json has one; none where it has none (CE's row, each loss's own criterion).
         expect(await cell.locator('.diff').count(), `${row.label} ${m}`).toBe(d ? 1 : 0);
-        if (d) expect(Number(await cell.locator('.diff').getAttribute('data-p'))).toBe(d.pValue);
-        if (d) expect(await cell.locator('.diff').innerText()).toContain(`${d.meanDiff! >= 0 ? '+' : ''}${d.meanDiff!.toFixed(4)}`);
-        if (d) expect(await cell.locator('.diff.significant').count()).toBe(d.significant ? 1 : 0);
+        if (!d) continue;
+        expect(Number(await cell.locator('.diff').getAttribute('data-p'))).toBe(d.pValue);
+        const text = await cell.locator('.diff').innerText();
+        expect(text).toContain(`${d.meanDiff! >= 0 ? '+' : ''}${d.meanDiff!.toFixed(4)}`);
+        expect(text).toMatch(d.pValue! < 0.001 ? /p < 0\.001/ : /p = \d\.\d{3}/);
+        // Significant differences are coloured by direction: better green, worse red, never "better" when worse.
+        const better = (m === 'test_nll' || m === 'ece') ? d.meanDiff! < 0 : d.meanDiff! > 0;
+        expect(await cell.locator('.diff.significant').count()).toBe(d.significant ? 1 : 0);
+        if (d.significant) expect(await cell.locator(`.diff.${better ? 'better' : 'worse'}`).count(), `${row.label} ${m}`).toBe(1);
       }
     }
-    // The CLI compares no loss with CE on its own criterion (different scales): nothing to show or mark there.
     const focal = summary.groups[0].rows.find((r) => r.label === 'Focal2')!;
     expect(Object.keys(focal.vsCE!)).not.toContain('test_loss');
-    expect(Object.keys(focal.vsCE!)).not.toContain('train_loss');
     for (const m of ['test_loss', 'train_loss']) expect(await table.locator(`td[data-metric=${m}] .diff`).count(), m).toBe(0);
-    // The best mean test accuracy (from summary.json) is starred; test_loss is not comparable across losses.
     const rows = summary.groups[0].rows;
     const bestAcc = rows.reduce((a, b) => (b.final.test_acc!.mean > a.final.test_acc!.mean ? b : a));
     for (const r of rows) expect(await table.locator(`tr[data-label=${r.label}] td[data-metric=test_acc]`).getAttribute('class')).toBe(r === bestAcc ? 'best' : '');
     expect(await table.locator('td.best[data-metric=test_loss]').count()).toBe(0);
-    expect(await table.locator('td.best[data-metric=train_loss]').count()).toBe(0);
-    const labels = () => table.locator('tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-label')));
+    const labels = () => s.page.locator('[data-testid=summary-clean-convnet] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-label')));
     const byEce = [...rows].sort((a, b) => a.final.ece!.mean - b.final.ece!.mean).map((r) => r.label);
     expect(new Set(rows.map((r) => r.final.ece!.mean)).size).toBe(rows.length); // distinct: the order is defined
-    await table.locator('th', { hasText: 'ece' }).click(); // lower is better: ascending
-    expect(await labels()).toEqual(byEce);
-    await table.locator('th', { hasText: 'ece' }).click();
-    expect(await labels()).toEqual([...byEce].reverse());
-    await screenshot(s.page, '04-summary');
+    // Sort headers are buttons: reachable by Tab, Enter sorts, focus stays on the button.
+    const eceButton = s.page.locator('button.sort[data-metric-key=ece]');
+    await eceButton.focus();
+    await s.page.keyboard.press('Enter'); // lower is better: ascending
+    await expect.poll(labels).toEqual(byEce);
+    expect(await focused(s.page)).toBe('sort-ece');
+    await s.page.keyboard.press('Enter');
+    await expect.poll(labels).toEqual([...byEce].reverse());
+    expect(await s.page.locator('th[aria-sort=descending]').count()).toBe(1);
+    const phone = await screenshotBoth(s.page, '04-summary');
+    expect(phone.overflow).toBeLessThanOrEqual(0);
     const download = s.page.waitForEvent('download');
     await s.page.locator('button', { hasText: 'CSV' }).first().click();
     const d = await download;
-    expect(d.suggestedFilename()).toBe('fixture_summary.csv');
+    expect(d.suggestedFilename()).toBe('study_summary.csv');
     const csv = await (await d.createReadStream()).toArray();
-    expect(Buffer.concat(csv).toString()).toMatch(/^data,arch,loss,label,n,metric,mean/);
+    expect(Buffer.concat(csv).toString()).toMatch(/^group,data,arch,loss,label,n,metric,mean/);
   });
 
-  it('per loss: confusion heatmap, per-class F1 bars, reliability diagram with ECE; PNG and SVG export', async () => {
+  it('per loss: confusion heatmap, per-class F1 bars, reliability diagram with ECE; PNG and SVG export with titles', async () => {
     await go('#/s/study/loss/CE');
     const conf = s.page.locator('[data-testid=chart-confusion]');
     await conf.locator('svg.chart-main').waitFor();
@@ -116,11 +195,13 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     expect(ticks).toContain('airplane');
     expect(await s.page.locator('[data-testid=chart-f1] g[aria-label=bar] rect').count()).toBe(10);
     expect(await s.page.locator('[data-testid=chart-f1] g[aria-label=dot] circle').count()).toBe(20);
-    expect(await s.page.locator('[data-testid=chart-reliability] h3').textContent()).toMatch(/ECE 0\.\d{4}/);
-    await screenshot(s.page, '05-loss-CE-pooled');
+    expect(await s.page.locator('[data-testid=chart-reliability] h2').textContent()).toMatch(/ECE 0\.\d{4}/);
+    await screenshotBoth(s.page, '05-loss-CE-pooled');
+    await s.page.locator('[data-testid=seed-select]').focus();
     await s.page.locator('[data-testid=seed-select]').selectOption('0');
+    expect(await focused(s.page)).toBe('seed-select'); // the control is not replaced: focus stays
     const fin = readJson(join(s.results, 'study/seed_0/CE_final.json'));
-    await expect.poll(() => s.page.locator('[data-testid=chart-reliability] h3').textContent()).toContain(`ECE ${fin.calibration.ece.toFixed(4)}`);
+    await expect.poll(() => s.page.locator('[data-testid=chart-reliability] h2').textContent()).toContain(`ECE ${fin.calibration.ece.toFixed(4)}`);
     const cells = await s.page.locator('[data-testid=chart-confusion] g[aria-label=text] text').allTextContents();
     expect(cells.slice(0, 10).map(Number)).toEqual(fin.confusion[0]);
     await screenshot(s.page, '06-loss-CE-seed0');
@@ -128,11 +209,28 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
       const download = s.page.waitForEvent('download');
       await s.page.locator('[data-testid=chart-confusion] button', { hasText: kind }).click();
       const d = await download;
-      expect(d.suggestedFilename()).toBe(`fixture_CE_seed0_confusion.${kind.toLowerCase()}`);
+      expect(d.suggestedFilename()).toBe(`study_CE_seed0_confusion.${kind.toLowerCase()}`);
       const bytes = Buffer.concat(await (await d.createReadStream()).toArray());
-      if (kind === 'SVG') expect(bytes.toString()).toContain('<svg');
+      if (kind === 'SVG') expect(bytes.toString()).toMatch(/<svg[\s\S]*Confusion matrix — CE, seed 0/);
       else expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     }
+    await s.page.locator('[data-testid=seed-select]').selectOption('all');
+  });
+
+  it('accessibility: a title and one h1 per page, the active link marked, charts labelled', async () => {
+    const titles = new Set<string>();
+    for (const page of ['overview', 'curves', 'summary', 'saliency', 'loss/CE']) {
+      await go(`#/s/study/${page}`);
+      await s.page.locator('main h1').waitFor();
+      expect(await s.page.locator('h1').count()).toBe(1);
+      titles.add(await s.page.title());
+      expect(await s.page.locator('nav a[aria-current=page]').count(), page).toBe(1);
+      expect(await s.page.locator('nav a[aria-current=page]').getAttribute('href')).toContain(page.replace('/', '/'));
+      expect(await s.page.locator('svg.chart-main:not([role=img])').count()).toBe(0);
+      expect(await s.page.locator('svg.chart-main:not([aria-label])').count()).toBe(0);
+    }
+    expect(titles.size).toBe(5);
+    await screenshotBoth(s.page, '05b-loss-CE-a11y');
   });
 
   it('saliency: each panel image beside every loss\'s map, for every seed', async () => {
@@ -159,7 +257,7 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
       return best;
     });
     expect(await brightest()).toBe(peakOf(sal.images[0].map));
-    await screenshot(s.page, '07-saliency-seed0');
+    await screenshotBoth(s.page, '07-saliency-seed0');
     await s.page.locator('[data-testid=saliency-seed]').selectOption('1');
     const sal1 = readJson(join(s.results, 'study/seed_1/CE_saliency.json'));
     expect(peakOf(sal1.images[0].map)).not.toBe(peakOf(sal.images[0].map)); // else this would not tell the seeds apart

@@ -52,6 +52,16 @@ export function makeRunning(dir: string, epochs: number, full: string): void {
   writeFileSync(join(dir, 'study.json'), JSON.stringify(study, null, 2));
 }
 
+/** A copy of the fixture that holds only one seed's runs (as `losslab run --seeds S` writes it). */
+export function splitSeed(dir: string, seed: number): void {
+  copyFixture(dir);
+  const study = readJson(join(dir, 'study.json'));
+  rmSync(join(dir, 'summary.json'));
+  rmSync(join(dir, 'summary.md'));
+  for (const r of study.runs) if (r.seed !== seed) rmSync(join(dir, r.csv, '..'), { recursive: true, force: true });
+  writeFileSync(join(dir, 'study.json'), JSON.stringify({ ...study, config: { ...study.config, seeds: [seed] }, runs: study.runs.filter((r: { seed: number }) => r.seed === seed) }));
+}
+
 export interface Setup {
   results: string;
   viewer: Viewer;
@@ -59,6 +69,8 @@ export interface Setup {
   page: Page;
   /** Uncaught page errors and console errors seen so far. */
   errors: string[];
+  /** URLs answered 404 (every poll used to ask for files that do not exist). */
+  notFound: string[];
   close(): Promise<void>;
 }
 
@@ -90,15 +102,26 @@ export async function setup(): Promise<Setup> {
   writeFileSync(join(results, 'saliency-gaps/seed_1/Focal2_final.json'), JSON.stringify({ ...old, saliency: null }, null, 2));
   rmSync(join(results, 'saliency-gaps', readJson(join(results, 'saliency-gaps/seed_0/Focal2_final.json')).saliency));
 
+  // A finished study whose summary.json is missing.
+  copyFixture(join(results, 'no-summary'));
+  rmSync(join(results, 'no-summary/summary.json'));
+  // Parts of one study run separately (seed 0 and seed 1), and the study with another batch size.
+  for (const [name, seed] of [['part-a', 0], ['part-b', 1]] as const) splitSeed(join(results, name), seed);
+  copyFixture(join(results, 'bs128'));
+  const bs = readJson(join(results, 'bs128/study.json'));
+  writeFileSync(join(results, 'bs128/study.json'), JSON.stringify({ ...bs, config: { ...bs.config, batchSize: 128 } }));
+
   const viewer = await startViewer({ resultsDir: results, appDir: APP_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: process.env.LOSSLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const context = await browser.newContext({ viewport: DESKTOP, acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
+  const notFound: string[] = [];
+  page.on('response', (r) => { if (r.status() === 404) notFound.push(r.url()); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`); });
   return {
-    results, viewer, browser, page, errors,
+    results, viewer, browser, page, errors, notFound,
     async close() {
       await browser.close().catch(() => undefined);
       await viewer.close().catch(() => undefined);
@@ -110,3 +133,35 @@ export async function setup(): Promise<Setup> {
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 }
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** How the page fits a viewport: page width beyond the screen, header height. */
+export async function layoutOf(page: Page): Promise<{ overflow: number; header: number }> {
+  return page.evaluate(() => ({
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    header: document.querySelector('header.top')?.getBoundingClientRect().height ?? 0,
+  }));
+}
+
+/**
+ * Screenshots at 1440×900 and 390×844 (`<name>-desktop.png`, `<name>-phone.png`), after the page
+ * redrew for each width; returns the phone layout so tests can check nothing is off-screen.
+ */
+export async function screenshotBoth(page: Page, name: string): Promise<{ overflow: number; header: number }> {
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(400); // the app redraws charts 150 ms after a resize
+  await screenshot(page, `${name}-desktop`);
+  await page.setViewportSize(PHONE);
+  await page.waitForTimeout(400);
+  await screenshot(page, `${name}-phone`);
+  const phone = await layoutOf(page);
+  await page.setViewportSize(DESKTOP);
+  await page.waitForTimeout(400);
+  return phone;
+}
+
+/** The data-testid (or tag) of the focused element. */
+export const focused = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.getAttribute('data-focus-key') ?? document.activeElement?.tagName ?? null);

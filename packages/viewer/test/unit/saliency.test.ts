@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LoadedRun } from '../../src/data/model.ts';
 import { decodeBase64, parseSaliency, saliencyPanel, saliencySeeds } from '../../src/data/saliency.ts';
-import type { RunEntry, SaliencyFile } from '../../src/types.ts';
+import type { RunEntry, SaliencyFile } from '../../src/format/types.ts';
 
 const fixture = (f: string) => readFileSync(new URL(`../fixtures/study/${f}`, import.meta.url), 'utf8');
 const CLASSES = ['airplane', 'automobile', 'bird'];

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { lossCurves } from '../../src/data/bands.ts';
 import { groupRuns, lossLabels } from '../../src/data/group.ts';
 import type { LoadedRun } from '../../src/data/model.ts';
-import { bestLabels, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
+import { bestLabels, diffDirection, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
 import { confusionCells, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
-import type { EpochRow, FinalDetails, RunEntry } from '../../src/types.ts';
+import type { EpochRow, FinalDetails, RunEntry } from '../../src/format/types.ts';
 
 function row(epoch: number, v: Partial<EpochRow>): EpochRow {
   return { epoch, train_loss: 1, train_acc: 0.5, test_loss: 1, test_acc: 0.5, f1: 0.5, test_nll: 1, ece: 0.1, lr: 0.01, seconds: 1, ...v };
@@ -67,6 +67,32 @@ describe('summary from runs', () => {
   const groups = summaryFromRuns(groupRuns(runs, ['ce', 'focal:2']), ['test_acc', 'test_nll', 'test_loss']);
   const [ce, focal] = groups[0].rows;
 
+  it('compares every seed at the latest epoch all runs reached, never a mix of epochs', () => {
+    const mixed = [run('ce', 'CE', 0, [0.3, 0.6, 0.9]), run('ce', 'CE', 1, [0.5, 0.7]), run('focal:2', 'Focal2', 0, [0.2, 0.4, 0.8]), run('focal:2', 'Focal2', 1, [0.1, 0.3]),
+      run('l1', 'L1', 0, [], { status: 'pending' })];
+    const [g] = summaryFromRuns(groupRuns(mixed, ['ce', 'focal:2']), ['test_acc']);
+    expect(g.epoch).toBe(2);
+    expect(g.ahead).toBe(2);
+    expect(g.rows[0].final.test_acc!.values).toEqual([0.6, 0.7]);
+    expect(g.rows[1].vsCE!.test_acc!.meanDiff).toBeCloseTo(-0.3, 12);
+    expect(g.rows[1].vsCE!.test_acc!.n).toBe(2);
+  });
+
+  it('gives no std, CI or test for one seed (as losslab summary: null, not 0)', () => {
+    const one = summaryFromRuns(groupRuns([run('ce', 'CE', 0, [0.5]), run('focal:2', 'Focal2', 0, [0.4])], ['ce', 'focal:2']), ['test_acc'])[0];
+    expect(one.rows[0].final.test_acc).toEqual({ mean: 0.5, std: null, ci95: null, values: [0.5] });
+    expect(one.rows[1].vsCE!.test_acc).toMatchObject({ pValue: null, ci95: null, significant: false, n: 1 });
+  });
+
+  it('says which way a difference goes: higher accuracy is better, higher cross-entropy worse', () => {
+    const d = (meanDiff: number) => ({ meanDiff, ci95: null, pValue: 0.01, n: 3, significant: true });
+    expect(diffDirection('test_acc', d(-0.267))).toBe('worse');
+    expect(diffDirection('test_nll', d(0.064))).toBe('worse');
+    expect(diffDirection('test_nll', d(-0.1))).toBe('better');
+    expect(diffDirection('ece', d(-0.01))).toBe('better');
+    expect(diffDirection('test_loss', d(-1))).toBe('none');
+  });
+
   it('uses each run\'s last epoch, with paired differences against CE', () => {
     expect(ce.final.test_acc!.values).toEqual([0.6, 0.7]);
     expect(ce.final.test_acc!.mean).toBeCloseTo(0.65, 12);
@@ -91,17 +117,17 @@ describe('summary from runs', () => {
 
   it('flattens to CSV rows', () => {
     const t = summaryTable(groups, ['test_acc']);
-    expect(t.header[0]).toBe('data');
+    expect(t.header.slice(0, 2)).toEqual(['group', 'data']);
     expect(t.rows).toHaveLength(3);
-    expect(t.rows[1].slice(0, 6)).toEqual(['clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
+    expect(t.rows[1].slice(0, 7)).toEqual(['', 'clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
     const one = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 1, seeds: [0],
       final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
       vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
-    expect(one.rows[0].slice(6)).toEqual([0.5, '', '', '', '', '', '', '']);
+    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '']);
     const own = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 2, seeds: [0, 1],
       final: { test_loss: { mean: 0.5, std: 0.1, ci95: [0, 1], values: [0.4, 0.6] } },
       vsCE: { test_loss: { meanDiff: -1.8, ci95: [-1.9, -1.7], pValue: 0.001, n: 2, significant: true } } }] }], ['test_loss']);
-    expect(own.rows[0].slice(10)).toEqual(['', '', '', '']); // a vsCE on an own criterion is never reported
+    expect(own.rows[0].slice(11)).toEqual(['', '', '', '']); // a vsCE on an own criterion is never reported
   });
 });
 

@@ -1,6 +1,29 @@
-/** One colour per loss label, stable across pages (Observable's 10-colour categorical scheme). */
-export const PALETTE = ['#4269d0', '#efb118', '#ff725c', '#6cc5b0', '#3ca951', '#ff8ab7', '#a463f2', '#97bbf5', '#9c6b4e', '#9498a0'];
+/**
+ * One colour per loss, the same in every study and on every page: the study's own losses have
+ * fixed colours, any other label a colour chosen from its name. Every colour has a contrast of at
+ * least 4.5:1 on white, so a line label drawn in it is readable text (WCAG AA).
+ */
+export const PALETTE = ['#2f5fc4', '#a35f00', '#c4314b', '#0f7d6b', '#6b46c1', '#3d7a1f', '#a1397f', '#5b6270', '#8a5a2b', '#0b6f91'];
 
-export const colorOf = (label: string, labels: readonly string[]): string => PALETTE[Math.max(0, labels.indexOf(label)) % PALETTE.length];
+/** Loss label → palette index for the losses LossLab knows (their order in the README). */
+const KNOWN: Record<string, number> = { CE: 0, 'Focal0.5': 1, Focal2: 2, L1: 3, L1logits: 4, 'LS0.1': 5, 'GCE0.7': 6, Focal1: 8, Focal5: 9 };
 
-export const colorScale = (labels: readonly string[]) => ({ domain: [...labels], range: labels.map((l) => colorOf(l, labels)) });
+function hash(s: string): number {
+  let x = 2166136261;
+  for (let i = 0; i < s.length; i++) x = Math.imul(x ^ s.charCodeAt(i), 16777619);
+  return x >>> 0;
+}
+
+export const colorOf = (label: string): string => PALETTE[KNOWN[label] ?? hash(label) % PALETTE.length];
+
+export const colorScale = (labels: readonly string[]) => ({ domain: [...labels], range: labels.map((l) => colorOf(l)) });
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+export function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}

@@ -12,7 +12,7 @@ export function kernelsPage(): HTMLElement {
   const header = ['case', 'op', 'source', 'result', 'max abs error', 'max rel error', 'ms', 'details'];
   const table = h('table', { class: 'data', 'data-testid': 'kernel-table' }, h('thead', {}, h('tr', {}, header.map((c) => h('th', {}, c)))), body);
   const csv = () => toCsv(header, rows.map((r) => [r.name, r.op, r.source, r.pass ? 'pass' : 'fail', r.maxAbs, r.maxRel, r.ms, r.error ?? r.checks.filter((k) => !k.pass).map((k) => k.output).join(' ')]));
-  const page = h('div', { class: 'page' }, h('h2', {}, 'Kernel check'),
+  const page = h('div', { class: 'page' },
     h('p', { class: 'note' }, 'Runs @losslab/kernels\' table and randomised test cases on this browser\'s own WebGPU adapter and compares each output with its expected values within the kernels\' tolerances.'),
     adapterBox, status, tableCard('Cases', 'kernel_check', table, csv));
 
@@ -21,7 +21,7 @@ export function kernelsPage(): HTMLElement {
       const { prepareCheck } = await import('../../kernels/check.ts');
       const check = await prepareCheck();
       const a = check.adapter;
-      adapterBox.replaceChildren(h('section', { class: 'card', 'data-testid': 'kernel-adapter' }, h('header', {}, h('h3', {}, 'Adapter')),
+      adapterBox.replaceChildren(h('section', { class: 'card', 'data-testid': 'kernel-adapter' }, h('header', {}, h('h2', {}, 'Adapter')),
         h('p', {}, h('strong', {}, check.adapterText)),
         h('p', { class: 'note' }, `vendor “${a.vendor}”, architecture “${a.architecture}”, device “${a.device}”, description “${a.description}”`)));
       status.textContent = `Running ${check.cases.length} cases…`;

@@ -1,11 +1,16 @@
 /** Opening results without the server: a folder picker and a drop zone. */
-import { filesSource, fromDrop, fromFileList } from '../../source/files.ts';
-import type { ResultsSource } from '../../source/source.ts';
+import { fromDrop, fromFileList, readAll } from '../../source/files.ts';
 import { h } from '../dom.ts';
 
-export function openPanel(onOpen: (source: ResultsSource) => void): HTMLElement {
+export type OnPicked = (texts: Map<string, string>, name: string) => void;
+
+export function openPanel(onOpen: OnPicked): HTMLElement {
+  const opened = async (p: Promise<{ files: Map<string, File>; name: string }>) => {
+    const { files, name } = await p;
+    onOpen(await readAll(files), name);
+  };
   const input = h('input', { type: 'file', webkitdirectory: true, multiple: true, 'data-testid': 'folder-input',
-    onchange: () => { const { files, name } = fromFileList(input.files!); onOpen(filesSource(files, name)); } });
+    onchange: () => void opened(Promise.resolve(fromFileList(input.files!))) });
   const zone = h('div', { class: 'dropzone', 'data-testid': 'dropzone' },
     h('p', {}, 'Drop a results folder (a study folder, or a folder of studies) here, or ',
       h('label', { class: 'button' }, 'choose a folder…', input)));
@@ -14,7 +19,7 @@ export function openPanel(onOpen: (source: ResultsSource) => void): HTMLElement 
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
-    if (e.dataTransfer) void fromDrop(e.dataTransfer.items).then(({ files, name }) => onOpen(filesSource(files, name)));
+    if (e.dataTransfer) void opened(fromDrop(e.dataTransfer.items));
   });
-  return h('section', { class: 'card wide' }, h('header', {}, h('h3', {}, 'Open results')), zone);
+  return h('section', { class: 'card wide' }, h('header', {}, h('h2', {}, 'Open results')), zone);
 }

@@ -17,7 +17,7 @@ function panelTable(p: SaliencyPanel, allLabels: string[]): HTMLElement {
   const { width: w, height: ht } = p;
   return h('table', { class: 'saliency', 'data-testid': 'saliency-panel' },
     h('thead', {}, h('tr', {}, h('th', {}, 'test image'),
-      p.labels.map((l) => h('th', {}, h('span', { class: 'swatch', style: `background:${colorOf(l, allLabels)}` }), l)))),
+      p.labels.map((l) => h('th', {}, h('span', { class: 'swatch', style: `background:${colorOf(l)}` }), l)))),
     h('tbody', {}, p.rows.map((r) => h('tr', { 'data-index': r.index },
       h('td', {}, rgbCanvas(decodeBase64(r.rgb), w, ht, ZOOM, `test image ${r.index}: ${r.trueName}`),
         h('div', { class: 'caption' }, h('strong', {}, r.trueName), ` #${r.index}`)),
@@ -43,7 +43,7 @@ export function saliencyPage(ctx: PageContext): HTMLElement {
       const runs = g.losses.flatMap((l) => l.runs);
       const panel = saliencyPanel(runs, labels, seed, data.study.classNames);
       return h('section', { class: 'card wide', 'data-testid': `saliency-${g.data}-${g.arch}` },
-        h('header', {}, h('h3', {}, `${grids.length > 1 ? `${gridTitle(g)} · ` : ''}seed ${seed}: ${panel.rows.length} test images × ${panel.labels.length - panel.missing.length} losses`)),
+        h('header', {}, h('h2', {}, `${grids.length > 1 ? `${gridTitle(g)} · ` : ''}seed ${seed}: ${panel.rows.length} test images × ${panel.labels.length - panel.missing.length} losses`)),
         panel.missing.length ? message('warning', 'Some losses have no saliency maps:', h('ul', {}, panel.missing.map((m) => h('li', {}, `${m.label}: ${m.reason}`)))) : null,
         panel.rows.length ? h('div', { class: 'table-wrap' }, panelTable(panel, labels)) : null);
     }));

@@ -1,0 +1,47 @@
+/**
+ * Checks a results folder before any work (data loading, device): it is a folder, or can be
+ * created, and this process can write in it. Creates it level by level (never `mkdir -p`, which
+ * loops forever under /proc).
+ */
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { tempPathFor } from './atomic.ts';
+import { UsageError } from './errors.ts';
+
+async function kind(p: string): Promise<'dir' | 'other' | 'missing'> {
+  try {
+    return (await stat(p)).isDirectory() ? 'dir' : 'other';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'missing';
+    if (code === 'ENOTDIR') return 'other';
+    throw new UsageError(`${p}: cannot be read (${code})`);
+  }
+}
+
+/** Creates `dir` if needed and proves it writable; UsageError (one line, naming `what`) otherwise. */
+export async function ensureWritableDir(dir: string, what = '--out'): Promise<void> {
+  const abs = resolve(dir);
+  const missing: string[] = [];
+  let p = abs;
+  for (;;) {
+    const k = await kind(p);
+    if (k === 'dir') break;
+    if (k === 'other') throw new UsageError(`${what} ${dir}: ${p === abs ? 'is' : `${p} is`} a file, not a folder`);
+    missing.unshift(p);
+    if (dirname(p) === p) break;
+    p = dirname(p);
+  }
+  for (const m of missing) {
+    await mkdir(m).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw new UsageError(`${what} ${dir}: cannot create ${m} (${e.code})`);
+    });
+  }
+  const probe = tempPathFor(`${abs}/write-check`);
+  try {
+    await (await open(probe, 'wx')).close();
+  } catch (e) {
+    throw new UsageError(`${what} ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code})`);
+  }
+  await rm(probe, { force: true });
+}

@@ -1,0 +1,8 @@
+"""LossLab's models, losses and data pipeline in PyTorch: the one place the project's Python scripts
+(make_fixture.py, make_fixtures.py, torch_train.py, trajectory.py) take them from. Names follow LossLab:
+architectures as in `--arch`, losses as in `--losses`, state-dict keys as LossLab's parameters."""
+from .models import MODELS, ConvNet, ConvNetLarge, build_model
+from .losses import LOSSES, make_loss, loss_fn
+from .magnitude import magnitudes
+
+__all__ = ["MODELS", "ConvNet", "ConvNetLarge", "build_model", "LOSSES", "make_loss", "loss_fn", "magnitudes"]

@@ -1,0 +1,59 @@
+/**
+ * The statistics of a study's summary, one implementation for `losslab summary` and the viewer:
+ * mean, sample std and Student-t 95% CI over seeds (null below two seeds), and the paired t-test
+ * of a loss against CE over shared seeds.
+ */
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
+
+export interface Described {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n − 1); null for n < 2. */
+  std: number | null;
+  /** mean ± t_{0.975, n−1} · std / √n; null for n < 2. */
+  ci95: [number, number] | null;
+  values: number[];
+}
+
+/** The significance level of every test in a summary. */
+export const ALPHA = 0.05;
+
+export function mean(xs: readonly number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / xs.length;
+}
+
+export function sampleStd(xs: readonly number[]): number | null {
+  if (xs.length < 2) return null;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+/** Two-sided quantile of Student's t with `df` degrees of freedom. */
+export function tCritical(df: number, level = 0.95): number {
+  return tQuantile(1 - (1 - level) / 2, df);
+}
+
+export function ciMean(xs: readonly number[], level = 0.95): [number, number] | null {
+  const sd = sampleStd(xs);
+  if (sd === null) return null;
+  const half = (tCritical(xs.length - 1, level) * sd) / Math.sqrt(xs.length);
+  const m = mean(xs);
+  return [m - half, m + half];
+}
+
+export function describe(values: readonly number[]): Described {
+  if (values.length === 0) throw new RangeError('describe: no values');
+  return { n: values.length, mean: mean(values), std: sampleStd(values), ci95: ciMean(values), values: [...values] };
+}
+
+/** Two-sided paired t-test of the differences; null below two pairs. */
+export function pairedTTest(diffs: readonly number[]): { t: number | null; pValue: number | null } {
+  const n = diffs.length;
+  const sd = sampleStd(diffs);
+  if (sd === null) return { t: null, pValue: null };
+  const m = mean(diffs);
+  if (sd === 0) return m === 0 ? { t: 0, pValue: 1 } : { t: Math.sign(m) * Infinity, pValue: 0 };
+  const t = m / (sd / Math.sqrt(n));
+  return { t, pValue: 2 * (1 - tCdf(Math.abs(t), n - 1)) };
+}

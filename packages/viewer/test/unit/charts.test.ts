@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { dodge } from '../../src/data/dodge.ts';
+import { epochTicks, tickLabel } from '../../src/data/ticks.ts';
+import { colorOf, contrast, PALETTE } from '../../src/ui/charts/palette.ts';
+import { tooltipLines } from '../../src/ui/charts/hover.ts';
+import { curveRows } from '../../src/ui/charts/curves.ts';
+import type { BandPoint } from '../../src/data/bands.ts';
+
+describe('line-end labels', () => {
+  it('spread apart by the gap, moved as little as possible, order kept', () => {
+    const y = dodge([100, 101, 100.5, 300], 13);
+    const sorted = [y[0], y[2], y[1]];
+    expect(sorted[1] - sorted[0]).toBeCloseTo(13, 9);
+    expect(sorted[2] - sorted[1]).toBeCloseTo(13, 9);
+    expect((y[0] + y[1] + y[2]) / 3).toBeCloseTo(100.5, 9); // centred on the cluster
+    expect(y[3]).toBe(300);
+    expect(dodge([50, 200], 13)).toEqual([50, 200]); // far apart: untouched
+  });
+
+  it('stays within the plot', () => {
+    const y = dodge([5, 6, 7], 10, 0, 100);
+    expect(Math.min(...y)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...y)).toBeLessThanOrEqual(100);
+    const low = dodge([99, 99.5], 10, 0, 100);
+    expect(Math.max(...low)).toBeLessThanOrEqual(100);
+    expect(Math.abs(low[0] - low[1])).toBeCloseTo(10, 9);
+  });
+});
+
+describe('axis ticks', () => {
+  it('always include the last epoch without crowding it', () => {
+    expect(epochTicks(30)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 30]);
+    expect(epochTicks(42)).toEqual([1, 6, 11, 16, 21, 26, 31, 36, 42]); // 41 would crowd 42
+    expect(epochTicks(3)).toEqual([1, 2, 3]);
+    expect(epochTicks(1)).toEqual([1]);
+    for (let n = 1; n <= 200; n++) expect(epochTicks(n).at(-1), String(n)).toBe(n);
+  });
+
+  it('print log-axis values as plain numbers', () => {
+    expect(tickLabel(0.3)).toBe('0.3');
+    expect(tickLabel(2)).toBe('2');
+    expect(tickLabel(0.05)).toBe('0.05');
+    expect(tickLabel(1.5e-4)).toBe('1.5e-4');
+  });
+});
+
+describe('loss colours', () => {
+  it('are the same in every study, whatever else it holds', () => {
+    expect(colorOf('L1')).toBe(colorOf('L1'));
+    expect(new Set(['CE', 'Focal0.5', 'Focal2', 'L1', 'L1logits', 'LS0.1', 'GCE0.7'].map(colorOf)).size).toBe(7);
+  });
+
+  it('read as text on white (contrast ≥ 4.5:1)', () => {
+    for (const c of PALETTE) expect(contrast(c, '#ffffff'), c).toBeGreaterThanOrEqual(4.5);
+    expect(contrast('#efb118', '#ffffff')).toBeLessThan(2.5); // the old yellow: the check can fail
+  });
+});
+
+describe('hover read-out and chart CSV', () => {
+  const p = (label: string, epoch: number, mean: number, n = 2): BandPoint => ({ label, epoch, mean, std: 0.01, lo: mean - 0.01, hi: mean + 0.01, n });
+  const band = [p('CE', 1, 0.5), p('CE', 2, 0.6), p('L1', 1, 0.3, 1), p('L1', 2, 0.7, 1)];
+
+  it('lists every series at the epoch, best first', () => {
+    const lines = tooltipLines(band, [p('CE', 2, 0.55)], 2, 'max');
+    expect(lines.map((l) => l.label)).toEqual(['L1', 'CE']);
+    expect(lines[1].text).toBe('0.6000 ± 0.0100 (2 seeds), raw 0.5500');
+    expect(lines[0].text).toBe('0.7000 (1 seed)');
+  });
+
+  it('writes the plotted numbers', () => {
+    const t = curveRows(band);
+    expect(t.header).toEqual(['epoch', 'loss', 'mean', 'std', 'n_seeds', 'band_lo', 'band_hi']);
+    expect(t.rows[1]).toEqual([2, 'CE', 0.6, 0.01, 2, 0.59, 0.61]);
+  });
+});
