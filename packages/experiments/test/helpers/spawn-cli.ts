@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { sourceResolve } from '../../../../build/vite.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -15,9 +16,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export async function bundleFakeCli(): Promise<{ file: string; dispose: () => Promise<void> }> {
   const out = await mkdtemp(join(tmpdir(), 'losslab-fake-cli-'));
   await build({
-    root, configFile: false, logLevel: 'error',
+    root, configFile: false, logLevel: 'error', resolve: sourceResolve.resolve,
     build: { ssr: join(root, 'test/helpers/fake-cli.ts'), outDir: out, target: 'node20', emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'fake-cli.js', format: 'es' } } },
-    ssr: { noExternal: true, external: ['webgpu'] },
+    ssr: { ...sourceResolve.ssr, noExternal: true, external: ['webgpu'] },
   });
   return { file: join(out, 'fake-cli.js'), dispose: () => rm(out, { recursive: true, force: true }) };
 }
