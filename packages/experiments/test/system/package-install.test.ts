@@ -10,9 +10,9 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '@losslab/nn';
-import { useTmp } from './helpers/tmp.ts';
+import { useTmp } from '../helpers/tmp.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(import.meta.dirname, '../../../..');
 const built = ['kernels', 'nn', 'experiments'].every((p) => existsSync(join(root, 'packages', p, 'dist')));
 if (!built) console.warn('package-install: SKIPPED — packages not built (run `npx turbo run build`, or `npm test`)');
 

@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { useTmp } from './helpers/tmp.ts';
+import { useTmp } from '../helpers/tmp.ts';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(import.meta.dirname, '../../../..');
 const missing = [
   process.getuid?.() === 0 ? null : 'root',
   process.env.CIFAR10_DIR && existsSync(join(process.env.CIFAR10_DIR, 'test_batch.bin')) ? null : 'CIFAR10_DIR',
