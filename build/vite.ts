@@ -31,7 +31,8 @@ interface PackageJson {
 export function sourceEntries(pkg: PackageJson, dir: string): Record<string, string> {
   const entries: Record<string, string> = {};
   for (const target of Object.values(pkg.exports)) {
-    const src = typeof target === 'string' ? undefined : target[SOURCE_CONDITION];
+    // Exports with only the source condition (no `default`) are the monorepo's own (e.g. test tables for the CLI bundle).
+    const src = typeof target === 'string' || !target.default ? undefined : target[SOURCE_CONDITION];
     if (!src || !/\.ts$/.test(src)) continue;
     entries[src.replace(/^\.\//, '').replace(/\.ts$/, '')] = resolve(dir, src);
   }

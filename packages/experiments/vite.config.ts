@@ -10,9 +10,11 @@ export default defineConfig({
     target: 'node20',
     sourcemap: true,
     emptyOutDir: false, // beside the library build (vite.lib.config.ts)
-    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es' } },
+    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es', inlineDynamicImports: true } }, // one file, dynamic imports included
   },
   // Everything is bundled but Dawn's native bindings, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu).
   ssr: { ...sourceResolve.ssr, noExternal: true, external: ['webgpu'] },
+  // The kernels' test modules (bundled for `losslab selftest`) name the golden folder at build time in vitest; here, at run time.
+  define: { __LOSSLAB_GOLDEN_DIR__: 'process.env.LOSSLAB_GOLDEN_DIR' },
   logLevel: 'warn',
 });

@@ -1,15 +1,16 @@
-import { defineConfig } from 'vitest/config';
-import { sourceResolve } from '../../build/vite.ts';
+import { defineConfig, mergeConfig } from 'vitest/config';
+import viteConfig from './vite.config.ts';
 
-export default defineConfig({
-  ...sourceResolve,
+// The CLI's build settings (its `define` included: selftest bundles the kernels' test modules; its
+// `losslab-source` resolve conditions), plus the tests: the unit tests, then the end-to-end checks
+// that keep both cores busy for a minute (packed tarballs, SLURM), one file at a time, so they never
+// starve the unit tests' timeouts.
+export default mergeConfig(viteConfig, defineConfig({
   test: {
     passWithNoTests: false,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/system/**'], sequence: { groupOrder: 0 } } },
-      // End-to-end checks that keep both cores busy for a minute (packed tarballs, SLURM): after the
-      // unit tests, one file at a time, so they never starve the unit tests' timeouts.
       { extends: true, test: { name: 'system', include: ['test/system/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },
     ],
   },
-});
+}));

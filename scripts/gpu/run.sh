@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# Runs the bench and one full default study (4 losses × 30 epochs, one seed) on an NVIDIA machine
-# that has a Vulkan driver and nothing else, from the .gpu/ folder made by scripts/gpu/prepare.sh.
-#   CIFAR10_DIR=/data/cifar-10-batches-bin OUT=/tmp/out bash scripts/gpu/run.sh
-# Env: OUT (results, default ./gpu-results), SEEDS (default 0), EPOCHS (default 30), BENCH=0 to skip the bench.
-set -euo pipefail
+# The GPU check, one command on a machine that has a Vulkan driver and nothing else (no network,
+# no CIFAR-10 files), from the .gpu/ folder made by scripts/gpu/prepare.sh:
+#   OUT=/tmp/out bash scripts/gpu/run.sh
+# It runs the smoke kernel, `losslab selftest` (every kernel table, random and PyTorch fixture case on
+# this adapter), then `losslab bench --synthetic` (limits, kernels, the steps and epochs of every
+# architecture the build has — the ConvNet, ResNet-20 once it exists — and the default study
+# extrapolated from them), each under a time limit so the whole check ends within BUDGET seconds.
+# Figures land in $OUT: smoke.txt, selftest.txt, bench.txt, bench.json, summary.txt.
+# Env: OUT (default ./gpu-results), BUDGET (seconds, default 480), TRAIN_IMAGES (synthetic training
+# images per timed epoch, default 50000; figures are scaled to 50,000), BENCH_ARGS (extra bench flags),
+# CIFAR10_DIR + STUDY=1 to also run the real default study with one seed afterwards (not in BUDGET).
+set -uo pipefail
 cd "$(dirname "$0")/../.."
+start=$(date +%s)
+BUDGET=${BUDGET:-480}
 g=$PWD/.gpu
 OUT=${OUT:-$PWD/gpu-results}
 mkdir -p "$OUT" "$g/root" "$g/bin"
 [ -x "$g/bin/node" ] || tar -C "$g" -xJf "$g/node.tar.xz"
+[ -f "$g/app/cli.js" ] || tar -C "$g" -xJf "$g/app.tar.xz"
 # the Vulkan loader, unpacked beside (not into /), only if the system lacks one
 if ! ldconfig -p | grep -q libvulkan.so.1; then
   for f in "$g"/debs/*.deb; do dpkg -x "$f" "$g/root"; done
@@ -22,16 +32,26 @@ export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 chmod 700 "$XDG_RUNTIME_DIR"
 node="$g/bin/node"
 cli="$g/app/cli.js"
-echo "# node $($node --version), VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-default}, nvidia-smi: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo none)"
-$node "$cli" smoke | tee "$OUT/smoke.txt"
-if [ "${BENCH:-1}" = 1 ]; then
-  $node "$cli" bench --batches 64,256 --epochs "${BENCH_EPOCHS:-1}" --out "$OUT/bench.json" 2>&1 | tee "$OUT/bench.txt"
-fi
-if [ -n "${CIFAR10_DIR:-}" ]; then
-  start=$(date +%s.%N)
-  $node "$cli" run --seeds "${SEEDS:-0}" --epochs "${EPOCHS:-30}" --out "$OUT/study" --name gpu-default --json > "$OUT/study.jsonl"
-  end=$(date +%s.%N)
-  echo "study: $(awk "BEGIN { print $end - $start }") s for losses ce, focal:0.5, focal:2, l1 × ${EPOCHS:-30} epochs, seeds ${SEEDS:-0}" | tee "$OUT/study-time.txt"
-else
-  echo "CIFAR10_DIR not set: skipped the study (the data set must be on the GPU machine)"
+left() { echo $(( BUDGET - ($(date +%s) - start) )); }
+# step NAME LIMIT CMD...: runs CMD under min(LIMIT, what is left of BUDGET), output to $OUT/NAME.txt and here.
+step() {
+  local name=$1 limit=$2; shift 2
+  local t=$(left); [ "$limit" -lt "$t" ] && t=$limit
+  if [ "$t" -le 5 ]; then echo "$name: skipped (time budget spent)" | tee "$OUT/$name.txt"; echo "$name skipped" >> "$OUT/summary.txt"; return; fi
+  local s=$(date +%s)
+  timeout "$t" "$@" 2>&1 | grep -v '^Warning: max' | tee "$OUT/$name.txt"
+  local rc=${PIPESTATUS[0]}
+  echo "$name: exit $rc in $(( $(date +%s) - s )) s$([ "$rc" = 124 ] && echo " (stopped at its $t s limit)")" | tee -a "$OUT/summary.txt"
+}
+: > "$OUT/summary.txt"
+echo "# node $($node --version), VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-default}, nvidia-smi: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo none)" | tee -a "$OUT/summary.txt"
+step smoke 60 "$node" "$cli" smoke
+step selftest 150 "$node" "$cli" selftest
+# shellcheck disable=SC2086
+step bench 600 "$node" "$cli" bench --synthetic --train-images "${TRAIN_IMAGES:-50000}" --batches 64 --epochs 1 --out "$OUT/bench.json" ${BENCH_ARGS:-}
+echo "total: $(( $(date +%s) - start )) s (budget $BUDGET s)" | tee -a "$OUT/summary.txt"
+if [ "${STUDY:-0}" = 1 ] && [ -n "${CIFAR10_DIR:-}" ]; then
+  s=$(date +%s)
+  "$node" "$cli" run --seeds 0 --epochs "${EPOCHS:-30}" --out "$OUT/study" --name gpu-default --json > "$OUT/study.jsonl"
+  echo "study: $(( $(date +%s) - s )) s for losses ce, focal:0.5, focal:2, l1 × ${EPOCHS:-30} epochs, seed 0" | tee -a "$OUT/summary.txt"
 fi

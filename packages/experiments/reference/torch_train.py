@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch reference for LossLab's study: the same ConvNet, data, augmentation and hyperparameters.
+"""PyTorch reference for LossLab's study: the same models (packages/nn/python/losslab_torch), data,
+augmentation and hyperparameters.
 
 Used by `losslab bench --vs-torch` (epoch time on the CPU) and to produce reference curves.
 Needs Debian's python3-torch (1.13) and numpy: `SETUP_TORCH=1 bash scripts/setup.sh`.
@@ -9,49 +10,11 @@ Needs Debian's python3-torch (1.13) and numpy: `SETUP_TORCH=1 bash scripts/setup
 """
 import argparse, json, os, sys, time
 
-import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
-MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
-STD = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
-
-
-def read_split(folder, files):
-    raw = np.concatenate([np.fromfile(os.path.join(folder, f), dtype=np.uint8) for f in files]).reshape(-1, 3073)
-    return torch.from_numpy(raw[:, 1:].reshape(-1, 3, 32, 32).copy()), torch.from_numpy(raw[:, 0].astype(np.int64))
-
-
-class ConvNet(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 4, 3)
-        self.conv2 = nn.Conv2d(4, 8, 3)
-        self.fc1 = nn.Linear(288, 32)
-        self.fc2 = nn.Linear(32, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
-        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
-        return self.fc2(F.relu(self.fc1(torch.flatten(x, 1))))
-
-
-def make_loss(name):
-    if name == "ce":
-        return nn.CrossEntropyLoss()
-    if name.startswith("focal:"):
-        gamma = float(name.split(":")[1])
-
-        def focal(z, y):
-            ce = F.cross_entropy(z, y, reduction="none")
-            return ((1 - torch.exp(-ce)) ** gamma * ce).mean()
-        return focal
-    if name == "l1":
-        return lambda z, y: (F.softmax(z, 1) - F.one_hot(y, 10).float()).abs().mean()
-    if name == "l1-logits":
-        return lambda z, y: (z - F.one_hot(y, 10).float()).abs().mean()
-    raise SystemExit(f"unknown loss {name}")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nn", "python"))
+from losslab_torch import build_model, make_loss  # noqa: E402  (the project's one definition of models and losses)
+from losslab_torch.data import TEST_FILE, TRAIN_FILES, crop_flip_normalise, normalise, read_split  # noqa: E402
 
 
 def macro_f1(pred, y, classes):
@@ -65,22 +28,17 @@ def macro_f1(pred, y, classes):
 def augment(x_u8, gen):
     """Random crop 32 with zero padding 4 and horizontal flip p=0.5 on a uint8 batch, then normalise."""
     b = x_u8.shape[0]
-    x = F.pad(x_u8.float() / 255.0, (4, 4, 4, 4))
     dy = torch.randint(0, 9, (b,), generator=gen)
     dx = torch.randint(0, 9, (b,), generator=gen)
-    ar = torch.arange(32)
-    rows = (dy[:, None] + ar)[:, :, None]  # B×32×1
-    cols = (dx[:, None] + ar)[:, None, :]  # B×1×32
-    x = x.permute(0, 2, 3, 1)[torch.arange(b)[:, None, None], rows, cols].permute(0, 3, 1, 2)
     flip = torch.rand(b, generator=gen) < 0.5
-    x = torch.where(flip[:, None, None, None], x.flip(3), x)
-    return (x - MEAN) / STD
+    return crop_flip_normalise(x_u8, dy, dx, flip)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
-    ap.add_argument("--loss", default="ce")
+    ap.add_argument("--loss", default="ce", help="a LossLab loss name: ce, focal:<g>, l1, l1-logits, ls:<eps>, gce:<q>")
+    ap.add_argument("--arch", default="convnet")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--batch", type=int, default=64)
@@ -99,10 +57,10 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     gen = torch.Generator().manual_seed(a.seed + 1)
-    xtr, ytr = read_split(a.data_dir, [f"data_batch_{i}.bin" for i in range(1, 6)])
-    xte, yte = read_split(a.data_dir, ["test_batch.bin"])
-    xte = (xte.float() / 255.0 - MEAN) / STD
-    model = ConvNet()
+    xtr, ytr = read_split(a.data_dir, TRAIN_FILES)
+    xte, yte = read_split(a.data_dir, [TEST_FILE])
+    xte = normalise(xte)
+    model = build_model(a.arch)
     crit = make_loss(a.loss)
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)

@@ -1,7 +1,18 @@
-/** `losslab parity --fixture FILE`: replays a PyTorch fixture on the device and prints every error. */
-import { readFileSync } from 'node:fs';
-import { runParity, formatParity, type ParityFixture } from '@losslab/nn';
+/**
+ * `losslab parity --fixture FILE`: replays a PyTorch fixture on the device and prints every error.
+ * `losslab parity --trajectory`: trains LossLab, replays the same run in PyTorch
+ * (reference/trajectory.py), and prints both side by side.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runParity, formatParity, parseLoss, buildModel, type ParityFixture } from '@losslab/nn';
 import type { LossLabDevice } from '@losslab/kernels';
+import { loadCifar10 } from './data/index.ts';
+import { UsageError } from './util/errors.ts';
+import { PYTHON } from './bench/torch.ts';
+import { runLossLabTrajectory, readTrajectory, compareTrajectories, formatComparison, type TrajectorySpec } from './trajectory.ts';
 
 export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string, log: (s: string) => void): Promise<boolean> {
   let fixture: ParityFixture;
@@ -10,10 +21,75 @@ export async function parityCommand(dev: LossLabDevice, fixturePath: string, arc
   } catch (e) {
     throw new Error(`cannot read fixture ${fixturePath}: ${(e as Error).message}`);
   }
-  if (!fixture.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input, target; see shared/golden/README.md)`);
+  if (!fixture.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input, target; see packages/nn/scripts/make_fixture.py)`);
   const rows = await runParity(dev.device, fixture, arch);
   log(formatParity(rows));
   const failed = rows.filter((r) => !r.pass);
   log(failed.length ? `parity: ${failed.length} of ${rows.length} quantities past tolerance` : `parity: all ${rows.length} quantities within tolerance`);
   return failed.length === 0;
+}
+
+export interface TrajectoryFlags {
+  arch: string;
+  loss: string;
+  seed: string;
+  epochs: string;
+  batchSize: string;
+  lr: string;
+  momentum: string;
+  stepSize: string;
+  gamma: string;
+  dataDir?: string;
+  out?: string;
+  torchThreads: string;
+  torchFloat64?: boolean;
+}
+
+const TRAJECTORY_SCRIPT = fileURLToPath(new URL('../reference/trajectory.py', import.meta.url));
+
+function number(flag: string, text: string, integer = false, min = 0): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) throw new UsageError(`--${flag}: "${text}" is not ${integer ? 'an integer' : 'a number'} ≥ ${min}`);
+  return v;
+}
+
+export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
+  parseLoss(o.loss);
+  buildModel(o.arch);
+  return {
+    arch: o.arch, loss: o.loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
+    batchSize: number('batch-size', o.batchSize, true, 1), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
+    stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
+  };
+}
+
+/** Runs reference/trajectory.py on the exchange folder; its progress lines go to `log`. */
+export function runTorchTrajectory(dir: string, dataDir: string, threads: number, log: (s: string) => void, float64 = false): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const args = [TRAJECTORY_SCRIPT, '--dir', dir, '--data-dir', dataDir, '--threads', String(threads), ...(float64 ? ['--float64'] : [])];
+    const p = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => String(d).trim().split('\n').forEach((l) => log(l)));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', (e) => reject(new Error(`cannot run ${PYTHON} (set LOSSLAB_PYTHON to a Python with torch): ${e.message}`)));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`PyTorch trajectory failed (exit ${code}): ${err.trim().split('\n').pop()}`))));
+  });
+}
+
+export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
+  const spec = trajectorySpec(o);
+  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}-seed${spec.seed}`);
+  const dataset = await loadCifar10({ dataDir: o.dataDir });
+  log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, StepLR ${spec.stepSize}/${spec.gamma} → ${dir}`);
+  await runLossLabTrajectory(dev.device, dataset, spec, dir, log);
+  const threads = number('torch-threads', o.torchThreads, true, 1);
+  await runTorchTrajectory(dir, dataset.dir, threads, log);
+  if (o.torchFloat64) await runTorchTrajectory(dir, dataset.dir, threads, log, true);
+  const init = JSON.parse(readFileSync(join(dir, 'init.json'), 'utf8'));
+  const lab = readTrajectory(join(dir, 'losslab.json'));
+  const torch64 = o.torchFloat64 ? readTrajectory(join(dir, 'torch64.json')) : undefined;
+  const text = formatComparison(compareTrajectories(lab, readTrajectory(join(dir, 'torch.json')), init, torch64), spec);
+  writeFileSync(join(dir, 'compare.md'), text + '\n');
+  log(text);
+  return true;
 }

@@ -8,9 +8,11 @@ import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
 import { registerExportMetrics } from './commands/export-metrics.ts';
+import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 import { reportError, setVerbose } from './commands/errors.ts';
+import { registerExport } from './commands/export.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
@@ -44,7 +46,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerExportMetrics(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
+  registerSelftest(program, setExit);
   registerView(program, setExit);
+  registerExport(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -53,7 +53,7 @@ describe('study configuration', () => {
     [{ batchSize: '0' }, /batch size must be a positive integer, got 0/],
     [{ epochs: '-3' }, /epochs must be a positive integer/],
     [{ epochs: 'ten' }, /--epochs must be a number, got 'ten'/],
-    [{ gamma: '-1' }, /gamma must be a number > 0/],
+    [{ gamma: '-1' }, /gamma must be a finite number > 0/],
     [{ seeds: '0,0' }, /seeds: '0' appears twice/],
     [{ losses: 'focal:2,focal:2.0' }, /appears twice/],
     [{ data: 'dirty' }, /unknown data variant "dirty"/],

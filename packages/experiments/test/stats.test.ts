@@ -1,6 +1,8 @@
 // Reference values from scipy 1.17 (stats.t.ppf, stats.t.interval, stats.ttest_rel / ttest_1samp / ttest_ind(equal_var=False)).
 import { describe, expect, it } from 'vitest';
-import { bootstrapCi, describe as describeValues, pairedDifference, pairedTTest, quantileSorted, sampleStd, tCritical, welchTest } from '../src/stats/index.ts';
+import { bootstrapCi, describe as describeValues, holmAdjust, pairedDifference, pairedTTest, quantileSorted, sampleStd, tCritical, welchTest } from '../src/stats/index.ts';
+import { buildSummary, renderSummaryMd } from '../src/study/index.ts';
+import type { RunRecord } from '../src/study/collect.ts';
 
 describe('descriptive statistics', () => {
   it('Student-t quantiles', () => {
@@ -93,5 +95,52 @@ describe('Welch two-sample test (independent seeds of two implementations)', () 
   it('undefined with fewer than two values on a side or no spread at all', () => {
     expect(welchTest([0.5], [0.4, 0.41])).toBeNull();
     expect(welchTest([0.5, 0.5], [0.4, 0.4])).toBeNull();
+  });
+});
+
+describe("Holm's correction", () => {
+  it('matches R p.adjust(method = "holm"), nulls untouched', () => {
+    // p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+    const adj = holmAdjust([0.01, null, 0.04, 0.03, 0.005]);
+    expect(adj[1]).toBeNull();
+    [0.03, 0.06, 0.06, 0.02].forEach((x, i) => expect(adj[[0, 2, 3, 4][i]]).toBeCloseTo(x, 12));
+    expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
+    expect(holmAdjust([])).toEqual([]);
+  });
+});
+
+describe('summary statistics across a table', () => {
+  const rec = (loss: string, seed: number, acc: number): RunRecord => ({
+    source: '.', recall: null, final: { test_acc: acc, f1: acc, test_nll: 1 - acc, ece: 0.1, train_acc: acc },
+    run: { id: `${loss}_${seed}`, index: seed, loss, label: loss.toUpperCase(), seed, data: 'clean', arch: 'convnet', status: 'done', epochsDone: 1, epochs: 1, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null, csv: '', final: '', state: '', statusFile: '' },
+  });
+  const meta = { study: 't', sources: ['.'], classNames: [] };
+
+  it('n < 3 paired seeds: too few to test, never significant, however large the difference', () => {
+    const s = buildSummary([rec('ce', 0, 0.5), rec('ce', 1, 0.51), rec('l1', 0, 0.2), rec('l1', 1, 0.2101)], meta);
+    const v = s.groups[0].rows[1].vsCE!.test_acc!;
+    expect(v).toMatchObject({ n: 2, tooFewSeeds: true, significant: false, pAdjusted: null });
+    expect(v.pValue).toBeLessThan(0.05); // the raw test would have called it
+    expect(renderSummaryMd(s)).toMatch(/Too few seeds to test[^\n]*\n- L1 − CE, test accuracy/);
+  });
+
+  it('adjusted p over all comparisons of the table; significance follows the adjusted p', () => {
+    const accs = [[0.5, 0.52, 0.55, 0.51], [0.45, 0.49, 0.48, 0.47]];
+    const recs = accs.flatMap((a, l) => a.map((x, s) => rec(l ? 'l1' : 'ce', s, x)));
+    const s = buildSummary(recs, meta);
+    const vs = Object.values(s.groups[0].rows[1].vsCE!);
+    expect(vs).toHaveLength(5);
+    const raw = vs.map((v) => v!.pValue);
+    const adj = holmAdjust(raw);
+    vs.forEach((v, i) => {
+      expect(v!.pAdjusted).toBe(adj[i]);
+      expect(v!.significant).toBe(adj[i]! < 0.05);
+    });
+    const acc = s.groups[0].rows[1].vsCE!.test_acc!;
+    expect(acc.pValue!).toBeLessThan(0.05); // raw: significant …
+    expect(acc.pAdjusted!).toBeGreaterThan(0.05); // … not after Holm across 5 comparisons
+    expect(acc.significant).toBe(false);
+    expect(renderSummaryMd(s)).toMatch(/Holm's correction across the 5 tested comparisons/);
+    expect(renderSummaryMd(s)).toMatch(/L1 − CE, test accuracy: −0\.0475 \(p = 0\.011, Holm-adjusted p = 0\.057, n = 4/);
   });
 });

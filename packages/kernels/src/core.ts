@@ -18,6 +18,14 @@ export interface Dispatch {
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: [number, number, number];
+  /** Arithmetic and memory traffic of one execution, where the op states them (the bench's roofline). */
+  work?: Work;
+}
+
+/** FLOPs (a multiply-add is 2) and bytes read + written once by one execution of a dispatch. */
+export interface Work {
+  flops: number;
+  bytes: number;
 }
 
 // WebGPU's GPUBufferUsage bits, as constants: in Node the global exists only after Dawn is installed.
@@ -143,11 +151,11 @@ export class KernelContext {
   }
 
   /** Builds one Dispatch: pipeline + bind group over `entries`, `workgroups` in x/y/z. */
-  dispatch(label: string, pipeline: GPUComputePipeline, entries: BufferLike[], workgroups: [number, number?, number?]): Dispatch {
+  dispatch(label: string, pipeline: GPUComputePipeline, entries: BufferLike[], workgroups: [number, number?, number?], work?: Work): Dispatch {
     const [x, y = 1, z = 1] = workgroups;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (x > limit || y > limit || z > limit) throw new Error(`${label}: ${x}×${y}×${z} workgroups exceed ${limit} per dimension`);
-    return { label, pipeline, bindGroup: this.bindGroup(pipeline, entries, label), workgroups: [x, y, z] };
+    return { label, pipeline, bindGroup: this.bindGroup(pipeline, entries, label), workgroups: [x, y, z], ...(work ? { work } : {}) };
   }
 
   /** A zero-filled storage buffer of `bytes` (rounded up to 4). */

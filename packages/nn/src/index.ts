@@ -5,6 +5,7 @@ export * from './models.ts';
 export * from './optim.ts';
 export * from './plan.ts';
 export * from './train.ts';
+export * from './fused-head.ts';
 export * from './statedict.ts';
 export * from './parity.ts';
 export * from './saliency.ts';

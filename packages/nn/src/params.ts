@@ -3,7 +3,7 @@
  * can be bound on its own), with gradients and momentum in buffers of the same layout: the
  * optimizer updates everything in one dispatch. Addressed by PyTorch state-dict names.
  */
-import { ALIGN, type Binding, type KernelContext } from '@losslab/kernels';
+import { ALIGN, STORAGE_USAGE, Usage, type Binding, type KernelContext } from '@losslab/kernels';
 
 export interface ParamSpec {
   name: string; // PyTorch state-dict name, e.g. 'conv1.weight'
@@ -32,7 +32,8 @@ export class ParamStore {
       off += Math.ceil(numel(s.shape) / FLOATS_PER_ALIGN) * FLOATS_PER_ALIGN;
     }
     this.totalFloats = Math.max(off, FLOATS_PER_ALIGN);
-    this.params = ctx.storage(this.totalFloats * 4, 'params');
+    // UNIFORM too: kernels may read small weight tensors through a uniform binding (the fused head).
+    this.params = ctx.createBuffer({ label: 'params', size: this.totalFloats * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
     this.grads = ctx.storage(this.totalFloats * 4, 'grads');
     this.momentum = ctx.storage(this.totalFloats * 4, 'momentum');
   }

@@ -12,6 +12,7 @@ import type { Sequential } from './layers.ts';
 import type { ParamStore } from './params.ts';
 import { planBackward, planForward, type BackwardPlan, type ForwardPlan } from './plan.ts';
 import { validateSgd, type SgdOptions } from './optim.ts';
+import { splitHead, planHead } from './fused-head.ts';
 
 export { parseLoss };
 
@@ -60,6 +61,8 @@ export interface TrainStepOptions {
   inputGrad?: boolean;
   /** Leave the SGD update out (gradient checks, parity of gradients). */
   noUpdate?: boolean;
+  /** false: plan the classifier head layer by layer even where the fused head applies (comparisons). */
+  fuseHead?: boolean;
 }
 
 export class TrainStep {
@@ -73,15 +76,19 @@ export class TrainStep {
 
   constructor(ctx: KernelContext, model: Sequential, store: ParamStore, optimizer: SgdOptimizer | null, o: TrainStepOptions) {
     this.loss = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
-    this.forward = planForward(ctx, model, store, o.batch, { input: o.input });
+    // A Linear → ReLU → Linear tail trains fused (two dispatches); `forward` and `backward` are then the body's.
+    const head = o.fuseHead === false ? null : splitHead(ctx, model, store, o.batch);
+    this.forward = planForward(ctx, head?.body ?? model, store, o.batch, { input: o.input });
     this.backward = planBackward(ctx, this.forward, store, { inputGrad: o.inputGrad });
     this.labels = o.labels ?? ctx.storage(o.batch * 4, 'labels');
     this.stats = o.stats ?? ctx.storage(STATS_FLOATS * 4, 'train_stats');
-    const lossDispatch = lossForwardBackward(ctx, {
-      kind: this.loss, logits: this.forward.logits, target: this.labels, n: o.batch, c: this.forward.classes,
-      gradLogits: this.backward.gradLogits, stats: this.stats,
-    });
-    this.dispatches = [...this.forward.dispatches, ...[lossDispatch].flat(), ...this.backward.dispatches];
+    const lossAndHead = head
+      ? planHead(ctx, head, store, { batch: o.batch, kind: this.loss, x: this.forward.logits, dx: this.backward.gradLogits, labels: this.labels, stats: this.stats })
+      : [lossForwardBackward(ctx, {
+        kind: this.loss, logits: this.forward.logits, target: this.labels, n: o.batch, c: this.forward.classes,
+        gradLogits: this.backward.gradLogits, stats: this.stats,
+      })].flat();
+    this.dispatches = [...this.forward.dispatches, ...lossAndHead, ...this.backward.dispatches];
     if (!o.noUpdate) {
       if (!optimizer) throw new Error('a training step with an update needs an optimizer');
       this.dispatches.push(optimizer.plan());

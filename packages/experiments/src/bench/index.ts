@@ -1,22 +1,31 @@
 /**
- * `losslab bench`: kernel figures at the ConvNet's shapes, training-step time and its
- * dispatch/submit/readback counts, a real CIFAR-10 epoch (augmentation and evaluation
- * included), test-set inference rate, pipeline creation time, peak RSS — and, with
- * --vs-torch, PyTorch's CPU epoch on the same machine, alternating, with the ratio.
+ * `losslab bench`: the adapter's limits (peak FMA rate, copy bandwidth), kernel figures at the
+ * ConvNet's shapes, each architecture's training step kernel by kernel as a fraction of the
+ * limits with its dispatch/submit/readback counts and the time outside kernels, a training epoch
+ * (augmentation and evaluation included) on CIFAR-10 or synthetic CIFAR-shaped data, the default
+ * study extrapolated from it, evaluation time — and, with --vs-torch, PyTorch's CPU epoch on the
+ * same machine, alternating, with the ratio. Ends with issue #14's targets, met or not.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { benchConvPool, benchMatmulLoss, benchSgdMetricsAugment, timingSource, type BenchRow } from '@losslab/kernels/bench';
+import { writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { benchConvPool, benchMatmulLoss, benchSgdMetricsAugment, measureLimits, roofline, timingSource, type AdapterLimits, type BenchRow } from '@losslab/kernels/bench';
 import { formatAdapter, type KernelContext, type LossLabDevice } from '@losslab/kernels';
-import { benchStep, benchEval, makeStep } from './step.ts';
+import { ARCHITECTURES } from '@losslab/nn';
+import { benchStep, benchEval, makeStep, type StepBench } from './step.ts';
 import { torchAvailable, torchEpoch } from './torch.ts';
+import { TARGETS, RESNET_ARCH, formatTargets, ratioTarget, limitTarget, dispatchTarget, type TargetLine } from './targets.ts';
+import { writeCifarDir } from './synthetic.ts';
 import { createGpuEngineFactory } from '../engine/gpu-engine.ts';
+import { DEFAULT_CONFIG, TRAIN_IMAGES } from '../config/study-config.ts';
 import type { CifarDataset } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
 
 export interface BenchOptions {
+  /** Architectures to time (steps and epochs). */
+  archs: string[];
   batches: number[];
-  epochs: number; // real CIFAR epochs to time (0: skip)
+  epochs: number; // epochs to time per architecture (0: skip)
   vsTorch: boolean;
   rounds: number; // alternating rounds with --vs-torch
   out?: string;
@@ -25,85 +34,133 @@ export interface BenchOptions {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (x: number) => `${(100 * x).toFixed(1).padStart(5)}%`;
 
-function table(rows: BenchRow[]): string {
-  const lines = rows.map((r) => `  ${r.kernel.padEnd(34)} ${r.shape.padEnd(26)} ${r.ms.toFixed(3).padStart(9)} ms ` +
-    `${r.gflops !== undefined ? `${r.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''}${r.gbps !== undefined ? `${r.gbps.toFixed(2).padStart(7)} GB/s` : ''}`);
-  return lines.join('\n');
+function kernelTable(rows: BenchRow[]): string {
+  return rows.map((r) => `  ${r.kernel.padEnd(36)} ${r.shape.padEnd(34)} ${r.ms.toFixed(3).padStart(9)} ms ` +
+    `${r.gflops !== undefined ? `${r.gflops.toFixed(2).padStart(7)} GFLOP/s` : ''}${r.gbps !== undefined ? `${r.gbps.toFixed(2).padStart(7)} GB/s` : ''}`).join('\n');
 }
 
-function defaultSpec(batch: number): RunSpec {
-  return {
-    loss: 'ce', seed: 0, data: 'clean', arch: 'convnet', epochs: 1, batchSize: batch, lr: 0.01, momentum: 0.9, weightDecay: 0, nesterov: false,
-    schedule: { type: 'step', stepSize: 10, gamma: 0.5 }, evalEvery: 1, trainSubset: null,
-  };
+function stepTable(s: StepBench, limits: AdapterLimits): string {
+  const head = `    ${'kernel'.padEnd(34)} ${'ms'.padStart(7)} ${'share'.padStart(6)}  ${'GFLOP/s'.padStart(8)} ${'of peak'.padStart(7)}  ${'GB/s'.padStart(6)} ${'of peak'.padStart(7)}  bound`;
+  const rows = s.perDispatch.map((d, i) => {
+    const label = `${String(i + 1).padStart(2)} ${d.label}`.padEnd(34);
+    const share = pct(d.ms / s.kernelMs);
+    if (!d.work) return `    ${label} ${d.ms.toFixed(3).padStart(7)} ${share}  (work not stated)`;
+    const r = roofline(limits, d.work, d.ms);
+    return `    ${label} ${d.ms.toFixed(3).padStart(7)} ${share}  ${(d.work.flops / (d.ms * 1e6)).toFixed(2).padStart(8)} ${pct(r.computeFrac)}  ` +
+      `${(d.work.bytes / (d.ms * 1e6)).toFixed(2).padStart(6)} ${pct(r.memoryFrac)}  ${r.bound}`;
+  });
+  return [head, ...rows].join('\n');
+}
+
+function runSpec(arch: string): RunSpec {
+  const { losses, seeds, arch: _a, data: _d, name: _n, outDir: _o, ...hyper } = DEFAULT_CONFIG;
+  return { ...hyper, loss: losses[0], seed: seeds[0], data: 'clean', arch, epochs: 1 };
+}
+
+/** Runs in the default study, and epochs each. */
+export const DEFAULT_STUDY = { runs: DEFAULT_CONFIG.losses.length * DEFAULT_CONFIG.seeds.length, epochs: DEFAULT_CONFIG.epochs };
+
+interface EpochFigures {
+  arch: string;
+  trainImages: number;
+  /** Measured seconds per round. */
+  losslab: { train: number; eval: number }[];
+  torch: number[];
+  /** Medians scaled to a 50,000-image training epoch. */
+  trainSeconds: number;
+  evalSeconds: number;
+  torchSeconds?: number;
+  ratio?: number;
+  /** The default study (DEFAULT_STUDY) at these epoch times, evaluation every epoch. */
+  studySeconds: number;
 }
 
 export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, dataset: CifarDataset | null, o: BenchOptions, log: (s: string) => void): Promise<Record<string, unknown>> {
   const { ctx } = dev;
-  const report: Record<string, unknown> = { adapter: dev.adapter, timing: timingSource(ctx), date: new Date().toISOString() };
+  const report: Record<string, unknown> = { adapter: dev.adapter, timing: timingSource(ctx), date: new Date().toISOString(), archs: o.archs, data: dataset?.dir ?? null };
   log(`adapter: ${formatAdapter(dev.adapter)}; kernel timings from ${timingSource(ctx) === 'timestamp' ? 'GPU timestamp queries' : 'the wall clock'}`);
 
-  // Pipeline creation: every pipeline of a training step and the evaluation, built once.
-  const p0 = ctx.pipelineMs;
-  const n0 = ctx.pipelineCount;
-  makeStep(ctx, o.batches[0]);
-  report.pipelines = { count: ctx.pipelineCount - n0, ms: ctx.pipelineMs - p0 };
-  log(`pipelines: ${ctx.pipelineCount - n0} built in ${(ctx.pipelineMs - p0).toFixed(0)} ms (once per process)`);
+  const limits = await measureLimits(ctx);
+  report.limits = limits;
+  log(`limits: peak ${limits.gflops.toFixed(1)} GFLOP/s (fma() ${limits.fma.toFixed(1)}, mul + add ${limits.mulAdd.toFixed(1)}), ` +
+    `copy ${limits.gbps.toFixed(1)} GB/s (read + write)`);
+
+  // Pipeline creation: every pipeline of each architecture's training step, built once.
+  const pipelines: Record<string, { count: number; ms: number }> = {};
+  for (const arch of o.archs) {
+    const p0 = ctx.pipelineMs;
+    const n0 = ctx.pipelineCount;
+    const scope = ctx.scope();
+    makeStep(scope, o.batches[0], arch);
+    scope.destroy();
+    pipelines[arch] = { count: ctx.pipelineCount - n0, ms: ctx.pipelineMs - p0 };
+    log(`pipelines (${arch}): ${pipelines[arch].count} built in ${pipelines[arch].ms.toFixed(0)} ms (once per process)`);
+  }
+  report.pipelines = pipelines;
 
   if (o.kernels) {
     const kernels: Record<string, BenchRow[]> = {};
     for (const b of o.batches) {
       const rows = [...(await benchConvPool(ctx, b)), ...(await benchMatmulLoss(ctx, b)), ...(await benchSgdMetricsAugment(ctx, b))];
       kernels[b] = rows;
-      log(`kernels at batch ${b}:\n${table(rows)}`);
+      log(`kernels at batch ${b}:\n${kernelTable(rows)}`);
     }
     report.kernels = kernels;
   }
 
-  const steps: Record<string, unknown> = {};
-  for (const b of o.batches) {
-    const s = await benchStep(ctx, b);
-    steps[b] = s;
-    log(`training step, batch ${b}: median ${s.stepMs.median.toFixed(2)} ms (p10 ${s.stepMs.p10.toFixed(2)}, p90 ${s.stepMs.p90.toFixed(2)}); ` +
-      `${s.dispatches} dispatches, ${(1 / s.stepsPerSubmit).toFixed(3)} submits and 0 readbacks per step (${s.stepsPerSubmit} steps per command buffer)`);
-    log(s.perDispatch.map((d) => `    ${d.label.padEnd(30)} ${d.ms.toFixed(3)} ms`).join('\n'));
+  const steps: StepBench[] = [];
+  for (const arch of o.archs) {
+    for (const b of o.batches) {
+      const s = await benchStep(ctx, b, { arch });
+      steps.push(s);
+      log(`training step, ${arch}, batch ${b}: median ${s.stepMs.median.toFixed(2)} ms (p10 ${s.stepMs.p10.toFixed(2)}, p90 ${s.stepMs.p90.toFixed(2)}); ` +
+        `kernels ${s.kernelMs.toFixed(2)} ms, outside kernels ${(s.stepMs.median - s.kernelMs).toFixed(2)} ms; ` +
+        `${s.dispatches} dispatches, ${s.submitsPerStep.toFixed(3)} submits and ${s.readbacksPerStep} readbacks per step (${s.stepsPerSubmit} steps per command buffer)`);
+      log(stepTable(s, limits));
+    }
   }
   report.steps = steps;
 
-  const ev = await benchEval(ctx);
-  report.inference = ev;
-  log(`inference: 10,000 test images in ${ev.seconds.toFixed(3)} s (${Math.round(ev.imagesPerSecond)} images/s)`);
+  const evals: Record<string, { seconds: number; imagesPerSecond: number }> = {};
+  for (const arch of o.archs) {
+    evals[arch] = await benchEval(ctx, { arch });
+    log(`inference (${arch}): 10,000 test images with loss, cross-entropy, confusion and calibration in ${evals[arch].seconds.toFixed(3)} s (${Math.round(evals[arch].imagesPerSecond)} images/s)`);
+  }
+  report.inference = evals;
 
+  const epochs: EpochFigures[] = [];
   if (dataset && (o.epochs > 0 || o.vsTorch)) {
-    const factory = createGpuEngineFactory({ device: dev, dataset });
-    const ours: { train: number; total: number }[] = [];
-    const torch: number[] = [];
     const hasTorch = o.vsTorch && (await torchAvailable());
     if (o.vsTorch && !hasTorch) log('--vs-torch: python3 with torch and numpy not found (SETUP_TORCH=1 bash scripts/setup.sh); skipping PyTorch');
-    const rounds = Math.max(o.epochs, o.vsTorch ? o.rounds : 0);
-    for (let r = 0; r < rounds; r++) {
-      const run = await factory.createRun(defaultSpec(64));
-      const e = await run.trainEpoch(1, true);
-      run.dispose();
-      ours.push({ train: e.trainSeconds, total: e.trainSeconds + (e.eval?.seconds ?? 0) });
-      log(`LossLab epoch ${r + 1}: train ${e.trainSeconds.toFixed(2)} s (${run.stepsPerEpoch} steps, ${(1000 * e.trainSeconds / run.stepsPerEpoch).toFixed(2)} ms/step), evaluation ${e.eval?.seconds.toFixed(2)} s, test accuracy ${e.eval?.testAcc.toFixed(4)}`);
-      if (hasTorch) {
-        const t = await torchEpoch(dataset.dir, { batch: 64, threads: o.torchThreads });
-        torch.push(t.train_seconds);
-        log(`PyTorch epoch ${r + 1}: train ${t.train_seconds.toFixed(2)} s (${t.step_ms.toFixed(2)} ms/step, ${o.torchThreads} threads)`);
-      }
-    }
-    factory.dispose();
-    report.epoch = { losslab: ours, torch };
-    const oursMed = median(ours.map((x) => x.train));
-    log(`epoch (batch 64, training incl. on-device augmentation): LossLab median ${oursMed.toFixed(2)} s; with evaluation ${median(ours.map((x) => x.total)).toFixed(2)} s`);
-    if (torch.length) {
-      const ratio = oursMed / median(torch);
-      report.ratioVsTorch = ratio;
-      log(`ratio LossLab / PyTorch (training epoch, medians of ${torch.length}): ${ratio.toFixed(2)}  (target ≤ 1.0, stepping stone ≤ 2.0)`);
+    // PyTorch reads files: synthetic data goes to a temporary folder in the binary layout.
+    const torchDir = hasTorch ? (dataset.dir === '(synthetic)' ? writeCifarDir(mkdtempSync(join(tmpdir(), 'losslab-synthetic-')), dataset) : dataset.dir) : null;
+    const factory = createGpuEngineFactory({ device: dev, dataset });
+    try {
+      for (const arch of o.archs) epochs.push(await timeEpochs(factory, arch, dataset, o, hasTorch ? torchDir : null, log));
+    } finally {
+      factory.dispose();
+      if (torchDir && torchDir !== dataset.dir) rmSync(torchDir, { recursive: true, force: true });
     }
   }
+  report.epochs = epochs;
+
+  const convStep = steps.find((s) => s.arch === 'convnet' && s.batch === DEFAULT_CONFIG.batchSize) ?? steps.find((s) => s.arch === 'convnet');
+  const convEpoch = epochs.find((e) => e.arch === 'convnet');
+  const resEpoch = epochs.find((e) => e.arch === RESNET_ARCH);
+  const evalS = convEpoch?.evalSeconds ?? evals.convnet?.seconds;
+  const resnetWhy = !(RESNET_ARCH in ARCHITECTURES) ? `no ${RESNET_ARCH} architecture in this build` : !o.archs.includes(RESNET_ARCH) ? `${RESNET_ARCH} not in --arch` : undefined;
+  const targets: TargetLine[] = [
+    ratioTarget(1, 'ConvNet epoch / PyTorch CPU epoch', convEpoch?.ratio, TARGETS.convnetRatio),
+    limitTarget(limits, convStep),
+    { id: 3, what: `evaluation of 10,000 test images ≤ ${TARGETS.evalSeconds} s`, measured: evalS === undefined ? 'no ConvNet in this run' : `${evalS.toFixed(3)} s`, met: evalS === undefined ? null : evalS <= TARGETS.evalSeconds },
+    ratioTarget(4, 'ResNet-20 epoch / PyTorch CPU epoch', resEpoch?.ratio, TARGETS.resnetRatio, resnetWhy),
+    dispatchTarget(convStep),
+  ];
+  report.targets = targets;
+  log(`targets (issue #14):\n${formatTargets(targets)}`);
+
   const rss = process.resourceUsage().maxRSS / 1024;
   report.peakRssMb = rss;
   log(`peak RSS: ${rss.toFixed(0)} MB`);
@@ -113,4 +170,50 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
     log(`wrote ${o.out}`);
   }
   return report;
+}
+
+async function timeEpochs(factory: ReturnType<typeof createGpuEngineFactory>, arch: string, dataset: CifarDataset, o: BenchOptions, torchDir: string | null,
+  log: (s: string) => void): Promise<EpochFigures> {
+  const trainImages = dataset.train.labels.length;
+  const scale = TRAIN_IMAGES / trainImages;
+  const scaled = scale === 1 ? '' : ` (×${scale.toFixed(2)} for 50,000 images)`;
+  const losslab: EpochFigures['losslab'] = [];
+  const torch: number[] = [];
+  const rounds = Math.max(o.epochs, torchDir ? o.rounds : 0);
+  for (let r = 0; r < rounds; r++) {
+    const run = await factory.createRun(runSpec(arch));
+    try {
+      const e = await run.trainEpoch(1, true);
+      losslab.push({ train: e.trainSeconds, eval: e.eval?.seconds ?? 0 });
+      log(`LossLab ${arch} epoch ${r + 1}: train ${e.trainSeconds.toFixed(2)} s${scaled} (${run.stepsPerEpoch} steps, ${(1000 * e.trainSeconds / run.stepsPerEpoch).toFixed(2)} ms/step), ` +
+        `evaluation ${e.eval?.seconds.toFixed(3)} s, test accuracy ${e.eval?.testAcc.toFixed(4)}`);
+    } finally {
+      run.dispose();
+    }
+    if (torchDir) {
+      try {
+        const t = await torchEpoch(torchDir, { batch: DEFAULT_CONFIG.batchSize, threads: o.torchThreads, arch });
+        torch.push(t.train_seconds);
+        log(`PyTorch ${arch} epoch ${r + 1}: train ${t.train_seconds.toFixed(2)} s${scaled} (${t.step_ms.toFixed(2)} ms/step, ${o.torchThreads} threads)`);
+      } catch (e) {
+        log(`PyTorch ${arch}: ${(e as Error).message}`);
+        torchDir = null;
+      }
+    }
+  }
+  const trainSeconds = scale * median(losslab.map((x) => x.train));
+  const evalSeconds = median(losslab.map((x) => x.eval));
+  const torchSeconds = torch.length ? scale * median(torch) : undefined;
+  const ratio = torchSeconds !== undefined ? trainSeconds / torchSeconds : undefined;
+  const studySeconds = DEFAULT_STUDY.runs * DEFAULT_STUDY.epochs * (trainSeconds + evalSeconds);
+  log(`epoch ${arch} (batch ${DEFAULT_CONFIG.batchSize}, training incl. on-device augmentation): LossLab median ${trainSeconds.toFixed(2)} s, evaluation ${evalSeconds.toFixed(3)} s` +
+    (torchSeconds !== undefined ? `; PyTorch ${torchSeconds.toFixed(2)} s; ratio LossLab / PyTorch ${ratio!.toFixed(2)} (medians of ${torch.length})` : ''));
+  log(`default study (${arch}): ${DEFAULT_STUDY.runs} runs × ${DEFAULT_STUDY.epochs} epochs ≈ ${formatDuration(studySeconds)} (extrapolated from the epoch above, evaluation every epoch)`);
+  return { arch, trainImages, losslab, torch, trainSeconds, evalSeconds, torchSeconds, ratio, studySeconds };
+}
+
+function formatDuration(s: number): string {
+  if (s < 120) return `${s.toFixed(1)} s`;
+  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
+  return `${(s / 3600).toFixed(2)} h`;
 }

@@ -1,20 +1,32 @@
 /**
- * Training-step benchmarks on the real plan: each dispatch of a ConvNet step timed on its own
- * (the per-kernel table at the model's real shapes), and whole steps timed back to back.
+ * Training-step benchmarks on the real plan: each dispatch of a step timed on its own (the
+ * per-kernel table at the model's real shapes, with each kernel's stated work), and whole steps
+ * timed back to back, counting the dispatches, submits and readbacks they cost.
  */
 import { timeDispatches } from '@losslab/kernels/bench';
-import type { KernelContext } from '@losslab/kernels';
+import type { KernelContext, Work } from '@losslab/kernels';
 import { buildModel, initialParams, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep } from '@losslab/nn';
 
-export interface StepBench {
-  batch: number;
-  dispatches: number;
-  perDispatch: { label: string; ms: number }[];
-  stepMs: { median: number; p10: number; p90: number };
-  stepsPerSubmit: number;
+export interface StepDispatch {
+  label: string;
+  ms: number;
+  work?: Work;
 }
 
-export function makeStep(ctx: KernelContext, batch: number, loss = 'ce', arch = 'convnet') {
+export interface StepBench {
+  arch: string;
+  batch: number;
+  dispatches: number;
+  perDispatch: StepDispatch[];
+  /** Σ of the per-dispatch times. */
+  kernelMs: number;
+  stepMs: { median: number; p10: number; p90: number };
+  stepsPerSubmit: number;
+  submitsPerStep: number;
+  readbacksPerStep: number;
+}
+
+export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', loss = 'ce') {
   const model = buildModel(arch);
   const store = new ParamStore(ctx, model.params());
   store.load(initialParams(model.params(), new Rng(0, 'init')));
@@ -26,37 +38,61 @@ export function makeStep(ctx: KernelContext, batch: number, loss = 'ce', arch = 
   return { model, store, opt, step };
 }
 
-export async function benchStep(ctx: KernelContext, batch: number, opts: { steps?: number; stepsPerSubmit?: number } = {}): Promise<StepBench> {
-  const { step } = makeStep(ctx, batch);
-  const perDispatch: StepBench['perDispatch'] = [];
-  for (const d of step.dispatches) perDispatch.push({ label: d.label, ms: await timeDispatches(ctx, [d], { repeats: 10, trials: 3 }) });
-  const stepsPerSubmit = opts.stepsPerSubmit ?? 8;
-  const rounds = Math.max(3, Math.ceil((opts.steps ?? 200) / stepsPerSubmit));
-  const times: number[] = [];
-  for (let r = 0; r < rounds + 2; r++) {
-    const t0 = performance.now();
-    ctx.run(Array.from({ length: stepsPerSubmit }, () => step.dispatches).flat(), 'bench steps');
-    await ctx.device.queue.onSubmittedWorkDone();
-    if (r >= 2) times.push((performance.now() - t0) / stepsPerSubmit);
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+export async function benchStep(ctx: KernelContext, batch: number, opts: { arch?: string; steps?: number; stepsPerSubmit?: number } = {}): Promise<StepBench> {
+  const arch = opts.arch ?? 'convnet';
+  const scope = ctx.scope();
+  try {
+    const { step } = makeStep(scope, batch, arch);
+    const perDispatch: StepDispatch[] = [];
+    for (const d of step.dispatches) perDispatch.push({ label: d.label, ms: await timeDispatches(scope, [d], { repeats: 10, trials: 3 }), work: d.work });
+    const stepsPerSubmit = opts.stepsPerSubmit ?? 8;
+    const rounds = Math.max(3, Math.ceil((opts.steps ?? 200) / stepsPerSubmit));
+    const times: number[] = [];
+    const before = { ...scope.stats };
+    for (let r = 0; r < rounds + 2; r++) {
+      const t0 = performance.now();
+      scope.run(Array.from({ length: stepsPerSubmit }, () => step.dispatches).flat(), 'bench steps');
+      await scope.device.queue.onSubmittedWorkDone();
+      if (r >= 2) times.push((performance.now() - t0) / stepsPerSubmit);
+    }
+    const steps = (rounds + 2) * stepsPerSubmit;
+    times.sort((a, b) => a - b);
+    return {
+      arch, batch, dispatches: step.dispatches.length, perDispatch,
+      kernelMs: perDispatch.reduce((s, d) => s + d.ms, 0),
+      stepMs: { median: quantile(times, 0.5), p10: quantile(times, 0.1), p90: quantile(times, 0.9) },
+      stepsPerSubmit,
+      submitsPerStep: (scope.stats.submits - before.submits) / steps,
+      readbacksPerStep: (scope.stats.readbacks - before.readbacks) / steps,
+    };
+  } finally {
+    scope.destroy();
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { batch, dispatches: step.dispatches.length, perDispatch, stepMs: { median: q(0.5), p10: q(0.1), p90: q(0.9) }, stepsPerSubmit };
 }
 
-export async function benchEval(ctx: KernelContext, batch = 1000, images = 10000): Promise<{ seconds: number; imagesPerSecond: number }> {
-  const model = buildModel('convnet');
-  const store = new ParamStore(ctx, model.params());
-  store.load(initialParams(model.params(), new Rng(0, 'init')));
-  const ev = new EvalStep(ctx, model, store, { batch, loss: 'ce' });
-  const lists = Array.from({ length: images / batch }, () => ev.dispatches);
-  const run = async () => {
-    const t0 = performance.now();
-    ctx.run(lists.flat(), 'bench eval');
-    await ctx.device.queue.onSubmittedWorkDone();
-    return (performance.now() - t0) / 1000;
-  };
-  await run();
-  const s = Math.min(await run(), await run());
-  return { seconds: s, imagesPerSecond: images / s };
+/** Forward, own loss, cross-entropy and metrics over `images` test images in batches of `batch` (no readback). */
+export async function benchEval(ctx: KernelContext, o: { arch?: string; batch?: number; images?: number } = {}): Promise<{ seconds: number; imagesPerSecond: number }> {
+  const batch = o.batch ?? 1000;
+  const images = o.images ?? 10000;
+  const scope = ctx.scope();
+  try {
+    const model = buildModel(o.arch ?? 'convnet');
+    const store = new ParamStore(scope, model.params());
+    store.load(initialParams(model.params(), new Rng(0, 'init')));
+    const ev = new EvalStep(scope, model, store, { batch, loss: 'ce' });
+    const lists = Array.from({ length: Math.ceil(images / batch) }, () => ev.dispatches);
+    const run = async () => {
+      const t0 = performance.now();
+      scope.run(lists.flat(), 'bench eval');
+      await scope.device.queue.onSubmittedWorkDone();
+      return (performance.now() - t0) / 1000;
+    };
+    await run();
+    const s = Math.min(await run(), await run());
+    return { seconds: s, imagesPerSecond: images / s };
+  } finally {
+    scope.destroy();
+  }
 }

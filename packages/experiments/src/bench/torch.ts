@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../reference/torch_train.py', import.meta.url));
-const PYTHON = process.env.LOSSLAB_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+export const PYTHON = process.env.LOSSLAB_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 export interface TorchEpoch {
   train_seconds: number;
@@ -21,10 +21,11 @@ export function torchAvailable(): Promise<boolean> {
   });
 }
 
-export function torchEpoch(dataDir: string, opts: { batch: number; threads: number; maxSteps?: number }): Promise<TorchEpoch> {
+export function torchEpoch(dataDir: string, opts: { batch: number; threads: number; maxSteps?: number; arch?: string }): Promise<TorchEpoch> {
   const script = existsSync(TORCH_SCRIPT) ? TORCH_SCRIPT : fileURLToPath(new URL('../reference/torch_train.py', import.meta.url));
   const args = [script, '--data-dir', dataDir, '--epochs', '1', '--batch', String(opts.batch), '--threads', String(opts.threads), '--no-eval', '--json'];
   if (opts.maxSteps) args.push('--max-steps', String(opts.maxSteps));
+  if (opts.arch && opts.arch !== 'convnet') args.push('--arch', opts.arch); // the script's default is the ConvNet
   return new Promise((resolve, reject) => {
     const p = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

@@ -1,12 +1,19 @@
-/** `losslab bench`: kernel, step, epoch and inference figures; `--vs-torch` adds PyTorch on this machine. */
+/** `losslab bench`: limits, kernel, step, epoch and inference figures; `--vs-torch` adds PyTorch on this machine. */
 import type { Command } from 'commander';
+import { ARCHITECTURES } from '@losslab/nn';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
 import { runBench } from '../bench/index.ts';
+import { RESNET_ARCH } from '../bench/targets.ts';
+import { syntheticCifar } from '../bench/synthetic.ts';
 import { loadCifar10 } from '../data/index.ts';
+import { TRAIN_IMAGES } from '../config/study-config.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
-interface BenchFlags { batches: string; epochs: string; vsTorch?: boolean; rounds: string; out: string; kernels: boolean; torchThreads: string; dataDir?: string }
+interface BenchFlags {
+  arch?: string; batches: string; epochs: string; vsTorch?: boolean; rounds: string; out: string; kernels: boolean; torchThreads: string; dataDir?: string;
+  synthetic?: boolean; trainImages: string;
+}
 
 function positiveInts(flag: string, v: string): number[] {
   const xs = v.split(',').map((s) => Number(s.trim()));
@@ -14,12 +21,18 @@ function positiveInts(flag: string, v: string): number[] {
   return xs;
 }
 
+/** The ConvNet, and ResNet-20 where this build has it. */
+const defaultArchs = () => ['convnet', ...(RESNET_ARCH in ARCHITECTURES ? [RESNET_ARCH] : [])].join(',');
+
 export function registerBench(program: Command, setExit: (code: number) => void): void {
   program
     .command('bench')
-    .description('benchmark kernels, the training step, a CIFAR-10 epoch and inference on this adapter')
-    .option('--batches <list>', 'batch sizes for kernels and steps', '64,256')
-    .option('--epochs <n>', 'real CIFAR-10 epochs to time (0: none)', '1')
+    .description('benchmark the adapter\'s limits, kernels, training steps, an epoch and inference; print issue #14\'s targets')
+    .option('--arch <list>', `architectures to time (default: ${defaultArchs()})`)
+    .option('--batches <list>', 'batch sizes for kernels and steps', '64')
+    .option('--epochs <n>', 'training epochs to time per architecture (0: none)', '1')
+    .option('--synthetic', 'CIFAR-shaped random data made on the spot instead of CIFAR-10 files (timings do not depend on pixels)')
+    .option('--train-images <n>', 'training images of the synthetic data (epoch figures are scaled to 50,000)', String(TRAIN_IMAGES))
     .option('--vs-torch', 'also time PyTorch (reference/torch_train.py) epochs, alternating, and print the ratio')
     .option('--rounds <n>', 'alternating rounds with --vs-torch', '2')
     .option('--torch-threads <n>', 'PyTorch CPU threads', '2')
@@ -28,14 +41,20 @@ export function registerBench(program: Command, setExit: (code: number) => void)
     .option('--out <file>', 'write the figures as JSON', 'results/bench.json')
     .action(async (o: BenchFlags) => {
       try {
+        const archs = (o.arch ?? defaultArchs()).split(',').map((s) => s.trim());
+        const unknown = archs.filter((a) => !(a in ARCHITECTURES));
+        if (unknown.length) throw new UsageError(`--arch: unknown architecture "${unknown[0]}"; known: ${Object.keys(ARCHITECTURES).join(', ')}`);
         const batches = positiveInts('--batches', o.batches);
         const [epochs] = o.epochs === '0' ? [0] : positiveInts('--epochs', o.epochs);
         const [rounds] = positiveInts('--rounds', o.rounds);
         const [torchThreads] = positiveInts('--torch-threads', o.torchThreads);
-        const dataset = epochs > 0 || o.vsTorch ? await loadCifar10({ dataDir: o.dataDir }) : null;
+        const [trainImages] = positiveInts('--train-images', o.trainImages);
+        if (!o.synthetic && o.trainImages !== String(TRAIN_IMAGES)) throw new UsageError('--train-images is for --synthetic data');
+        const needData = epochs > 0 || o.vsTorch;
+        const dataset = !needData ? null : o.synthetic ? syntheticCifar({ train: trainImages }) : await loadCifar10({ dataDir: o.dataDir });
         const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
         try {
-          await runBench(dev, dataset, { batches, epochs, vsTorch: !!o.vsTorch, rounds, out: o.out, kernels: o.kernels, torchThreads }, (l) => console.log(l));
+          await runBench(dev, dataset, { archs, batches, epochs, vsTorch: !!o.vsTorch, rounds, out: o.out, kernels: o.kernels, torchThreads }, (l) => console.log(l));
         } finally {
           dev.device.destroy();
         }

@@ -1,22 +1,50 @@
-/** `losslab parity --fixture FILE`: PyTorch parity of every activation, loss, gradient and SGD step. */
+/**
+ * `losslab parity --fixture FILE`: PyTorch parity of every activation, loss, gradient and SGD step.
+ * `losslab parity --trajectory`: LossLab and PyTorch trained side by side on the same batches.
+ */
 import type { Command } from 'commander';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
-import { parityCommand } from '../parity.ts';
+import { parityCommand, trajectoryCommand, type TrajectoryFlags } from '../parity.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
+
+interface ParityFlags extends TrajectoryFlags {
+  fixture?: string;
+  trajectory?: boolean;
+  arch: string;
+}
 
 export function registerParity(program: Command, setExit: (code: number) => void): void {
   program
     .command('parity')
-    .description('replay a PyTorch fixture (schema of shared/golden/convnet.json) on the device; exit 1 if any value is past tolerance')
-    .requiredOption('--fixture <file>', 'fixture JSON (make one with packages/nn/scripts/make_fixture.py)')
-    .option('--arch <name>', 'architecture the fixture was made with', 'convnet')
-    .action(async (o: { fixture: string; arch: string }) => {
+    .description('PyTorch parity: replay a fixture (--fixture, exit 1 past tolerance) or train both side by side on the same batches (--trajectory)')
+    .option('--fixture <file>', 'fixture JSON (make one with packages/nn/scripts/make_fixture.py)')
+    .option('--trajectory', 'train LossLab and PyTorch from the same weights on the same batches and compare losses, parameters and epochs')
+    .option('--arch <name>', 'architecture (of the fixture, or to train)', 'convnet')
+    .option('--loss <name>', 'trajectory: loss', 'ce')
+    .option('--seed <n>', 'trajectory: seed (initial weights, order, augmentation)', '0')
+    .option('--epochs <n>', 'trajectory: epochs', '2')
+    .option('--batch-size <n>', 'trajectory: batch size', '64')
+    .option('--lr <x>', 'trajectory: learning rate', '0.01')
+    .option('--momentum <x>', 'trajectory: SGD momentum', '0.9')
+    .option('--step-size <n>', 'trajectory: StepLR step (epochs)', '10')
+    .option('--gamma <x>', 'trajectory: StepLR factor', '0.5')
+    .option('--data-dir <dir>', 'trajectory: CIFAR-10 binary folder (else CIFAR10_DIR, the cache, or a download)')
+    .option('--out <dir>', 'trajectory: folder for the exchanged files and compare.md (default results/trajectory/<setting>)')
+    .option('--torch-threads <n>', 'trajectory: PyTorch CPU threads', '2')
+    .option('--torch-float64', 'trajectory: also run PyTorch in float64, the yardstick for how far float32 rounding alone carries a run')
+    .action(async (o: ParityFlags) => {
+      if (!o.fixture === !o.trajectory) {
+        setExit(reportError('parity', new UsageError('give exactly one of --fixture FILE or --trajectory')));
+        return;
+      }
       const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
       try {
-        setExit((await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l))) ? 0 : 1);
+        const ok = o.fixture ? await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l)) : await trajectoryCommand(dev, o, (l) => console.log(l));
+        setExit(ok ? 0 : 1);
       } catch (e) {
-        setExit(reportError('parity', e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture/.test(e.message) ? new UsageError(e.message) : e));
+        const usage = e instanceof UsageError || (e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture|unknown loss|loss "/.test(e.message));
+        setExit(reportError('parity', usage ? new UsageError((e as Error).message) : e));
       } finally {
         dev.device.destroy();
       }

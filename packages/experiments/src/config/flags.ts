@@ -1,6 +1,6 @@
 /** Command-line flags of `losslab run` → configuration overrides (strings parsed strictly). */
 import { UsageError } from '../util/errors.ts';
-import type { StudyConfig } from './study-config.ts';
+import { MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
 
 /** As commander hands them over: strings, and booleans for switches. */
 export interface RunFlags {
@@ -34,7 +34,7 @@ function csv(v: string): string[] {
   return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** '0,1,2' or '0-4' or a mix ('0-2,7'). */
+/** '0,1,2' or '0-4' or a mix ('0-2,7'); at most MAX_SEEDS seeds, each below 2³² (validate.ts). */
 export function parseSeeds(v: string): number[] {
   const out: number[] = [];
   for (const part of csv(v)) {
@@ -42,6 +42,8 @@ export function parseSeeds(v: string): number[] {
     if (m) {
       const [a, b] = [Number(m[1]), Number(m[2])];
       if (b < a) throw new UsageError(`--seeds: empty range '${part}'`);
+      if (b > MAX_SEED) throw new UsageError(`--seeds: seeds must be at most ${MAX_SEED} (2³² − 1), got '${part}'`);
+      if (out.length + (b - a + 1) > MAX_SEEDS) throw new UsageError(`--seeds: at most ${MAX_SEEDS} seeds, got '${v}'`);
       for (let s = a; s <= b; s++) out.push(s);
     } else out.push(num(part, '--seeds'));
   }

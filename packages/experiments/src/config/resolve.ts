@@ -7,6 +7,7 @@ import { UsageError } from '../util/errors.ts';
 import { flagOverrides, type RunFlags } from './flags.ts';
 import { DEFAULT_CONFIG, PRESETS, type StudyConfig } from './study-config.ts';
 import { validateConfig } from './validate.ts';
+import { firstDuplicateKey } from './json-keys.ts';
 
 export async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   let text: string;
@@ -22,11 +23,17 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
     throw new UsageError(`config ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`config ${file} must hold a JSON object`);
+  const dup = firstDuplicateKey(text);
+  if (dup) throw new UsageError(`config ${file}: the key '${dup}' appears twice`);
   return v as Record<string, unknown>;
 }
 
-function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>): void {
+/** Merges `o` into `base`; `stepSize`/`gamma` are shorthands for the schedule's (not both forms in one source). */
+function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>, source?: string): void {
   const { stepSize, gamma, schedule, ...rest } = o;
+  if (source && schedule !== undefined && (stepSize !== undefined || gamma !== undefined)) {
+    throw new UsageError(`${source}: give either "schedule" or "stepSize"/"gamma", not both`);
+  }
   Object.assign(base, rest);
   const s = { ...(base.schedule as object), ...(schedule && typeof schedule === 'object' ? schedule : {}) } as Record<string, unknown>;
   if (schedule !== undefined && (typeof schedule !== 'object' || schedule === null)) base.schedule = schedule;
@@ -38,17 +45,17 @@ function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>
 }
 
 export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {
-  const presetName = flags.preset ?? 'default';
+  const file = flags.config ? await readConfigFile(flags.config) : {};
+  const { preset: filePreset, ...fromFile } = file;
+  if (filePreset !== undefined && typeof filePreset !== 'string') throw new UsageError(`config ${flags.config}: "preset" must be a preset name, got ${JSON.stringify(filePreset)}`);
+  // The file's preset is its starting point; --preset on the command line overrides it.
+  const presetName = flags.preset ?? filePreset ?? 'default';
   const preset = PRESETS[presetName];
   if (!preset) throw new UsageError(`unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
   const { outDir: _d, ...defaults } = DEFAULT_CONFIG;
   const merged: Record<string, unknown> = { ...structuredClone(defaults) };
   applySchedule(merged, structuredClone(preset) as Record<string, unknown>);
-  if (flags.config) {
-    const file = await readConfigFile(flags.config);
-    const { preset: _p, ...rest } = file;
-    applySchedule(merged, rest);
-  }
+  if (flags.config) applySchedule(merged, fromFile, `config ${flags.config}`);
   applySchedule(merged, flagOverrides(flags) as Record<string, unknown>);
   if (merged.outDir === undefined && typeof merged.name === 'string') merged.outDir = `results/${merged.name}`;
   return validateConfig(merged);

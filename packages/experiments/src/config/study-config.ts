@@ -18,6 +18,10 @@ export interface StudyConfig extends SharedHyper {
 export const ARCHS = ['convnet', 'convnet-large'];
 export const DATA_VARIANTS = ['clean', 'lt10', 'lt100', 'noise20', 'noise40'];
 export const TRAIN_IMAGES = 50_000;
+/** Seeds are 32-bit (the generators take seed mod 2³²): larger ones would repeat smaller ones. */
+export const MAX_SEED = 2 ** 32 - 1;
+/** A grid bigger than this is a typo ('0-1000000000'), not a study. */
+export const MAX_SEEDS = 10_000;
 
 export const DEFAULT_CONFIG: StudyConfig = {
   name: 'default',

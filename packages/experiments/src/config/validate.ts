@@ -1,7 +1,7 @@
 /** Checks a configuration object (from defaults, a JSON file and flags); throws UsageError with one line. */
 import { UsageError } from '../util/errors.ts';
 import { parseLoss } from './loss.ts';
-import { ARCHS, DATA_VARIANTS, TRAIN_IMAGES, type StudyConfig } from './study-config.ts';
+import { ARCHS, DATA_VARIANTS, MAX_SEED, MAX_SEEDS, TRAIN_IMAGES, type StudyConfig } from './study-config.ts';
 
 const KEYS: (keyof StudyConfig)[] = ['name', 'losses', 'seeds', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'nesterov', 'schedule', 'arch', 'data', 'evalEvery', 'trainSubset', 'outDir'];
 
@@ -9,13 +9,18 @@ function fail(msg: string): never {
   throw new UsageError(msg);
 }
 
+/** A value as the user wrote it (JSON.stringify would print Infinity and NaN as null). */
+function show(v: unknown): string {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : JSON.stringify(v);
+}
+
 function posInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(`${what} must be a positive integer, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) fail(`${what} must be a positive integer, got ${show(v)}`);
   return v;
 }
 
 function nonNeg(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${what} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${what} must be a finite number ≥ 0, got ${show(v)}`);
   return v;
 }
 
@@ -57,18 +62,20 @@ export function validateConfig(raw: Record<string, unknown>): StudyConfig {
     if (typeof l !== 'string') fail(`losses must be names, got ${JSON.stringify(l)}`);
     return parseLoss(l);
   }), 'losses', (l) => l.label).map((l) => l.name);
-  const seeds = unique(list(raw.seeds, 'seeds').map((s) => {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) fail(`seeds must be integers ≥ 0, got ${JSON.stringify(s)}`);
+  const seedList = list(raw.seeds, 'seeds');
+  if (seedList.length > MAX_SEEDS) fail(`at most ${MAX_SEEDS} seeds, got ${seedList.length}`);
+  const seeds = unique(seedList.map((s) => {
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_SEED) fail(`seeds must be integers from 0 to ${MAX_SEED} (2³² − 1), got ${show(s)}`);
     return s;
   }), 'seeds');
   const sched = raw.schedule as Record<string, unknown> | undefined;
   if (!sched || typeof sched !== 'object' || sched.type !== 'step') fail(`schedule must be { "type": "step", "stepSize": k, "gamma": g }, got ${JSON.stringify(sched)}`);
   const gamma = sched.gamma;
-  if (typeof gamma !== 'number' || !(gamma > 0)) fail(`schedule gamma must be a number > 0, got ${JSON.stringify(gamma)}`);
+  if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) fail(`schedule gamma must be a finite number > 0, got ${show(gamma)}`);
   const trainSubset = raw.trainSubset === null ? null : posInt(raw.trainSubset, 'trainSubset');
   if (trainSubset !== null && trainSubset > TRAIN_IMAGES) fail(`trainSubset must be at most ${TRAIN_IMAGES}, got ${trainSubset}`);
   const lr = raw.lr;
-  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) fail(`lr must be a number > 0, got ${JSON.stringify(lr)}`);
+  if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) fail(`lr must be a finite number > 0, got ${show(lr)}`);
   if (typeof raw.nesterov !== 'boolean') fail(`nesterov must be true or false, got ${JSON.stringify(raw.nesterov)}`);
   if (typeof raw.name !== 'string' || !/^[\w.-]+$/.test(raw.name)) fail(`name must be letters, digits, '.', '_' or '-', got ${JSON.stringify(raw.name)}`);
   if (typeof raw.outDir !== 'string' || raw.outDir === '') fail(`outDir must be a folder name, got ${JSON.stringify(raw.outDir)}`);
@@ -90,5 +97,7 @@ export function validateConfig(raw: Record<string, unknown>): StudyConfig {
     outDir: raw.outDir,
   };
   if (cfg.nesterov && cfg.momentum === 0) fail('nesterov needs momentum > 0');
+  const images = cfg.trainSubset ?? TRAIN_IMAGES;
+  if (cfg.batchSize > images) fail(`batch size must be at most the ${images.toLocaleString('en-US')} training images, got ${cfg.batchSize}`);
   return cfg;
 }

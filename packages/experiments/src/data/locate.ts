@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DataError } from './errors.ts';
 import { downloadCifar10, type DownloadOptions } from './download.ts';
 import { FOLDER_NAME, META_FILE, OFFICIAL, TEST_FILE, TRAIN_FILES, type CifarDataset, type LayoutSpec } from './layout.ts';
-import { hasLayout, readCifarDir } from './read.ts';
+import { hasLayout, missingFiles, readCifarDir } from './read.ts';
 
 export interface LoadOptions extends DownloadOptions {
   dataDir?: string;
@@ -25,7 +25,10 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 /** The folder itself or its cifar-10-batches-bin child, whichever has the layout. */
 async function explicitFolder(dir: string, source: string): Promise<string> {
   for (const d of [dir, join(dir, FOLDER_NAME)]) if (await hasLayout(d)) return d;
-  throw new DataError(dir, `the CIFAR-10 binary files (${[...TRAIN_FILES, TEST_FILE, META_FILE].join(', ')}) as given by ${source}`, 'some of them missing');
+  const all = [...TRAIN_FILES, TEST_FILE, META_FILE];
+  const missing = await missingFiles(dir);
+  const found = missing.length === all.length ? 'none of them' : `${missing.join(', ')} missing`;
+  throw new DataError(dir, `the CIFAR-10 binary files (${all.join(', ')}) as given by ${source}`, found);
 }
 
 /** Finds (or downloads) the data folder. */

@@ -14,7 +14,9 @@ async function readBatch(file: string, spec: LayoutSpec): Promise<Split> {
   if (size !== expected) {
     throw new DataError(file, `${expected.toLocaleString('en-US')} bytes (${spec.recordsPerBatch} records of ${RECORD_BYTES})`, `${size.toLocaleString('en-US')} bytes`);
   }
-  const raw = await readFile(file);
+  const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(file, 'a readable file', `it cannot be read (${e.code ?? e.message})`);
+  });
   return splitRecords(file, raw, spec.recordsPerBatch);
 }
 
@@ -47,8 +49,8 @@ function concat(parts: Split[]): Split {
 
 export async function readClassNames(dir: string): Promise<string[]> {
   const file = join(dir, META_FILE);
-  const text = await readFile(file, 'utf8').catch(() => {
-    throw new DataError(file, 'the 10 class names, one per line', 'no such file');
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(file, 'the 10 class names, one per line', e.code === 'ENOENT' ? 'no such file' : `it cannot be read (${e.code ?? e.message})`);
   });
   const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   if (names.length !== NUM_CLASSES || names.some((n, i) => n !== CLASS_NAMES[i])) {
@@ -57,11 +59,16 @@ export async function readClassNames(dir: string): Promise<string[]> {
   return names;
 }
 
-/** True when `dir` has every file of the layout (no content checks). */
-export async function hasLayout(dir: string): Promise<boolean> {
+/** The files of the layout that `dir` lacks (no content checks). */
+export async function missingFiles(dir: string): Promise<string[]> {
   const files = [...TRAIN_FILES, TEST_FILE, META_FILE];
   const found = await Promise.all(files.map((f) => stat(join(dir, f)).then((s) => s.isFile(), () => false)));
-  return found.every(Boolean);
+  return files.filter((_, i) => !found[i]);
+}
+
+/** True when `dir` has every file of the layout (no content checks). */
+export async function hasLayout(dir: string): Promise<boolean> {
+  return (await missingFiles(dir)).length === 0;
 }
 
 /** Reads and validates all six batches and the class names; throws DataError on the first problem. */

@@ -99,7 +99,16 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellOutcome
     return { ...(current ?? pendingStatus(cell, config)), skipped: claim };
   }
   try {
-    return await trainCell(cell, ctx);
+    // Read under the claim: a process that held the cell until now may have worked on it.
+    const previous = await readStatusOrNull(path(f.status));
+    if (!ctx.resume && previous && previous.status !== 'pending') {
+      // The folder was checked before this process started: another one has run the cell since.
+      const why = `another process ran it meanwhile (${previous.status}, ${previous.epochsDone}/${previous.epochs} epochs)`;
+      reporter.info(`skipping run ${cell.id}: ${why}`);
+      clock.skip(config.epochs);
+      return { ...previous, skipped: why };
+    }
+    return await trainCell(cell, previous, ctx);
   } finally {
     await claim.release();
   }
@@ -109,12 +118,10 @@ function pendingStatus(cell: Cell, config: StudyConfig): RunStatus {
   return { id: cell.id, index: cell.index, status: 'pending', epochsDone: 0, epochs: config.epochs, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null };
 }
 
-async function trainCell(cell: Cell, ctx: CellContext): Promise<RunStatus> {
+async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContext): Promise<RunStatus> {
   const { config, reporter, clock } = ctx;
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
-  // Read after the claim: a process that held the cell until now may have finished it.
-  const previous = await readStatusOrNull(path(f.status));
   if (ctx.resume && previous && (previous.status === 'done' || previous.status === 'diverged')) {
     clock.skip(config.epochs);
     return previous;

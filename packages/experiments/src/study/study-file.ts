@@ -36,7 +36,8 @@ export interface StudyJson {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
-  config: StudyConfig;
+  /** The configuration without outDir: a study folder does not record where it was (it may be moved or committed). */
+  config: Omit<StudyConfig, 'outDir'>;
   versions: Record<string, string | null>;
   gitCommit: string | null;
   adapter: Record<string, unknown> | null;
@@ -84,7 +85,7 @@ export async function checkStudyFolder(dir: string, config: StudyConfig): Promis
   }
   let theirs: StudyConfig;
   try {
-    theirs = validateConfig({ ...existing.config });
+    theirs = validateConfig({ ...existing.config, outDir: dir });
   } catch {
     throw new UsageError(`${dir} holds a study whose configuration this version cannot read; choose another --out`);
   }
@@ -147,7 +148,7 @@ export async function openStudy(dir: string, config: StudyConfig, meta: StudyMet
       createdAt: new Date().toISOString(),
       startedAt: null,
       endedAt: null,
-      config,
+      config: studyIdentity(config),
       versions: meta.versions,
       gitCommit: meta.gitCommit,
       adapter: null,

@@ -1,5 +1,5 @@
 /** summary.md: the tables a person reads, and a plain statement of which differences vs CE are significant. */
-import type { Described } from '../stats/index.ts';
+import { MIN_SEEDS_TO_TEST, type Described } from '../stats/index.ts';
 import { ALPHA, COMPARED_METRICS, type SummaryJson, type SummaryRow, type VsCe } from './summary.ts';
 
 const NAMES: Record<string, string> = {
@@ -18,8 +18,13 @@ function cell(d: Described | undefined): string {
   return `${fmt(d.mean)}${sd}${ci}`;
 }
 
+function p(x: number): string {
+  return x < 0.001 ? x.toExponential(1) : x.toFixed(3);
+}
+
 function pText(v: VsCe): string {
-  return v.pValue === null ? '' : `p = ${v.pValue < 0.001 ? v.pValue.toExponential(1) : v.pValue.toFixed(3)}, `;
+  if (v.pValue === null) return '';
+  return `p = ${p(v.pValue)}${v.pAdjusted === null ? '' : `, Holm-adjusted p = ${p(v.pAdjusted)}`}, `;
 }
 
 function signed(x: number): string {
@@ -31,6 +36,7 @@ function statusNote(r: SummaryRow): string {
   if (r.diverged.length) parts.push(`diverged: ${r.diverged.map((d) => `seed ${d.seed} at epoch ${d.epoch}`).join(', ')}`);
   if (r.failed.length) parts.push(`failed: seeds ${r.failed.join(', ')}`);
   if (r.unfinished.length) parts.push(`unfinished: seeds ${r.unfinished.join(', ')}`);
+  if (r.damaged.length) parts.push(`left out: ${r.damaged.map((d) => `seed ${d.seed} (${d.why})`).join(', ')}`);
   return parts.join('; ');
 }
 
@@ -43,18 +49,21 @@ function significance(rows: SummaryRow[]): string[] {
       const v = r.vsCE?.[m];
       if (!v) continue;
       const line = `${r.label} − CE, ${NAMES[m]}: ${signed(v.meanDiff)} (${pText(v)}n = ${v.n}${v.bootstrapCi95 ? `, bootstrap 95% CI [${fmt(v.bootstrapCi95[0])}, ${fmt(v.bootstrapCi95[1])}]` : ''})`;
-      (v.pValue === null ? untested : v.significant ? sig : not).push(line);
+      (v.tooFewSeeds || v.pValue === null ? untested : v.significant ? sig : not).push(line);
     }
   }
-  const out = [`Paired over the same seeds, two-sided paired t-test at α = ${ALPHA}.`, ''];
-  out.push(sig.length ? `**Significant at ${ALPHA}:**` : `**No difference vs CE is significant at ${ALPHA}.**`);
-  for (const l of sig) out.push(`- ${l}`);
+  const m = sig.length + not.length;
+  const out = [`Paired over the same seeds, two-sided paired t-test; Holm's correction across the ${m} tested comparison${m === 1 ? '' : 's'} of this table, at α = ${ALPHA}.`, ''];
+  if (m) {
+    out.push(sig.length ? `**Significant at ${ALPHA} after Holm's correction:**` : `**No difference vs CE is significant at ${ALPHA} after Holm's correction.**`);
+    for (const l of sig) out.push(`- ${l}`);
+  }
   if (not.length) {
-    out.push('', `**Not significant at ${ALPHA}:**`);
+    out.push('', `**Not significant at ${ALPHA} after Holm's correction:**`);
     for (const l of not) out.push(`- ${l}`);
   }
   if (untested.length) {
-    out.push('', '**Not testable (one paired seed, no p-value):**');
+    out.push('', `**Too few seeds to test (fewer than ${MIN_SEEDS_TO_TEST} paired seeds; no significance claimed):**`);
     for (const l of untested) out.push(`- ${l}`);
   }
   return out;

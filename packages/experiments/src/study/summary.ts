@@ -1,9 +1,10 @@
 /**
  * summary.json across seeds: per grid row (data variant × architecture) and loss, the final
  * metrics as mean ± std with a Student-t 95% CI, and each loss against CE as a paired difference
- * over the seeds both finished (paired t-test p-value, t CI and a seeded bootstrap CI).
+ * over the seeds both finished (paired t-test p-value, t CI and a seeded bootstrap CI), with
+ * Holm's correction across each table's comparisons and n < 3 marked as too few seeds to test.
  */
-import { describe, pairedDifference, type Described } from '../stats/index.ts';
+import { describe, holmAdjust, MIN_SEEDS_TO_TEST, pairedDifference, type Described } from '../stats/index.ts';
 import type { RunRecord } from './collect.ts';
 // The viewer's reading of the results format: extending it makes the compiler hold writer and reader to one shape.
 import type {
@@ -16,8 +17,13 @@ export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 export const COMPARED_METRICS: SummaryMetric[] = ['test_acc', 'f1', 'test_nll', 'ece', 'train_acc'];
 export const ALPHA = 0.05;
 
-/** A loss against CE on one metric: the results format's paired difference, every field filled. */
-export type VsCe = Required<PairedDiff> & { meanDiff: number };
+/**
+ * A loss against CE on one metric: the results format's paired difference, every field filled.
+ * `pValue` is the raw paired t-test; `pAdjusted` is Holm's across the table's tested comparisons,
+ * and `significant` is `pAdjusted < alpha`. With fewer than MIN_SEEDS_TO_TEST paired seeds the
+ * comparison is not tested: `tooFewSeeds`, no adjusted p, never significant.
+ */
+export type VsCe = Required<PairedDiff> & { meanDiff: number; pAdjusted: number | null; tooFewSeeds: boolean };
 
 /** The results format's summary row, with the metric names and statistics this writer fills. */
 export interface SummaryRow extends FormatRow {
@@ -28,6 +34,8 @@ export interface SummaryRow extends FormatRow {
   diverged: { seed: number; epoch: number | null }[];
   failed: number[];
   unfinished: number[];
+  /** Finished runs whose results could not be read (seed and why): left out of n and the statistics. */
+  damaged: { seed: number; why: string }[];
 }
 
 export interface SummaryGroup extends FormatGroup {
@@ -72,7 +80,7 @@ function meanRecall(done: RunRecord[]): number[] | null {
 
 function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
   const first = loss[0].run;
-  const done = loss.filter((r) => r.run.status === 'done').sort((a, b) => a.run.seed - b.run.seed);
+  const done = loss.filter((r) => r.run.status === 'done' && !r.damaged).sort((a, b) => a.run.seed - b.run.seed);
   const final: SummaryRow['final'] = {};
   for (const m of SUMMARY_METRICS) {
     const vals = finalValues(done, m);
@@ -87,10 +95,11 @@ function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
     perClassRecall: meanRecall(done),
     diverged: loss.filter((r) => r.run.status === 'diverged').map((r) => ({ seed: r.run.seed, epoch: r.run.divergedEpoch })),
     failed: loss.filter((r) => r.run.status === 'failed').map((r) => r.run.seed),
-    unfinished: loss.filter((r) => r.run.status === 'pending' || r.run.status === 'running').map((r) => r.run.seed),
+    unfinished: loss.filter((r) => r.run.status === 'pending' || r.run.status === 'running' || r.run.status === 'interrupted').map((r) => r.run.seed),
+    damaged: loss.filter((r) => r.damaged).map((r) => ({ seed: r.run.seed, why: r.damaged! })),
   };
   if (first.loss !== 'ce' && ce) {
-    const ceDone = ce.filter((r) => r.run.status === 'done');
+    const ceDone = ce.filter((r) => r.run.status === 'done' && !r.damaged);
     const vs: NonNullable<SummaryRow['vsCE']> = {};
     for (const m of COMPARED_METRICS) {
       const a = finalValues(done, m);
@@ -98,11 +107,23 @@ function buildRow(loss: RunRecord[], ce: RunRecord[] | undefined): SummaryRow {
       const seeds = [...a.keys()].filter((s) => b.has(s)).sort((x, y) => x - y);
       if (!seeds.length) continue;
       const p = pairedDifference(seeds.map((s) => a.get(s)!), seeds.map((s) => b.get(s)!), ALPHA);
-      vs[m] = { meanDiff: p.meanDiff, ci95: p.ci95, bootstrapCi95: p.bootstrapCi95, pValue: p.pValue, n: p.n, significant: p.significant };
+      const tooFewSeeds = p.n < MIN_SEEDS_TO_TEST;
+      // significant and pAdjusted are set per table by adjustTable (Holm).
+      vs[m] = { meanDiff: p.meanDiff, ci95: p.ci95, bootstrapCi95: p.bootstrapCi95, pValue: p.pValue, n: p.n, significant: false, pAdjusted: null, tooFewSeeds };
     }
     row.vsCE = vs;
   }
   return row;
+}
+
+/** Holm's correction across one table's tested comparisons (every loss × metric vs CE with enough seeds). */
+function adjustTable(rows: SummaryRow[]): void {
+  const family = rows.flatMap((r) => Object.values(r.vsCE ?? {})).filter((v): v is VsCe => !!v && !v.tooFewSeeds && v.pValue !== null);
+  const adjusted = holmAdjust(family.map((v) => v.pValue));
+  family.forEach((v, i) => {
+    v.pAdjusted = adjusted[i];
+    v.significant = adjusted[i]! < ALPHA;
+  });
 }
 
 /** Rows follow `lossOrder` (the studies' configured losses, first folder first) when given, else grid order. */
@@ -117,7 +138,9 @@ export function buildSummary(records: RunRecord[], meta: { study: string; source
     const ce = byLoss.get('ce');
     const rank = (loss: string) => (meta.lossOrder?.includes(loss) ? meta.lossOrder.indexOf(loss) : Infinity);
     const losses = [...byLoss.keys()].sort((a, b) => rank(a) - rank(b)); // stable: unlisted losses keep grid order
-    groups.push({ data: g.run.data, arch: g.run.arch, rows: losses.map((l) => buildRow(byLoss.get(l)!, ce)) });
+    const rows = losses.map((l) => buildRow(byLoss.get(l)!, ce));
+    adjustTable(rows);
+    groups.push({ data: g.run.data, arch: g.run.arch, rows });
   }
   return { study: meta.study, sources: meta.sources, alpha: ALPHA, metrics: [...SUMMARY_METRICS], classNames: meta.classNames, groups };
 }

@@ -30,8 +30,9 @@ export interface LeaseOptions {
   heartbeatMs?: number;
   /** Give up waiting after this long (LeaseBusyError). 0: do not wait at all. */
   timeoutMs?: number;
-  /** Called once when the wait starts (who holds it), so long waits are never silent. */
+  /** Called once when the wait has lasted waitNoticeMs (who holds it), so long waits are never silent. */
   onWait?: (holder: LeaseOwner | null) => void;
+  waitNoticeMs?: number;
 }
 
 export class LeaseBusyError extends Error {
@@ -111,6 +112,9 @@ async function tryCreate(dir: string, owner: LeaseOwner): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const noticeOnStderr = (dir: string) => (holder: LeaseOwner | null) =>
+  void process.stderr.write(`waiting for ${dir}: held by ${describeOwner(holder)} (taken over if its heartbeat stops)\n`);
+
 /** Takes the lease at `dir` (waiting while a live holder has it), and keeps its heartbeat going until release. */
 export async function acquireLease(dir: string, opts: LeaseOptions = {}): Promise<Lease> {
   const staleMs = opts.staleMs ?? 30_000;
@@ -132,8 +136,10 @@ export async function acquireLease(dir: string, opts: LeaseOptions = {}): Promis
       continue;
     }
     if (now - start >= timeoutMs) throw new LeaseBusyError(dir, holder);
-    if (!waited) opts.onWait?.(holder);
-    waited = true;
+    if (!waited && now - start >= (opts.waitNoticeMs ?? 2000)) {
+      waited = true;
+      (opts.onWait ?? noticeOnStderr(dir))(holder);
+    }
     await sleep(delay + Math.random() * delay);
   }
   let stopped = false;

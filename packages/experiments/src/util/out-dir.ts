@@ -13,8 +13,7 @@ async function kind(p: string): Promise<'dir' | 'other' | 'missing'> {
     return (await stat(p)).isDirectory() ? 'dir' : 'other';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
-    if (code === 'ENOTDIR') return 'other';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing'; // ENOTDIR: a file above it, found further up
     throw new UsageError(`${p}: cannot be read (${code})`);
   }
 }

@@ -10,6 +10,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { basename } from 'node:path';
 import { CLASS_NAMES } from '../../src/data/index.ts';
 import { main } from '../../src/program.ts';
+import { installProcessGuards } from '../../src/process-guards.ts';
 import { fakeFactory } from './fake-engine.ts';
 
 const pauseAt = Number(process.env.LOSSLAB_TEST_PAUSE_AT ?? 0);
@@ -33,6 +34,7 @@ fs.promises.rename = async (from: fs.PathLike, to: fs.PathLike) => {
 };
 syncBuiltinESMExports();
 
+installProcessGuards();
 const steps = Number(process.env.LOSSLAB_TEST_STEPS ?? 4);
 const slowMs = Number(process.env.LOSSLAB_TEST_STEP_MS ?? 0);
 process.exitCode = await main(process.argv, {

@@ -17,6 +17,8 @@ export interface FakeOptions {
   created?: RunSpec[];
   /** An engine without saliency (as third-party engines may be). */
   noSaliency?: boolean;
+  /** loadState() throws (a state the engine cannot use). */
+  loadFails?: boolean;
   /** saliency() throws. */
   saliencyFails?: boolean;
 }
@@ -69,6 +71,7 @@ class FakeRun implements RunEngine {
   }
 
   async loadState(state: Uint8Array): Promise<void> {
+    if (this.o.loadFails) throw new Error('fake engine: cannot load this state');
     const b = new Float64Array(state.slice().buffer);
     this.epoch = b[0];
     this.w = b[1];

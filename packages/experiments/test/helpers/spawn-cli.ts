@@ -33,7 +33,7 @@ export interface CliResult {
 export interface Spawned {
   child: ChildProcess;
   done: Promise<CliResult>;
-  /** Resolves when stderr has printed a line matching `re`. */
+  /** Resolves when stdout or stderr has printed a line matching `re`. */
   waitFor(re: RegExp): Promise<string>;
 }
 
@@ -41,23 +41,32 @@ export function spawnCli(bundle: string, args: string[], env: Record<string, str
   const child = spawn(process.execPath, [bundle, ...args], { env: { ...process.env, ...env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  let both = '';
   const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => {
-    stderr += d;
+  const check = () => {
     for (const w of [...waiters]) {
-      const m = stderr.split('\n').find((l) => w.re.test(l));
+      const m = both.split('\n').find((l) => w.re.test(l));
       if (m !== undefined) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(m);
       }
     }
+  };
+  child.stdout!.on('data', (d) => {
+    stdout += d;
+    both += d;
+    check();
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+    both += d;
+    check();
   });
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return {
     child, done,
     waitFor: (re) => new Promise((resolve, reject) => {
-      const m = stderr.split('\n').find((l) => re.test(l));
+      const m = both.split('\n').find((l) => re.test(l));
       if (m !== undefined) return resolve(m);
       waiters.push({ re, resolve });
       void done.then((r) => reject(new Error(`process ended (${r.code ?? r.signal}) before printing ${re}: ${r.stderr.slice(-500)}`)));

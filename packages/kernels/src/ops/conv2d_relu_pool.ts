@@ -56,7 +56,9 @@ export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShap
   const { wv, dispatch } = packWeights(ctx, a.weight, { rows: s.cout, kk, rs: kk, inner: kk, os: 0 });
   return [
     dispatch,
-    ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, wv, a.bias, a.y, a.arg, u, a.x], [g.workgroups[0], g.workgroups[1], z.cogs]),
+    ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, wv, a.bias, a.y, a.arg, u, a.x], [g.workgroups[0], g.workgroups[1], z.cogs], {
+      flops: 2 * s.n * s.cout * z.oh * z.ow * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords),
+    }),
   ];
 }
 
@@ -80,8 +82,13 @@ export function conv2dReluPoolBackward(ctx: KernelContext, a: {
   const p2 = ctx.pipeline('conv2d_backward_weight_sum', backwardWeightSumWgsl);
   const u2 = ctx.uniform([s.cout, kk, chunks, 0], 'u32', 'conv2d dweight sum params');
   const out = [
-    ctx.dispatch('conv2d_relu_pool_backward_weight', p1, [a.x, a.gy, a.arg, partial, u1], [ceilDiv(chunks * s.cin * z.cogs, WG)]),
-    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]),
+    // Work: a multiply-add per weight and pooled cell (the ReLU/pool route each pooled gradient to one conv output).
+    ctx.dispatch('conv2d_relu_pool_backward_weight', p1, [a.x, a.gy, a.arg, partial, u1], [ceilDiv(chunks * s.cin * z.cogs, WG)], {
+      flops: 2 * s.n * s.cout * z.ph * z.pw * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords + chunks * s.cout * (kk + 1)),
+    }),
+    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)], {
+      flops: chunks * s.cout * (kk + 1), bytes: 4 * (chunks + 1) * s.cout * (kk + 1),
+    }),
   ];
   if (a.dx && conv2dReluPoolBackwardInputSupported(s)) {
     out.push(...conv2dReluPoolBackwardInput(ctx, { shape: s, sizes: z, weight: a.weight, gy: a.gy, arg: a.arg, dx: a.dx }));

@@ -31,5 +31,7 @@ export function conv2dReluPoolBackwardInput(ctx: KernelContext, a: {
   const g = grid1d(s.n * by * bx, 64);
   const u = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.pad, z.ph, z.pw, z.cogs, by, bx, g.row, offy, offx], 'u32', 'conv2d_relu_pool dx params');
   const pipeline = ctx.pipeline('conv2d_relu_pool_backward_input', backwardInputWgsl, { KH: s.kh, KW: s.kw });
-  return [dispatch, ctx.dispatch('conv2d_relu_pool_backward_input', pipeline, [a.gy, a.arg, wv, a.dx, u], [g.workgroups[0], g.workgroups[1], ceilDiv(s.cin, 4)])];
+  // Work: each pooled gradient reaches one conv output, which spreads over kh·kw·cin inputs.
+  const work = { flops: 2 * s.n * s.cout * z.ph * z.pw * khw * s.cin, bytes: 4 * (s.n * s.cout * z.ph * z.pw + s.n * z.cogs * z.ph * z.pw + s.n * s.cin * s.h * s.w) };
+  return [dispatch, ctx.dispatch('conv2d_relu_pool_backward_input', pipeline, [a.gy, a.arg, wv, a.dx, u], [g.workgroups[0], g.workgroups[1], ceilDiv(s.cin, 4)], work)];
 }

@@ -14,5 +14,5 @@ export function packWeights(ctx: KernelContext, weight: BufferLike, m: { rows: n
   if (count > PACKED_VEC4S) throw new Error(`packWeights: ${count} vec4s exceed ${PACKED_VEC4S}`);
   const wv = ctx.createBuffer({ label: 'conv2d_relu_pool packed weights', size: PACKED_VEC4S * 16, usage: Usage.STORAGE | Usage.UNIFORM });
   const u = ctx.uniform([m.rows, m.kk, count, m.rs, m.inner, m.os]);
-  return { wv, dispatch: ctx.dispatch('conv2d_relu_pool_pack', ctx.pipeline('conv2d_relu_pool_pack', packWgsl), [weight, wv, u], [ceilDiv(count, 64)]) };
+  return { wv, dispatch: ctx.dispatch('conv2d_relu_pool_pack', ctx.pipeline('conv2d_relu_pool_pack', packWgsl), [weight, wv, u], [ceilDiv(count, 64)], { flops: 0, bytes: 2 * 16 * count }) };
 }

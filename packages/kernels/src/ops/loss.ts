@@ -2,6 +2,10 @@ import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor } from '../registry.ts';
 import { parseLoss, type LossKind } from './loss_kind.ts';
 import lossWgsl from './loss.wgsl?raw';
+import lossRowWgsl from './loss_row.wgsl?raw';
+
+/** The per-row loss math (loss_row.wgsl) that loss.wgsl and the fused head build on. */
+export const LOSS_ROW_WGSL = lossRowWgsl;
 
 export { parseLoss, lossLabel, type LossKind } from './loss_kind.ts';
 
@@ -35,6 +39,12 @@ function kindParam(k: LossKind): number {
   }
 }
 
+/** What loss_row.wgsl's lossRow needs of a loss: its code, its parameter, and the gradient's scale for the batch mean. */
+export function lossRowFields(kind: LossKind, n: number, c: number, scale = 1): { code: number; param: number; gradScale: number } {
+  const l1 = kind.kind === 'l1' || kind.kind === 'l1-logits';
+  return { code: KIND_CODE[kind.kind], param: kindParam(kind), gradScale: scale / (l1 ? n * c : n) };
+}
+
 /**
  * One dispatch (a single workgroup looping over the rows): loss, gradient of the mean loss and
  * batch statistics for `n` samples of `c` classes.
@@ -43,15 +53,16 @@ export function lossForwardBackward(ctx: KernelContext, o: LossArgs): Dispatch {
   const { n, c, kind } = o;
   if (!(n >= 1 && c >= 1 && c <= MAX_CLASSES)) throw new Error(`loss: need n >= 1 and 1 <= c <= ${MAX_CLASSES} (got n=${n}, c=${c})`);
   const flags = (o.gradLogits ? 1 : 0) | (o.perSample ? 2 : 0) | (o.stats ? 4 : 0);
-  const l1 = kind.kind === 'l1' || kind.kind === 'l1-logits';
+  const f = lossRowFields(kind, n, c, o.scale);
   const raw = new ArrayBuffer(24);
-  new Uint32Array(raw, 0, 4).set([n, c, KIND_CODE[kind.kind], flags]);
-  new Float32Array(raw, 16, 2).set([kindParam(kind), (o.scale ?? 1) / (l1 ? n * c : n)]);
-  const pipeline = ctx.pipeline('loss', lossWgsl);
+  new Uint32Array(raw, 0, 4).set([n, c, f.code, flags]);
+  new Float32Array(raw, 16, 2).set([f.param, f.gradScale]);
+  const pipeline = ctx.pipeline('loss', lossWgsl + lossRowWgsl);
   // Unused outputs get their own 4-byte buffers (the kernel never writes them: flags).
   const spare = (b: BufferLike | undefined) => b ?? ctx.storage(4, 'loss_unused');
   return ctx.dispatch(`loss_${kind.kind}`, pipeline,
-    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1]);
+    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1],
+    { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) });
 }
 
 /**

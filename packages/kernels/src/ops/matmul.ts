@@ -45,13 +45,14 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   const tile = matmulTile(m, n);
   const pipeline = ctx.pipeline('matmul', matmulWgsl, { TS: tile });
   const params = ctx.uniform([m, k, n, flags]);
-  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, tile), ceilDiv(m, tile)]);
+  const bytes = 4 * (m * k + k * n + m * n + (o.bias ? n : 0) + (o.reluMaskOf ? m * n : 0));
+  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, tile), ceilDiv(m, tile)], { flops: 2 * m * k * n, bytes });
 }
 
 /** out[cols] = Σ over rows of x[rows, cols] (bias gradient: dy summed over the batch). */
 export function columnSum(ctx: KernelContext, o: { x: BufferLike; out: BufferLike; rows: number; cols: number }): Dispatch {
   const pipeline = ctx.pipeline('matmul_colsum', colsumWgsl);
-  return ctx.dispatch('column_sum', pipeline, [o.x, o.out, ctx.uniform([o.rows, o.cols])], [ceilDiv(o.cols, 16)]);
+  return ctx.dispatch('column_sum', pipeline, [o.x, o.out, ctx.uniform([o.rows, o.cols])], [ceilDiv(o.cols, 16)], { flops: o.rows * o.cols, bytes: 4 * (o.rows + 1) * o.cols });
 }
 
 const bool = (v: unknown): boolean => v === true || v === 1 || v === 'true';

@@ -53,7 +53,7 @@ export function writeSgdHyper(ctx: KernelContext, hyper: GPUBuffer, h: SgdHyper)
 export function sgdStep(ctx: KernelContext, a: { params: BufferLike; grads: BufferLike; momentum: BufferLike; count: number; hyper: BufferLike }): Dispatch {
   const g = grid1d(a.count);
   const pipeline = ctx.pipeline('sgd_step', sgdWgsl);
-  return ctx.dispatch('sgd_step', pipeline, [a.params, a.grads, a.momentum, a.hyper, ctx.uniform([a.count, g.row])], g.workgroups);
+  return ctx.dispatch('sgd_step', pipeline, [a.params, a.grads, a.momentum, a.hyper, ctx.uniform([a.count, g.row])], g.workgroups, { flops: 6 * a.count, bytes: 5 * 4 * a.count });
 }
 
 /**

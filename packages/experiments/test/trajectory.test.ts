@@ -1,0 +1,60 @@
+// The trajectory mechanism of `losslab parity --trajectory` on a tiny synthetic data set: LossLab
+// exports its weights, order and augmentation draws, reference/trajectory.py replays them, and a
+// few steps later both sides still agree to float32 rounding. Needs PyTorch (skips visibly without).
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readCifarDir } from '../src/data/index.ts';
+import { torchAvailable } from '../src/bench/torch.ts';
+import { openDevice } from '../src/gpu.ts';
+import { runTorchTrajectory } from '../src/parity.ts';
+import { compareTrajectories, epochDraws, epochOrder, readTrajectory, runLossLabTrajectory } from '../src/trajectory.ts';
+import { augmentDraw } from '@losslab/kernels';
+import { writeCifarDir } from './helpers/cifar.ts';
+import { useTmp } from './helpers/tmp.ts';
+
+const tmp = useTmp();
+const torch = await torchAvailable();
+if (!torch) console.warn('[experiments] trajectory parity test skipped: no Python with torch (set LOSSLAB_PYTHON; CI installs none)');
+
+describe('trajectory exchange files', () => {
+  it('the draws file holds the order, then each position\'s crop offsets and flip from the kernel\'s hash', () => {
+    const order = epochOrder(3, 2, 50);
+    const bytes = epochDraws(3, 2, order);
+    expect(bytes.length).toBe(50 * 7);
+    expect(Array.from(new Uint32Array(bytes.slice(0, 200).buffer))).toEqual(Array.from(order));
+    const d = augmentDraw(3, 2, 17, 4, true);
+    expect([bytes[200 + 17], bytes[250 + 17], bytes[300 + 17]]).toEqual([d.dy, d.dx, d.flip ? 1 : 0]);
+    expect(new Set(order).size).toBe(50);
+  });
+});
+
+describe.skipIf(!torch)('trajectory parity with PyTorch on synthetic data (needs torch)', () => {
+  it('same weights, batches (last one partial), momentum and StepLR: losses and parameters agree over 2 epochs', async () => {
+    const dataDir = join(await tmp(), 'cifar');
+    await writeCifarDir(dataDir, 20); // 100 training images: batches of 16, the 7th holds 4
+    const dataset = await readCifarDir(dataDir, { recordsPerBatch: 20 });
+    const dir = join(await tmp(), 'trajectory');
+    const dev = await openDevice(() => {});
+    const spec = { arch: 'convnet', loss: 'focal:2', seed: 5, epochs: 2, batchSize: 16, lr: 0.05, momentum: 0.9, stepSize: 1, gamma: 0.5 };
+    try {
+      await runLossLabTrajectory(dev.device, dataset, spec, dir, () => {});
+    } finally {
+      dev.device.destroy();
+    }
+    await runTorchTrajectory(dir, dataDir, 1, () => {});
+    const lab = readTrajectory(join(dir, 'losslab.json'));
+    const c = compareTrajectories(lab, readTrajectory(join(dir, 'torch.json')), JSON.parse(readFileSync(join(dir, 'init.json'), 'utf8')));
+    expect(c.steps.map((s) => s.step)).toEqual([1, 2, 5, 7, 10, 14]);
+    for (const s of c.steps) {
+      expect(s.absDiff, `step ${s.step} loss`).toBeLessThan(1e-5 * Math.max(1, s.lossTorch));
+      expect(s.paramRel, `step ${s.step} parameters`).toBeLessThan(1e-5);
+    }
+    expect(c.epochs.map((e) => e.lab.lr)).toEqual([0.05, 0.025]); // StepLR stepped after each epoch on both sides
+    for (const { lab: l, torch: t } of c.epochs) {
+      expect(Math.abs(l.train_loss - t.train_loss)).toBeLessThan(1e-5);
+      expect(l.test_acc).toBeCloseTo(t.test_acc, 6); // PyTorch's mean is float32
+      expect(Math.abs(l.test_loss - t.test_loss)).toBeLessThan(1e-5);
+    }
+  }, 300_000);
+});

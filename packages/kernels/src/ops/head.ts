@@ -1,0 +1,145 @@
+/**
+ * The small head of a classifier fused into two dispatches for a training step: Linear(K → H) →
+ * ReLU → Linear(H → C) → loss, forward and backward. The first (head_forward_backward.wgsl) works
+ * per sample: logits, the loss's gradient, dh and the input gradient dx; the second
+ * (head_weight_grads.wgsl) sums the weight and bias gradients over the batch and adds the
+ * training statistics. The weights are read through a uniform binding of the packed parameters,
+ * so the parameter buffer needs UNIFORM usage and the four tensors must fit one binding (64 KiB).
+ */
+import { ceilDiv, STORAGE_USAGE, Usage, type Binding, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { registerOp, uploadTensor, readTensor, type HostTensor } from '../registry.ts';
+import { parseLoss, type LossKind } from './loss_kind.ts';
+import { LOSS_ROW_WGSL, lossRowFields } from './loss.ts';
+import forwardBackwardWgsl from './head_forward_backward.wgsl?raw';
+import weightGradsWgsl from './head_weight_grads.wgsl?raw';
+
+export interface HeadShape {
+  n: number;
+  /** In features (multiple of 4), hidden units (multiple of 4), classes. */
+  k: number;
+  h: number;
+  c: number;
+}
+
+/** Float offsets of fc1.weight [h, k], fc1.bias [h], fc2.weight [c, h], fc2.bias [c] within a packed buffer; each a multiple of 4. */
+export interface HeadLayout {
+  w1: number;
+  b1: number;
+  w2: number;
+  b2: number;
+}
+
+/** Samples per workgroup of the per-sample kernel: one SIMD row of a CPU adapter (8 lanes of 256 bits). */
+const SAMPLE_WG = 8;
+const MAX_UNIFORM_BYTES = 65536;
+
+/** Floats from fc1.weight's start to fc2.bias's end: what the uniform binding covers. */
+function span(s: HeadShape, l: HeadLayout): number {
+  return Math.max(l.w1 + s.h * s.k, l.b1 + s.h, l.w2 + s.c * s.h, l.b2 + ceilDiv(s.c, 4) * 4) - l.w1;
+}
+
+/** Whether the fused head runs this shape with this layout (else the layer-by-layer plan). */
+export function headSupported(s: HeadShape, l: HeadLayout, limits?: { maxUniformBufferBindingSize: number }): boolean {
+  const maxBytes = Math.min(MAX_UNIFORM_BYTES, limits?.maxUniformBufferBindingSize ?? MAX_UNIFORM_BYTES);
+  const aligned = [l.w1, l.b1, l.w2, l.b2].every((o) => o % 4 === 0) && l.w1 % 64 === 0; // vec4s; the binding at 256 bytes
+  return s.k % 4 === 0 && s.h % 4 === 0 && s.c >= 1 && s.c <= 64 && s.n >= 1 && aligned &&
+    [l.b1, l.w2, l.b2].every((o) => o >= l.w1) && span(s, l) * 4 <= maxBytes;
+}
+
+export interface HeadArgs {
+  shape: HeadShape;
+  kind: LossKind;
+  /** [n, k]: the head's input (the flattened features). */
+  x: BufferLike;
+  /** u32 [n]. */
+  labels: BufferLike;
+  /** The packed parameters (UNIFORM usage) and their gradients, both laid out by `layout`. */
+  params: GPUBuffer;
+  grads: GPUBuffer;
+  layout: HeadLayout;
+  /** [n, k]: d loss / d x (overwritten). */
+  dx: BufferLike;
+  /** f32 [3], added to: [Σ per-sample loss, correct predictions, samples]. */
+  stats: BufferLike;
+}
+
+/** Per-sample scratch, in vec4s: h, dh, dz, and (loss, hit). */
+const scratchVec4s = (s: HeadShape) => 2 * (s.h / 4) + ceilDiv(s.c, 4) + 1;
+
+function constants(s: HeadShape, extra: Record<string, number>): string {
+  const all = { K4: s.k / 4, H4: s.h / 4, C: s.c, CQ: ceilDiv(s.c, 4), S: scratchVec4s(s), ...extra };
+  return Object.entries(all).map(([k, v]) => `const ${k} = ${v}u;\n`).join('');
+}
+
+/** The two dispatches (forward + backward per sample, then the batch's weight gradients). */
+export function headForwardBackward(ctx: KernelContext, a: HeadArgs): Dispatch[] {
+  const s = a.shape;
+  const l = a.layout;
+  if (!headSupported(s, l, ctx.device.limits)) throw new Error(`head: unsupported shape ${JSON.stringify(s)} or layout ${JSON.stringify(l)}`);
+  const q = (o: number) => (o - l.w1) / 4;
+  const wVec4s = span(s, l) / 4;
+  const fbCode = constants(s, { W_VEC4S: wVec4s, OB1: q(l.b1), OW2: q(l.w2), OB2: q(l.b2), WG: SAMPLE_WG }) + forwardBackwardWgsl + LOSS_ROW_WGSL;
+  const key = `head_forward_backward:${s.k}:${s.h}:${s.c}:${wVec4s}:${l.b1 - l.w1}:${l.w2 - l.w1}:${l.b2 - l.w1}`;
+  const p1 = ctx.pipeline(key, fbCode);
+  const f = lossRowFields(a.kind, s.n, s.c);
+  const raw = new ArrayBuffer(16);
+  new Uint32Array(raw, 0, 2).set([s.n, f.code]);
+  new Float32Array(raw, 8, 2).set([f.param, f.gradScale]);
+  const scratch = ctx.storage(s.n * scratchVec4s(s) * 16, 'head scratch');
+  const weights: Binding = { buffer: a.params, offset: l.w1 * 4, size: wVec4s * 16 };
+  const gCode = constants(s, { OG_W1: l.w1 / 4, OG_B1: l.b1 / 4, OG_W2: l.w2 / 4, OG_B2: l.b2 / 4 }) + weightGradsWgsl;
+  const p2 = ctx.pipeline(`head_weight_grads:${s.k}:${s.h}:${s.c}:${l.w1}:${l.b1}:${l.w2}:${l.b2}`, gCode);
+  const macs = s.n * (s.k * s.h + s.h * s.c);
+  const grads = s.h / 4 * (s.k / 4) + s.h / 4 + s.c * s.h / 4 + 1;
+  return [
+    ctx.dispatch('head_forward_backward', p1, [a.x, a.labels, scratch, a.dx, weights, ctx.uniformRaw(raw)], [ceilDiv(s.n, SAMPLE_WG)],
+      { flops: 4 * macs + 20 * s.n * s.c, bytes: 4 * (2 * s.n * s.k + s.n + s.n * scratchVec4s(s) * 4 + span(s, l)) }),
+    ctx.dispatch('head_weight_grads', p2, [a.x, scratch, a.grads, a.stats, ctx.uniform([s.n])], [ceilDiv(grads, 64)],
+      { flops: 2 * macs, bytes: 4 * (s.n * s.k + s.n * scratchVec4s(s) * 4 + span(s, l)) }),
+  ];
+}
+
+/**
+ * `head`: params { loss }; inputs x [N, K], target [N], w1 [H, K], b1 [H], w2 [C, H], b2 [C];
+ * outputs logits-free results of one fused training head: grad_x, grad_w1, grad_b1, grad_w2,
+ * grad_b2, value (the mean loss) and correct.
+ */
+registerOp({
+  op: 'head',
+  async run(ctx, params, inputs) {
+    const { x, target, w1, b1, w2, b2 } = inputs;
+    const [n, k] = x.shape;
+    const [h] = w1.shape;
+    const [c] = w2.shape;
+    const shape = { n, k, h, c };
+    // Pack the four tensors as ParamStore does: each at a 64-float (256-byte) boundary.
+    const pad = (v: number) => ceilDiv(v, 64) * 64;
+    const layout = { w1: 0, b1: pad(h * k), w2: pad(h * k) + pad(h), b2: pad(h * k) + pad(h) + pad(c * h) };
+    const total = layout.b2 + pad(c);
+    const packed = new Float32Array(total);
+    const put = (t: HostTensor, at: number) => packed.set(Float32Array.from(t.data), at);
+    put(w1, layout.w1);
+    put(b1, layout.b1);
+    put(w2, layout.w2);
+    put(b2, layout.b2);
+    const pbuf = ctx.createBuffer({ label: 'head params', size: total * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
+    ctx.device.queue.writeBuffer(pbuf, 0, packed);
+    const grads = ctx.storage(total * 4, 'head grads');
+    const dx = ctx.storage(n * k * 4, 'head dx');
+    const stats = ctx.storage(16, 'head stats');
+    const labels = uploadTensor(ctx, target, 'u32');
+    ctx.run(headForwardBackward(ctx, { shape, kind: parseLoss(String(params.loss ?? 'ce')), x: uploadTensor(ctx, x), labels, params: pbuf, grads, layout, dx, stats }), 'head');
+    const g = await ctx.readF32(grads, total);
+    const st = await ctx.readF32(stats, 3);
+    const slice = (at: number, shape: number[], count: number): HostTensor => ({ shape, data: g.slice(at, at + count) });
+    return {
+      grad_x: await readTensor(ctx, dx, [n, k]),
+      grad_w1: slice(layout.w1, [h, k], h * k),
+      grad_b1: slice(layout.b1, [h], h),
+      grad_w2: slice(layout.w2, [c, h], c * h),
+      grad_b2: slice(layout.b2, [c], c),
+      value: { shape: [], data: [st[0] / st[2]] },
+      correct: { shape: [], data: [st[1]] },
+    };
+  },
+});

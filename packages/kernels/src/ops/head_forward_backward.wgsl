@@ -1,0 +1,81 @@
+// The small head of a classifier, fused, per sample (one invocation each): h = ReLU(W1·x + b1),
+// z = W2·h + b2, the loss's gradient dz (loss_row.wgsl, prepended), dh = (W2ᵀ·dz) ⊙ [h > 0] and
+// dx = W1ᵀ·dh. h, dh, dz and the sample's loss and hit go to `scratch` for head_weight_grads.wgsl.
+// The weights are read from a uniform binding of the packed parameters (fc1.weight … fc2.bias):
+// every lane reads the same address, which CPU drivers serve with one load instead of a gather.
+// Shapes are constants prepended by head.ts: K4 = in/4, H4 = hidden/4, C classes, CQ = ⌈C/4⌉,
+// S = 2·H4 + CQ + 1 vec4s of scratch per sample, W_VEC4S and the offsets OB1, OW2, OB2 (vec4s).
+// Plain float32 with multiply-adds, summed in k order.
+struct Params {
+  n: u32,
+  kind: u32,      // loss code (loss_row.wgsl)
+  param: f32,     // the loss's parameter
+  gradScale: f32, // 1/n, or 1/(n·C) for the L1 losses
+}
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
+@group(0) @binding(1) var<storage, read> labels: array<u32>;       // [n]
+@group(0) @binding(2) var<storage, read_write> scratch: array<vec4f>; // [n, S]
+@group(0) @binding(3) var<storage, read_write> dx: array<vec4f>;   // [n, K4]
+@group(0) @binding(4) var<uniform> w: array<vec4f, W_VEC4S>;
+@group(0) @binding(5) var<uniform> params: Params;
+
+var<private> zrow: array<f32, C>;
+var<private> drow: array<f32, C>;
+
+fn logitAt(i: u32, j: u32) -> f32 {
+  return zrow[j];
+}
+
+fn setGrad(i: u32, j: u32, d: f32) {
+  drow[j] = d * params.gradScale;
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= params.n) { return; }
+  let xb = i * K4;
+  let sb = i * S;
+
+  // fc1 + ReLU, four hidden units at a time (rows r0 … r0 + 3 of W1).
+  for (var hq = 0u; hq < H4; hq++) {
+    let r0 = 4u * hq * K4;
+    var acc = w[OB1 + hq];
+    for (var kq = 0u; kq < K4; kq++) {
+      let xv = x[xb + kq];
+      acc += vec4f(dot(w[r0 + kq], xv), dot(w[r0 + K4 + kq], xv), dot(w[r0 + 2u * K4 + kq], xv), dot(w[r0 + 3u * K4 + kq], xv));
+    }
+    scratch[sb + hq] = max(acc, vec4f(0.0));
+  }
+
+  // fc2
+  for (var c = 0u; c < C; c++) { zrow[c] = w[OB2 + c / 4u][c % 4u]; }
+  for (var hq = 0u; hq < H4; hq++) {
+    let hv = scratch[sb + hq];
+    for (var c = 0u; c < C; c++) { zrow[c] += dot(w[OW2 + c * H4 + hq], hv); }
+  }
+
+  // The loss and dz (scaled for the batch mean).
+  let r = lossRow(i, C, labels[i], params.kind, params.param, true);
+  for (var c = 0u; c < C; c++) { scratch[sb + 2u * H4 + c / 4u][c % 4u] = drow[c]; }
+  scratch[sb + 2u * H4 + CQ] = vec4f(r.loss, f32(r.correct), 0.0, 0.0);
+
+  // dh = (W2ᵀ·dz) ⊙ [h > 0]
+  for (var hq = 0u; hq < H4; hq++) {
+    var a = vec4f(0.0);
+    for (var c = 0u; c < C; c++) { a += w[OW2 + c * H4 + hq] * drow[c]; }
+    scratch[sb + H4 + hq] = select(vec4f(0.0), a, scratch[sb + hq] > vec4f(0.0));
+  }
+
+  // dx = W1ᵀ·dh
+  for (var kq = 0u; kq < K4; kq++) {
+    var a = vec4f(0.0);
+    for (var hq = 0u; hq < H4; hq++) {
+      let d = scratch[sb + H4 + hq];
+      let r0 = 4u * hq * K4 + kq;
+      a += w[r0] * d.x + w[r0 + K4] * d.y + w[r0 + 2u * K4] * d.z + w[r0 + 3u * K4] * d.w;
+    }
+    dx[xb + kq] = a;
+  }
+}

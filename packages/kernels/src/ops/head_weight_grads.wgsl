@@ -1,0 +1,77 @@
+// The fused head's parameter gradients, summed over the batch from head_forward_backward.wgsl's
+// scratch (h, dh, dz, loss and hit per sample): one invocation per 4 rows × 4 columns of dW1
+// (H4·K4 of them), then per vec4 of db1 (H4), per vec4 of dW2 (C·H4), and a last one for db2
+// and the training statistics (stats += [Σ loss, Σ hits, n], as the loss kernel does).
+// Gradients are written (overwritten) into the packed gradient buffer at the head's offsets.
+// Constants prepended by head.ts: K4, H4, C, CQ, S, and OG_W1, OG_B1, OG_W2, OG_B2 (vec4s).
+struct Params { n: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
+@group(0) @binding(1) var<storage, read> scratch: array<vec4f>;    // [n, S]
+@group(0) @binding(2) var<storage, read_write> grads: array<vec4f>;
+@group(0) @binding(3) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  var t = gid.x;
+  let n = params.n;
+  if (t < H4 * K4) {
+    // dW1 rows 4hq … 4hq + 3, columns 4kq … 4kq + 3: Σ_i dh[i] ⊗ x[i]
+    let hq = t / K4;
+    let kq = t % K4;
+    var a0 = vec4f(0.0);
+    var a1 = vec4f(0.0);
+    var a2 = vec4f(0.0);
+    var a3 = vec4f(0.0);
+    for (var i = 0u; i < n; i++) {
+      let d = scratch[i * S + H4 + hq];
+      let xv = x[i * K4 + kq];
+      a0 += d.x * xv;
+      a1 += d.y * xv;
+      a2 += d.z * xv;
+      a3 += d.w * xv;
+    }
+    let r0 = OG_W1 + 4u * hq * K4 + kq;
+    grads[r0] = a0;
+    grads[r0 + K4] = a1;
+    grads[r0 + 2u * K4] = a2;
+    grads[r0 + 3u * K4] = a3;
+    return;
+  }
+  t -= H4 * K4;
+  if (t < H4) {
+    var a = vec4f(0.0);
+    for (var i = 0u; i < n; i++) { a += scratch[i * S + H4 + t]; }
+    grads[OG_B1 + t] = a;
+    return;
+  }
+  t -= H4;
+  if (t < C * H4) {
+    // dW2[c, 4hq … 4hq + 3] = Σ_i dz[i, c] · h[i]
+    let c = t / H4;
+    let hq = t % H4;
+    var a = vec4f(0.0);
+    for (var i = 0u; i < n; i++) { a += scratch[i * S + 2u * H4 + c / 4u][c % 4u] * scratch[i * S + hq]; }
+    grads[OG_W2 + t] = a;
+    return;
+  }
+  t -= C * H4;
+  if (t == 0u) {
+    for (var q = 0u; q < CQ; q++) {
+      var a = vec4f(0.0);
+      for (var i = 0u; i < n; i++) { a += scratch[i * S + 2u * H4 + q]; }
+      grads[OG_B2 + q] = a; // entries past C sum zeros: the padding stays zero
+    }
+    var lossSum = 0.0;
+    var hits = 0.0;
+    for (var i = 0u; i < n; i++) {
+      let v = scratch[i * S + 2u * H4 + CQ];
+      lossSum += v.x;
+      hits += v.y;
+    }
+    stats[0] += lossSum;
+    stats[1] += hits;
+    stats[2] += f32(n);
+  }
+}
