@@ -40,7 +40,7 @@ const spec = (name) => `file:../tarballs/${tarballs[name].file}`;
 for (const name of Object.keys(tarballs)) {
   lock[''].dependencies[name] = spec(name);
   const { pkg } = tarballs[name];
-  lock[`node_modules/${name}`] = { version: pkg.version, resolved: spec(name), license: pkg.license, dependencies: pkg.dependencies };
+  lock[`node_modules/${name}`] = { version: pkg.version, resolved: spec(name), license: pkg.license, dependencies: pkg.dependencies, optionalDependencies: pkg.optionalDependencies };
 }
 /** Node's lookup from `from` (a lock path) up to the top level, as npm laid the monorepo out. */
 function locate(name, from) {
@@ -50,7 +50,7 @@ function locate(name, from) {
     if (!at) throw new Error(`package-lock.json has no ${name} (needed from ${from || 'the root'})`);
   }
 }
-const queue = Object.values(tarballs).map(({ pkg }) => ({ from: '', deps: pkg.dependencies ?? {} }));
+const queue = Object.values(tarballs).map(({ pkg }) => ({ from: '', deps: { ...pkg.dependencies, ...pkg.optionalDependencies } }));
 while (queue.length) {
   const { from, deps } = queue.pop();
   for (const name of Object.keys(deps)) {

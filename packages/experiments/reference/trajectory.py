@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--float64", action="store_true")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a shorter yardstick run)")
     a = ap.parse_args()
     dtype = torch.float64 if a.float64 else torch.float32
     if not a.data_dir:
@@ -66,6 +67,8 @@ def main():
         order, dy, dx, flip = read_draws(os.path.join(a.dir, f"draws-{epoch}.bin"), n)
         tot, correct = 0.0, 0
         for s in range(0, n, b):
+            if a.max_steps and step >= a.max_steps:
+                break
             idx = order[s:s + b]
             x = crop_flip_normalise(xtr[idx], dy[s:s + b], dx[s:s + b], flip[s:s + b], plan["pad"]).to(dtype)
             y = ytr[idx]
@@ -80,6 +83,8 @@ def main():
             if step in checkpoints:
                 out["step_loss"][str(step)] = loss.item()
                 out["params"][str(step)] = state(model)
+        if a.max_steps and step >= a.max_steps and s + b < n:
+            break  # a partial epoch has no epoch figures
         sched.step()
         model.eval()
         with torch.no_grad():

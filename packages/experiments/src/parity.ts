@@ -3,7 +3,7 @@
  * `losslab parity --trajectory`: trains LossLab, replays the same run in PyTorch
  * (reference/trajectory.py), and prints both side by side.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +43,7 @@ export interface TrajectoryFlags {
   out?: string;
   torchThreads: string;
   torchFloat64?: boolean;
+  compareOnly?: boolean;
 }
 
 const TRAJECTORY_SCRIPT = fileURLToPath(new URL('../reference/trajectory.py', import.meta.url));
@@ -79,17 +80,24 @@ export function runTorchTrajectory(dir: string, dataDir: string, threads: number
 export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
   const spec = trajectorySpec(o);
   const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}-seed${spec.seed}`);
+  if (o.compareOnly) return printComparison(dir, spec, log);
   const dataset = await loadCifar10({ dataDir: o.dataDir });
   log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, StepLR ${spec.stepSize}/${spec.gamma} → ${dir}`);
   await runLossLabTrajectory(dev.device, dataset, spec, dir, log);
   const threads = number('torch-threads', o.torchThreads, true, 1);
   await runTorchTrajectory(dir, dataset.dir, threads, log);
   if (o.torchFloat64) await runTorchTrajectory(dir, dataset.dir, threads, log, true);
-  const init = JSON.parse(readFileSync(join(dir, 'init.json'), 'utf8'));
-  const lab = readTrajectory(join(dir, 'losslab.json'));
-  const torch64 = o.torchFloat64 ? readTrajectory(join(dir, 'torch64.json')) : undefined;
-  const text = formatComparison(compareTrajectories(lab, readTrajectory(join(dir, 'torch.json')), init, torch64), spec);
-  writeFileSync(join(dir, 'compare.md'), text + '\n');
+  return printComparison(dir, spec, log);
+}
+
+/** Compares the trajectories in `dir` (torch64.json too when there is one) and writes compare.md. */
+function printComparison(dir: string, spec: TrajectorySpec, log: (s: string) => void): boolean {
+  const path = (f: string) => join(dir, f);
+  for (const f of ['init.json', 'losslab.json', 'torch.json']) if (!existsSync(path(f))) throw new UsageError(`${path(f)} is missing: run the trajectory first`);
+  const init = JSON.parse(readFileSync(path('init.json'), 'utf8'));
+  const torch64 = existsSync(path('torch64.json')) ? readTrajectory(path('torch64.json')) : undefined;
+  const text = formatComparison(compareTrajectories(readTrajectory(path('losslab.json')), readTrajectory(path('torch.json')), init, torch64), spec);
+  writeFileSync(path('compare.md'), text + '\n');
   log(text);
   return true;
 }

@@ -4,6 +4,8 @@ import { gpuEngineProvider, type EngineProvider } from './commands/engine.ts';
 import { registerBench } from './commands/bench.ts';
 import { registerParity } from './commands/parity.ts';
 import { registerView } from './commands/view.ts';
+import { registerPlot } from './commands/plot.ts';
+import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
@@ -48,6 +50,8 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerBench(program, setExit);
   registerSelftest(program, setExit);
   registerView(program, setExit);
+  registerPlot(program, setExit);
+  registerReport(program, setExit);
   registerExport(program, setExit);
   try {
     await program.parseAsync(argv);

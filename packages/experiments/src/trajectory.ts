@@ -238,7 +238,7 @@ export function compareTrajectories(lab: Trajectory, torch: Trajectory, init: Tr
       tr += (t[i] - theta0[i]) ** 2;
     }
     const ll = lab.step_loss[step], lt = torch.step_loss[step];
-    const r64 = torch64 && { paramRel64: relDistance(flatParams(torch64.params[step]), t), loss64: torch64.step_loss[step] };
+    const r64 = torch64?.params[step] && { paramRel64: relDistance(flatParams(torch64.params[step]), t), loss64: torch64.step_loss[step] };
     return { step, lossLossLab: ll, lossTorch: lt, absDiff: Math.abs(ll - lt), paramRel: Math.sqrt(d / nt), paramRelTravelled: Math.sqrt(d / tr), ...r64 };
   });
   return { steps, epochs: lab.epochs.map((e, i) => ({ lab: e, torch: torch.epochs[i], torch64: torch64?.epochs[i] })) };
@@ -257,10 +257,10 @@ export function formatComparison(c: ReturnType<typeof compareTrajectories>, spec
     '',
     `| step | loss LossLab | loss PyTorch | abs diff | param rel. dist. | … of distance travelled |${has64 ? ' PyTorch f32 vs f64 param rel. dist. |' : ''}`,
     `|---:|---:|---:|---:|---:|---:|${has64 ? '---:|' : ''}`,
-    ...c.steps.map((s) => `| ${s.step} | ${f(s.lossLossLab, 6)} | ${f(s.lossTorch, 6)} | ${e(s.absDiff)} | ${e(s.paramRel)} | ${e(s.paramRelTravelled)} |${has64 ? ` ${e(s.paramRel64!)} |` : ''}`),
+    ...c.steps.map((s) => `| ${s.step} | ${f(s.lossLossLab, 6)} | ${f(s.lossTorch, 6)} | ${e(s.absDiff)} | ${e(s.paramRel)} | ${e(s.paramRelTravelled)} |${has64 ? ` ${s.paramRel64 === undefined ? '–' : e(s.paramRel64)} |` : ''}`),
     '',
     `| epoch | lr | train loss LossLab | train loss PyTorch |${has64 ? ' … float64 |' : ''} test acc LossLab | test acc PyTorch |${has64 ? ' … float64 |' : ''} test loss LossLab | test loss PyTorch |`,
     `|---:|---:|---:|---:|${has64 ? '---:|' : ''}---:|---:|${has64 ? '---:|' : ''}---:|---:|`,
-    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${lab.lr} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${torch64 ? ` ${f(torch64.train_loss)} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${torch64 ? ` ${f(torch64.test_acc)} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
+    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${lab.lr} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${has64 ? ` ${torch64 ? f(torch64.train_loss) : '–'} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${has64 ? ` ${torch64 ? f(torch64.test_acc) : '–'} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
   ].join('\n');
 }

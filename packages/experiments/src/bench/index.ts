@@ -123,6 +123,19 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
   }
   report.steps = steps;
 
+  // The fused head against the layer-by-layer head, alternating in this run (issue #14's before/after; with the kernel table).
+  if (o.kernels && o.archs.includes('convnet')) {
+    const layered: number[] = [];
+    const fused: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      layered.push((await benchStep(ctx, DEFAULT_CONFIG.batchSize, { perDispatch: false, fuseHead: false })).stepMs.median);
+      fused.push((await benchStep(ctx, DEFAULT_CONFIG.batchSize, { perDispatch: false })).stepMs.median);
+    }
+    report.headComparison = { layered, fused };
+    log(`ConvNet step, batch ${DEFAULT_CONFIG.batchSize}, alternating ×3: head layer by layer ${median(layered).toFixed(2)} ms, fused head ${median(fused).toFixed(2)} ms ` +
+      `(ratio ${(median(fused) / median(layered)).toFixed(2)})`);
+  }
+
   const evals: Record<string, { seconds: number; imagesPerSecond: number }> = {};
   for (const arch of o.archs) {
     evals[arch] = await benchEval(ctx, { arch });

@@ -26,12 +26,12 @@ export interface StepBench {
   readbacksPerStep: number;
 }
 
-export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', loss = 'ce') {
+export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', loss = 'ce', fuseHead = true) {
   const model = buildModel(arch);
   const store = new ParamStore(ctx, model.params());
   store.load(initialParams(model.params(), new Rng(0, 'init')));
   const opt = new SgdOptimizer(ctx, store, { lr: 0.01, momentum: 0.9 });
-  const step = new TrainStep(ctx, model, store, opt, { batch, loss });
+  const step = new TrainStep(ctx, model, store, opt, { batch, loss, fuseHead });
   const rng = new Rng(1, 'bench');
   ctx.device.queue.writeBuffer(step.forward.input, 0, Float32Array.from({ length: batch * 3072 }, () => rng.uniform(-2, 2)));
   ctx.device.queue.writeBuffer(step.labels, 0, Uint32Array.from({ length: batch }, (_, i) => i % 10));
@@ -40,13 +40,14 @@ export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', lo
 
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
-export async function benchStep(ctx: KernelContext, batch: number, opts: { arch?: string; steps?: number; stepsPerSubmit?: number } = {}): Promise<StepBench> {
+/** `perDispatch: false` skips the per-kernel timings (whole steps only); `fuseHead: false` plans the head layer by layer. */
+export async function benchStep(ctx: KernelContext, batch: number, opts: { arch?: string; steps?: number; stepsPerSubmit?: number; perDispatch?: boolean; fuseHead?: boolean } = {}): Promise<StepBench> {
   const arch = opts.arch ?? 'convnet';
   const scope = ctx.scope();
   try {
-    const { step } = makeStep(scope, batch, arch);
+    const { step } = makeStep(scope, batch, arch, 'ce', opts.fuseHead ?? true);
     const perDispatch: StepDispatch[] = [];
-    for (const d of step.dispatches) perDispatch.push({ label: d.label, ms: await timeDispatches(scope, [d], { repeats: 10, trials: 3 }), work: d.work });
+    if (opts.perDispatch ?? true) for (const d of step.dispatches) perDispatch.push({ label: d.label, ms: await timeDispatches(scope, [d], { repeats: 10, trials: 3 }), work: d.work });
     const stepsPerSubmit = opts.stepsPerSubmit ?? 8;
     const rounds = Math.max(3, Math.ceil((opts.steps ?? 200) / stepsPerSubmit));
     const times: number[] = [];

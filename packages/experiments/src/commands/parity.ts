@@ -33,6 +33,7 @@ export function registerParity(program: Command, setExit: (code: number) => void
     .option('--out <dir>', 'trajectory: folder for the exchanged files and compare.md (default results/trajectory/<setting>)')
     .option('--torch-threads <n>', 'trajectory: PyTorch CPU threads', '2')
     .option('--torch-float64', 'trajectory: also run PyTorch in float64, the yardstick for how far float32 rounding alone carries a run')
+    .option('--compare-only', 'trajectory: only compare the runs already in --out (losslab.json, torch.json, torch64.json if any)')
     .action(async (o: ParityFlags) => {
       if (!o.fixture === !o.trajectory) {
         setExit(reportError('parity', new UsageError('give exactly one of --fixture FILE or --trajectory')));

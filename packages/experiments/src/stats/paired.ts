@@ -1,7 +1,8 @@
 /** Paired comparison of a loss against CE over the same seeds: t-test and seeded bootstrap CI. */
-import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { randInt, seededRng } from '../util/rng.ts';
-import { ciMean, mean, sampleStd } from './describe.ts';
+import { ciMean, mean, pairedTTest } from '@losslab/viewer/format';
+
+export { pairedTTest };
 
 export interface PairedTest {
   n: number;
@@ -14,16 +15,6 @@ export interface PairedTest {
   /** Two-sided paired t-test p-value; null for n < 2. */
   pValue: number | null;
   significant: boolean;
-}
-
-export function pairedTTest(diffs: readonly number[]): { t: number | null; pValue: number | null } {
-  const n = diffs.length;
-  const sd = sampleStd(diffs);
-  if (sd === null) return { t: null, pValue: null };
-  const m = mean(diffs);
-  if (sd === 0) return m === 0 ? { t: 0, pValue: 1 } : { t: Math.sign(m) * Infinity, pValue: 0 };
-  const t = m / (sd / Math.sqrt(n));
-  return { t, pValue: 2 * (1 - tCdf(Math.abs(t), n - 1)) };
 }
 
 /** Numpy-style linear-interpolation percentile of sorted values, q in [0, 1]. */

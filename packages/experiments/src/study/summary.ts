@@ -5,17 +5,15 @@
  * Holm's correction across each table's comparisons and n < 3 marked as too few seeds to test.
  */
 import { describe, holmAdjust, MIN_SEEDS_TO_TEST, pairedDifference, type Described } from '../stats/index.ts';
+import { ALPHA, COMPARED_METRICS, SUMMARY_METRICS, type SummaryMetric } from '@losslab/viewer/format';
 import type { RunRecord } from './collect.ts';
 // The viewer's reading of the results format: extending it makes the compiler hold writer and reader to one shape.
 import type {
   PairedDiff, SummaryRow as FormatRow, SummaryGroup as FormatGroup, Summary as FormatSummary,
 } from '@losslab/viewer/results-format';
 
-export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'] as const;
-export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
-/** test_loss is each loss's own criterion: not comparable across losses, so no paired difference. */
-export const COMPARED_METRICS: SummaryMetric[] = ['test_acc', 'f1', 'test_nll', 'ece', 'train_acc'];
-export const ALPHA = 0.05;
+// The metrics, which are compared with CE (not test_loss/train_loss: each loss's own criterion) and the level: the shared format's.
+export { SUMMARY_METRICS, COMPARED_METRICS, ALPHA, type SummaryMetric };
 
 /**
  * A loss against CE on one metric: the results format's paired difference, every field filled.

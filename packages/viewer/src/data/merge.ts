@@ -33,7 +33,9 @@ function mergedStatus(statuses: StudyStatus[]): StudyStatus {
 /** A display name for several folders: their common name, else the folders' names. */
 function mergedName(parts: readonly StudyData[]): string {
   const names = [...new Set(parts.map((p) => p.study.name))];
-  return names.length === 1 ? `${names[0]} (${parts.length} folders)` : parts.map((p) => p.path || p.study.name).join(' + ');
+  if (names.length === 1) return `${names[0]} (${parts.length} folders)`;
+  const folders = parts.map((p) => p.path || p.study.name);
+  return folders.length > 2 ? `${folders[0]} + ${folders.length - 1} more folders` : folders.join(' + ');
 }
 
 const rank = (r: RunEntry) => (r.status === 'done' ? 0 : r.status === 'diverged' ? 1 : r.status === 'running' ? 2 : 3);

@@ -4,7 +4,7 @@
  * that every run with rows in the group has reached — never a mix of epochs.
  */
 import type { MetricStat, PairedDiff, SummaryGroup, SummaryRow } from '../format/types.ts';
-import { ALPHA, describe, mean, pairedTTest } from '../format/stats.ts';
+import { ALPHA, describe, holmAdjust, mean, MIN_SEEDS_TO_TEST, pairedTTest } from '../format/stats.ts';
 import { comparedToCE, metricInfo, SUMMARY_METRICS } from '../format/metrics.ts';
 import type { GridGroup } from './group.ts';
 
@@ -32,10 +32,21 @@ function stat(values: number[]): MetricStat {
 
 function paired(a: number[], b: number[]): PairedDiff {
   const d = a.map((x, i) => x - b[i]).filter(Number.isFinite);
-  if (!d.length) return { meanDiff: null, ci95: null, pValue: null, n: 0, significant: false };
+  if (!d.length) return { meanDiff: null, ci95: null, pValue: null, pAdjusted: null, n: 0, significant: false, tooFewSeeds: true };
   const { pValue } = pairedTTest(d);
   const ci = describe(d).ci95;
-  return { meanDiff: mean(d), ci95: ci, pValue, n: d.length, significant: pValue !== null && pValue < ALPHA };
+  // significant and pAdjusted are set per table (Holm), as losslab summary does.
+  return { meanDiff: mean(d), ci95: ci, pValue, pAdjusted: null, n: d.length, significant: false, tooFewSeeds: d.length < MIN_SEEDS_TO_TEST };
+}
+
+/** Holm's correction across one table's tested comparisons; significant = adjusted p < α. */
+function adjustTable(rows: SummaryRow[]): void {
+  const family = rows.flatMap((r) => Object.values(r.vsCE ?? {})).filter((v): v is PairedDiff => !!v && !v.tooFewSeeds && v.pValue !== null);
+  const adjusted = holmAdjust(family.map((v) => v.pValue));
+  family.forEach((v, i) => {
+    v.pAdjusted = adjusted[i];
+    v.significant = adjusted[i]! < ALPHA;
+  });
 }
 
 /** Each run's row at the group's common epoch; a stand-in for summary.json (same shape). */
@@ -72,6 +83,7 @@ export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly s
       }
       return row;
     });
+    adjustTable(rows);
     return { group: g.group, data: g.data, arch: g.arch, rows, epoch, ahead };
   });
 }
@@ -111,14 +123,14 @@ export function sortRows(rows: readonly SummaryRow[], key: SortKey, descending: 
 
 /** Flat CSV rows of the summary: one line per group × loss × metric. */
 export function summaryTable(groups: readonly (SummaryGroup & { title?: string })[], metrics: readonly string[]): { header: string[]; rows: (string | number)[][] } {
-  const header = ['group', 'data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'p_value'];
+  const header = ['group', 'data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'p_value', 'p_holm', 'significant'];
   const rows: (string | number)[][] = [];
   for (const g of groups) for (const r of g.rows) for (const m of metrics) {
     const s = r.final[m];
     if (!s) continue;
     const d = comparedToCE(m) ? r.vsCE?.[m] : undefined;
     rows.push([g.title ?? '', g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
-      d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '']);
+      d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '', d?.pAdjusted ?? '', d ? String(d.significant) : '']);
   }
   return { header, rows };
 }

@@ -1,7 +1,7 @@
 /**
  * The statistics of a study's summary, one implementation for `losslab summary` and the viewer:
- * mean, sample std and Student-t 95% CI over seeds (null below two seeds), and the paired t-test
- * of a loss against CE over shared seeds.
+ * mean, sample std and Student-t 95% CI over seeds (null below two seeds), the paired t-test
+ * of a loss against CE over shared seeds, and Holm's correction across a table's comparisons.
  */
 import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
@@ -56,4 +56,24 @@ export function pairedTTest(diffs: readonly number[]): { t: number | null; pValu
   if (sd === 0) return m === 0 ? { t: 0, pValue: 1 } : { t: Math.sign(m) * Infinity, pValue: 0 };
   const t = m / (sd / Math.sqrt(n));
   return { t, pValue: 2 * (1 - tCdf(Math.abs(t), n - 1)) };
+}
+
+/** Fewer paired seeds than this: a comparison is reported but not tested (the t-test has 1 degree of freedom or none). */
+export const MIN_SEEDS_TO_TEST = 3;
+
+/**
+ * Holm's step-down correction for m comparisons tested together (a summary table's comparisons
+ * against CE): sort the p-values, multiply the k-th smallest by (m − k + 1), keep the running
+ * maximum, cap at 1. Adjusted p-values in the input's order; nulls stay null and are not counted.
+ */
+export function holmAdjust(pValues: readonly (number | null)[]): (number | null)[] {
+  const tested = pValues.map((p, i) => ({ p, i })).filter((x): x is { p: number; i: number } => x.p !== null).sort((a, b) => a.p - b.p);
+  const m = tested.length;
+  const out: (number | null)[] = pValues.map(() => null);
+  let running = 0;
+  tested.forEach(({ p, i }, k) => {
+    running = Math.max(running, Math.min(1, (m - k) * p));
+    out[i] = running;
+  });
+  return out;
 }

@@ -119,7 +119,12 @@ export interface PairedDiff {
   meanDiff: number | null;
   ci95: [number, number] | null;
   bootstrapCi95?: [number, number] | null;
+  /** The raw paired t-test p-value. */
   pValue: number | null;
+  /** Holm's adjustment across the table's tested comparisons (summaries that apply it). */
+  pAdjusted?: number | null;
+  /** Fewer paired seeds than MIN_SEEDS_TO_TEST: reported, not tested. */
+  tooFewSeeds?: boolean;
   n: number;
   significant: boolean;
 }

@@ -53,7 +53,11 @@ export class App {
     let timer: ReturnType<typeof setTimeout> | undefined;
     window.addEventListener('resize', () => {
       clearTimeout(timer);
-      timer = setTimeout(() => { if (window.innerWidth !== width && this.source) { width = window.innerWidth; void this.show(); } }, 150);
+      timer = setTimeout(() => {
+        const changed = window.innerWidth !== width;
+        width = window.innerWidth;
+        if (changed && this.route.kind === 'study') void this.show(); // only study pages have charts (the kernel check is not restarted)
+      }, 150);
     });
     window.addEventListener('unhandledrejection', (e) => { e.preventDefault(); this.fatal(e.reason); });
     this.source = embeddedSource();

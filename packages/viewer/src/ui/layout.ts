@@ -43,7 +43,7 @@ export function header(route: Route, sourceText: string, data?: StudyData, label
 export function pageHeading(route: Route, data?: StudyData): HTMLElement {
   const title = pageTitle(route);
   document.title = `${title}${data ? ` · ${studyLabel(data)}` : ''} · LossLab`;
-  return h('h1', { class: 'page-title' }, title, data ? h('span', { class: 'of' }, ` · ${studyLabel(data)}`) : null);
+  return h('h1', { class: 'page-title' }, title, data ? h('span', { class: 'of' }, studyLabel(data)) : null);
 }
 
 export function problemsPanel(problems: Problem[]): HTMLElement | null {
@@ -51,7 +51,11 @@ export function problemsPanel(problems: Problem[]): HTMLElement | null {
   const errors = problems.filter((p) => p.level === 'error');
   const warnings = problems.filter((p) => p.level === 'warning');
   const list = (ps: Problem[]) => h('ul', {}, ps.map((p) => h('li', { 'data-file': p.file }, p.message)));
+  // Many warnings (e.g. saliency files left out of a shared folder) fold away so they do not bury the page.
+  const warningList = warnings.length > 3
+    ? h('details', {}, h('summary', {}, `show them (first: ${warnings[0].message})`), list(warnings))
+    : list(warnings);
   return h('div', { class: 'problems', 'data-testid': 'problems' },
     errors.length ? message('error', `${errors.length} file problem${errors.length > 1 ? 's' : ''}:`, list(errors)) : null,
-    warnings.length ? message('warning', `${warnings.length} warning${warnings.length > 1 ? 's' : ''}:`, list(warnings)) : null);
+    warnings.length ? message('warning', `${warnings.length} warning${warnings.length > 1 ? 's' : ''}:`, warningList) : null);
 }

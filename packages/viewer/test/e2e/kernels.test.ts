@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, setup, type Setup } from './setup.ts';
+import { screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
 describe('kernel-check page', { timeout: 180_000 }, () => {
   let s: Setup;
@@ -18,5 +18,7 @@ describe('kernel-check page', { timeout: 180_000 }, () => {
     expect(await status.textContent()).toBe(`${rows} passed, 0 failed (${rows} cases).`);
     expect(await s.page.locator('[data-testid=kernel-adapter]').innerText()).toMatch(/browser/);
     expect(s.errors).toEqual([]);
+    await screenshotBoth(s.page, '15-kernel-check'); // a resize redraws no kernel page (the check is not restarted)
+    expect(await s.page.locator('[data-testid=kernel-table] tr[data-result=pass]').count()).toBe(rows);
   });
 });

@@ -84,6 +84,20 @@ describe('summary from runs', () => {
     expect(one.rows[1].vsCE!.test_acc).toMatchObject({ pValue: null, ci95: null, significant: false, n: 1 });
   });
 
+  it('tests with three seeds or more, Holm-adjusted across the table', () => {
+    const three = [0, 1, 2].flatMap((seed) => [run('ce', 'CE', seed, [0.5 + seed * 0.01]), run('focal:2', 'Focal2', seed, [0.4 + seed * 0.012]), run('l1', 'L1', seed, [0.5 + seed * 0.011])]);
+    const [g] = summaryFromRuns(groupRuns(three, ['ce', 'focal:2', 'l1']), ['test_acc', 'test_nll']);
+    const tested = g.rows.flatMap((r) => Object.values(r.vsCE ?? {}));
+    expect(tested).toHaveLength(4); // 2 losses × 2 compared metrics
+    for (const d of tested) {
+      expect(d!.tooFewSeeds).toBe(false);
+      expect(d!.pAdjusted!).toBeGreaterThanOrEqual(d!.pValue!);
+      expect(d!.significant).toBe(d!.pAdjusted! < 0.05);
+    }
+    const two = summaryFromRuns(groupRuns(runs, ['ce', 'focal:2']), ['test_acc'])[0].rows[1].vsCE!.test_acc!;
+    expect(two).toMatchObject({ n: 2, tooFewSeeds: true, pAdjusted: null, significant: false });
+  });
+
   it('says which way a difference goes: higher accuracy is better, higher cross-entropy worse', () => {
     const d = (meanDiff: number) => ({ meanDiff, ci95: null, pValue: 0.01, n: 3, significant: true });
     expect(diffDirection('test_acc', d(-0.267))).toBe('worse');
@@ -123,11 +137,11 @@ describe('summary from runs', () => {
     const one = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 1, seeds: [0],
       final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
       vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
-    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '']);
+    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '', '', 'false']);
     const own = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 2, seeds: [0, 1],
       final: { test_loss: { mean: 0.5, std: 0.1, ci95: [0, 1], values: [0.4, 0.6] } },
       vsCE: { test_loss: { meanDiff: -1.8, ci95: [-1.9, -1.7], pValue: 0.001, n: 2, significant: true } } }] }], ['test_loss']);
-    expect(own.rows[0].slice(11)).toEqual(['', '', '', '']); // a vsCE on an own criterion is never reported
+    expect(own.rows[0].slice(11)).toEqual(['', '', '', '', '', '']); // a vsCE on an own criterion is never reported
   });
 });
 

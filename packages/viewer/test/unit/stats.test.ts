@@ -1,5 +1,5 @@
 import { describe as suite, expect, it } from 'vitest';
-import { ciMean, describe, mean, pairedTTest, sampleStd, tCritical } from '../../src/format/stats.ts';
+import { ciMean, describe, holmAdjust, mean, pairedTTest, sampleStd, tCritical } from '../../src/format/stats.ts';
 import { smoothEma } from '../../src/data/smooth.ts';
 
 suite('stats (the summary\'s, shared with losslab summary)', () => {
@@ -25,6 +25,18 @@ suite('stats (the summary\'s, shared with losslab summary)', () => {
     expect(t.t).toBeCloseTo(2.5, 6);
     expect(t.pValue).toBeCloseTo(0.1296, 3);
     expect(pairedTTest([1]).pValue).toBeNull();
+  });
+});
+
+suite('Holm\'s correction', () => {
+  it('multiplies the k-th smallest p by m − k + 1, keeps it monotone, caps at 1, skips nulls', () => {
+    const adj = holmAdjust([0.01, 0.04, null, 0.03, 0.5]);
+    expect(adj[0]).toBeCloseTo(0.04, 12); // 4 × 0.01
+    expect(adj[3]).toBeCloseTo(0.09, 12); // 3 × 0.03
+    expect(adj[1]).toBeCloseTo(0.09, 12); // 2 × 0.04 = 0.08, raised to the running maximum
+    expect(adj[2]).toBeNull();
+    expect(adj[4]).toBe(0.5);
+    expect(holmAdjust([0.6, 0.7])).toEqual([1, 1]);
   });
 });
 

@@ -35,12 +35,12 @@ export function confusionChart(cells: ConfusionCell[], classNames: string[], { t
     width: 520,
     height: 470 + TITLE_SPACE,
     marginTop: 10 + TITLE_SPACE,
-    marginLeft: 84,
+    marginLeft: 96,
     marginBottom: 74,
     padding: 0.03,
     style,
     x: { label: 'predicted', domain: classNames, tickRotate: -40 },
-    y: { label: 'true class', domain: classNames },
+    y: { label: 'true class', domain: classNames, labelAnchor: 'center' }, // beside the axis: the top margin holds the title
     color: { type: 'linear', scheme: 'blues', domain: [0, 1] },
     marks: [
       Plot.cell(cells, { x: 'predicted', y: 'actual', fill: 'rate', tip: !document,
@@ -61,7 +61,8 @@ export function perClassF1Chart(rows: ClassF1[], color: string, { title, documen
     marginBottom: 60,
     style,
     x: { label: null, domain: means.map((m) => m.class), tickRotate: -30 },
-    y: { label: 'F1 (test)', domain: [0, 1], grid: true },
+    y: { label: 'F1 (test)', domain: [0, 1], grid: true, labelAnchor: 'center' },
+    marginLeft: 56,
     marks: [
       Plot.barY(means, { x: 'class', y: 'f1', fill: color, fillOpacity: 0.85, tip: !document, title: (d: ClassF1) => `${d.class}: F1 ${d.f1.toFixed(4)} (mean over seeds)` }),
       seeds.length > 1 ? Plot.dot(seeds, { x: 'class', y: 'f1', r: 2.5, fill: 'black', title: (d: ClassF1) => `${d.class}, seed ${d.seed}: ${d.f1.toFixed(4)}` }) : null,
@@ -79,7 +80,8 @@ export function reliabilityChart(bins: CalibrationBin[], ece: number, color: str
     marginTop: 20 + TITLE_SPACE,
     style,
     x: { label: 'confidence', domain: [0, 1], grid: true },
-    y: { label: 'accuracy', domain: [0, 1], grid: true },
+    y: { label: 'accuracy', domain: [0, 1], grid: true, labelAnchor: 'center' },
+    marginLeft: 56,
     marks: [
       Plot.rectY(used, { x1: 'lo', x2: 'hi', y: 'accuracy', fill: color, fillOpacity: 0.7, inset: 0.5, tip: !document,
         title: (b: CalibrationBin) => `confidence ${b.lo.toFixed(2)}–${b.hi.toFixed(2)}\n${b.count} examples\nmean confidence ${b.confidence.toFixed(3)}\naccuracy ${b.accuracy.toFixed(3)}` }),

@@ -53,7 +53,6 @@ export function lossPage(ctx: PageContext, label: string): HTMLElement {
   const redraw = () => area.replaceChildren(...sections(ctx, label, finals, groups));
   return h('div', { class: 'page' },
     comparisonControls(ctx),
-    h('h2', {}, h('span', { class: 'swatch', style: `background:${colorOf(label)}` }), `Loss ${label}`),
     seeds.length > 1 ? seedPicker(ctx, seeds, redraw) : null,
     problems,
     pending.length ? message('info', 'Still running:', ` ${pending.join(', ')} — end-of-run details appear when each run ends.`) : null,

@@ -34,7 +34,9 @@ function diffText(m: string, d: PairedDiff): { text: string; cls: string } {
   const sig = d.significant && dir !== 'none';
   const delta = `Δ vs CE ${(d.meanDiff ?? 0) >= 0 ? '+' : ''}${fmt(d.meanDiff)}`;
   if (d.pValue === null || d.n < 2) return { text: `${delta} (${d.n} shared seed${d.n === 1 ? '' : 's'}: no test)`, cls: 'diff' };
-  return { text: `${delta}, p ${fmtP(d.pValue)}${sig ? ` — significantly ${dir}` : ''}`, cls: `diff${sig ? ` significant ${dir}` : ''}` };
+  if (d.tooFewSeeds) return { text: `${delta}, p ${fmtP(d.pValue)} (${d.n} seeds: too few to test)`, cls: 'diff' };
+  const holm = d.pAdjusted === undefined || d.pAdjusted === null ? '' : `, Holm p ${fmtP(d.pAdjusted)}`;
+  return { text: `${delta}, p ${fmtP(d.pValue)}${holm}${sig ? ` — significantly ${dir}` : ''}`, cls: `diff${sig ? ` significant ${dir}` : ''}` };
 }
 
 function metricCell(r: SummaryRow, m: string, best: Set<string>): HTMLElement {
@@ -73,18 +75,19 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[], redraw
 function sourceNote(ctx: PageContext, groups: (SummaryGroup | ProvisionalGroup)[]): HTMLElement {
   const { data } = ctx;
   if (data.summary) {
-    return h('p', { class: 'note', 'data-testid': 'summary-source' }, 'From summary.json: final epoch of each run, mean ± sample std over seeds, Student-t 95% CI; Δ vs CE is the paired difference (loss − CE) over shared seeds with a paired t-test, in green where significantly better and red where significantly worse. ★ marks the best mean where metrics are comparable.');
+    return h('p', { class: 'note', 'data-testid': 'summary-source' }, 'From summary.json: final epoch of each run, mean ± sample std over seeds, Student-t 95% CI; Δ vs CE is the paired difference (loss − CE) over shared seeds with a paired t-test (and Holm\'s correction across the table where summary.json has it; fewer than 3 seeds: not tested), in green where significantly better and red where significantly worse. ★ marks the best mean where metrics are comparable.');
   }
   const epochs = [...new Set((groups as ProvisionalGroup[]).map((g) => g.epoch))];
   const ahead = (groups as ProvisionalGroup[]).reduce((a, g) => a + g.ahead, 0);
+  const tests = 'paired t-tests with Holm\'s correction across the table (fewer than 3 seeds: not tested)';
   const at = `every seed at epoch ${epochs.join(' / ')}${ahead ? ` (the latest all runs have reached; ${ahead} run${ahead > 1 ? 's' : ''} further along ${ahead > 1 ? 'are' : 'is'} shown at that epoch too)` : ''}`;
   if (data.study.status === 'running') {
-    return message('info', 'Provisional: the study is still running.', ` summary.json is written when it ends; this table compares ${at}.`);
+    return message('info', 'Provisional: the study is still running.', ` summary.json is written when it ends; this table compares ${at}; ${tests}.`);
   }
   if (ctx.comparison) {
-    return message('info', `Computed from ${ctx.comparison.studies.length} folders`, ` (as \`losslab summary\` merges them): ${at}.`);
+    return message('info', `Computed from ${ctx.comparison.studies.length} folders`, ` (as \`losslab summary\` merges them): ${at}; ${tests}.`);
   }
-  return message('warning', 'summary.json is missing.', ` The study has ended (${data.study.status}) but has no summary.json (run \`losslab summary ${data.path || '.'}\` to write it); this table is computed here from ${at}.`);
+  return message('warning', 'summary.json is missing.', ` The study has ended (${data.study.status}) but has no summary.json (run \`losslab summary ${data.path || '.'}\` to write it); this table is computed here from ${at}; ${tests}.`);
 }
 
 export function summaryPage(ctx: PageContext): HTMLElement {

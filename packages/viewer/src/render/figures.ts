@@ -1,0 +1,101 @@
+/**
+ * A study's figures drawn outside a browser with the viewer's own chart code (Observable Plot on
+ * linkedom's DOM), written as SVG and as PNG (resvg): the curves of every metric, the summary
+ * table, and per loss the confusion matrix and reliability diagram (pooled over seeds).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { lossCurves } from '../data/bands.ts';
+import { confusionCells, poolCalibration, sumConfusion } from '../data/final.ts';
+import { groupRuns, gridTag, gridTitle, lossLabels } from '../data/group.ts';
+import type { StudyData } from '../data/model.ts';
+import { summaryFromRuns } from '../data/summary.ts';
+import { CURVE_METRICS, SUMMARY_METRICS } from '../format/metrics.ts';
+import type { Metric, SummaryGroup } from '../format/types.ts';
+import { curveChart } from '../ui/charts/curves.ts';
+import { confusionChart, reliabilityChart } from '../ui/charts/details.ts';
+import { colorOf } from '../ui/charts/palette.ts';
+import { summaryTableSvg } from './table.ts';
+
+export interface Figure {
+  /** File name without extension. */
+  name: string;
+  title: string;
+  svg: string;
+}
+
+export interface FigureOptions {
+  smoothing?: number;
+  width?: number;
+}
+
+const safe = (s: string) => s.replace(/[^a-zA-Z0-9._-]+/g, '_');
+
+function serialize(svg: SVGSVGElement): string {
+  svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
+}
+
+export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[] {
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const doc = document as unknown as Document;
+  const order = (data.study.config.losses as string[] | undefined) ?? [];
+  const labels = lossLabels(data.runs, order);
+  const grids = groupRuns(data.runs, order);
+  const figures: Figure[] = [];
+  const multi = grids.length > 1;
+  for (const g of grids) {
+    const tag = multi ? `_${gridTag(g)}` : '';
+    for (const m of CURVE_METRICS) {
+      const band = g.losses.flatMap((l) => lossCurves(l, m.key as Metric, { smoothing: opts.smoothing ?? 0 }).band);
+      if (!band.length) continue;
+      const raw = opts.smoothing ? g.losses.flatMap((l) => lossCurves(l, m.key as Metric).band) : [];
+      const title = `${m.title}${multi ? ` — ${gridTitle(g)}` : ''}`;
+      const svg = curveChart({ metric: m, title, labels, band, raw, seeds: [], showSeeds: false, log: false, width: opts.width ?? 640, height: 360,
+        totalEpochs: Math.max(0, ...g.losses.flatMap((l) => l.runs.map((r) => r.run.epochs))), document: doc });
+      figures.push({ name: safe(`curve_${m.key}${tag}`), title, svg: serialize(svg) });
+    }
+    for (const l of g.losses) {
+      const finals = l.runs.flatMap((r) => (r.final ? [r.final] : []));
+      if (!finals.length) continue;
+      const which = `${l.label}, ${finals.length > 1 ? `${finals.length} seeds` : `seed ${finals[0].seed}`}${multi ? `, ${gridTitle(g)}` : ''}`;
+      const classes = data.study.classNames.length ? data.study.classNames : finals[0].perClass.map((p) => p.class);
+      const conf = confusionChart(confusionCells(sumConfusion(finals), classes), classes, { title: `Confusion matrix — ${which}`, document: doc });
+      figures.push({ name: safe(`confusion_${l.label}${tag}`), title: `Confusion matrix — ${which}`, svg: serialize(conf) });
+      const cal = poolCalibration(finals);
+      const rel = reliabilityChart(cal.bins, cal.ece, colorOf(l.label), { title: `Reliability — ${which}`, document: doc });
+      figures.push({ name: safe(`reliability_${l.label}${tag}`), title: `Reliability — ${which}`, svg: serialize(rel) });
+    }
+  }
+  const groups: (SummaryGroup & { group?: string })[] = data.summary?.groups ?? summaryFromRuns(grids, [...SUMMARY_METRICS]);
+  const metrics = data.summary?.metrics.length ? data.summary.metrics : [...SUMMARY_METRICS];
+  groups.forEach((g) => {
+    if (!g.rows.length) return;
+    const title = `Summary${groups.length > 1 ? ` — ${gridTitle(g)}` : ''}`;
+    figures.push({ name: safe(`summary${groups.length > 1 ? `_${gridTag(g)}` : ''}`), title, svg: serialize(summaryTableSvg(doc, g, metrics, title)) });
+  });
+  return figures;
+}
+
+/** resvg's native binding is loaded on first use: a bundle without it still runs every other command. */
+export async function toPng(svg: string, scale = 2): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
+  const r = new Resvg(svg, { background: 'white', fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' } });
+  return Buffer.from(r.render().asPng());
+}
+
+/** Writes <name>.svg and <name>.png for every figure into `outDir`; returns the files written. */
+export async function writeFigures(figures: readonly Figure[], outDir: string, formats: readonly ('svg' | 'png')[] = ['svg', 'png'], onFile?: (file: string) => void): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const f of figures) {
+    for (const fmt of formats) {
+      const file = join(outDir, `${f.name}.${fmt}`);
+      await writeFile(file, fmt === 'svg' ? f.svg : await toPng(f.svg));
+      written.push(file);
+      onFile?.(file);
+    }
+  }
+  return written;
+}

@@ -1,0 +1,101 @@
+/** losslab plot's figures and losslab report's HTML, made from the fixture study outside a browser. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import { loadFolders, reportHtml, studyFigures, toPng } from '../src/render/index.ts';
+import type { Summary } from '../src/format/types.ts';
+import { FIXTURE } from './helpers.ts';
+import { groupRuns } from '../src/data/group.ts';
+import { summaryFromRuns } from '../src/data/summary.ts';
+
+/** Width and height from a PNG's IHDR chunk (after checking the signature). */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+  expect(png.subarray(12, 16).toString()).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+describe('losslab plot figures', async () => {
+  const { data } = await loadFolders([FIXTURE]);
+  const figures = studyFigures(data);
+  const byName = new Map(figures.map((f) => [f.name, f]));
+
+  it('are curves of every metric, the summary table, and per loss a confusion matrix and reliability diagram', () => {
+    expect([...byName.keys()].sort()).toEqual([
+      'confusion_CE', 'confusion_Focal2', 'curve_ece', 'curve_f1', 'curve_test_acc', 'curve_test_loss', 'curve_test_nll', 'curve_train_acc', 'curve_train_loss',
+      'reliability_CE', 'reliability_Focal2', 'summary']);
+  });
+
+  it('are well-formed SVG documents with title, legend and labels', () => {
+    for (const f of figures) {
+      expect(f.svg, f.name).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg[^>]* xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      const { document } = parseHTML(f.svg.replace(/^<\?xml[^>]*>\n/, ''));
+      const svg = document.querySelector('svg')!;
+      expect(svg, f.name).toBeTruthy();
+      expect(Number(svg.getAttribute('width')), f.name).toBeGreaterThan(100);
+      expect(svg.textContent, f.name).toContain(f.title);
+    }
+    const acc = parseHTML(byName.get('curve_test_acc')!.svg).document;
+    expect(Array.from(acc.querySelectorAll('g.chart-head text'), (t) => t.textContent)).toEqual(['Test accuracy', 'CE', 'Focal2']);
+    expect(acc.querySelectorAll('g[aria-description=mean] path')).toHaveLength(2);
+    expect(acc.querySelectorAll('g[aria-description=labels] text')).toHaveLength(2);
+  });
+
+  it('the summary table shows summary.json\'s numbers', () => {
+    const summary = JSON.parse(readFileSync(join(FIXTURE, 'summary.json'), 'utf8')) as Summary;
+    const text = byName.get('summary')!.svg;
+    for (const r of summary.groups[0].rows) expect(text).toContain(`${r.final.test_acc!.mean.toFixed(4)} ± ${r.final.test_acc!.std!.toFixed(4)}`);
+  });
+
+  it('rasterise to PNG at twice their size', async () => {
+    for (const name of ['curve_test_acc', 'summary', 'confusion_CE']) {
+      const f = byName.get(name)!;
+      const w = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(f.svg)![1]);
+      const size = pngSize(await toPng(f.svg));
+      expect(size.width, name).toBe(Math.round(2 * w));
+      expect(size.height, name).toBeGreaterThan(100);
+    }
+    await expect(toPng('<svg')).rejects.toThrow(); // the rasteriser refuses what is not SVG: the check above can fail
+  });
+});
+
+describe('losslab report HTML', () => {
+  const app = '<!doctype html><html><head><title>LossLab viewer</title><script type="module">/*app*/</script></head><body><div id="app"></div></body></html>';
+
+  it('embeds every file the viewer reads, safely inside a script, and opens the study', async () => {
+    const html = await reportHtml(app, [FIXTURE], 'fixture </script><b>');
+    const json = /<script type="application\/json" id="losslab-embedded">([\s\S]*?)<\/script>/.exec(html)![1];
+    expect(json).not.toContain('</');
+    const v = JSON.parse(json) as { files: Record<string, string>; open: string[]; title: string };
+    expect(v.open).toEqual(['']);
+    expect(Object.keys(v.files)).toEqual(expect.arrayContaining(['study.json', 'summary.json', 'seed_0/CE_results.csv', 'seed_1/Focal2_final.json']));
+    expect(v.files['seed_0/CE_results.csv']).toBe(readFileSync(join(FIXTURE, 'seed_0/CE_results.csv'), 'utf8'));
+    expect(v.title).toBe('fixture </script><b>');
+    expect(html).toContain('<title>fixture /script>b> · LossLab report</title>');
+  });
+
+  it('refuses a folder that is not a study', async () => {
+    await expect(reportHtml(app, [join(FIXTURE, 'seed_0')], 'x')).rejects.toThrow(/holds no study\.json/);
+  });
+});
+
+describe('one source of truth for the statistics', () => {
+  it('the viewer\'s own summary of a finished study equals the CLI\'s summary.json (same code)', async () => {
+    const { data } = await loadFolders([FIXTURE]);
+    const summary = JSON.parse(readFileSync(join(FIXTURE, 'summary.json'), 'utf8')) as Summary;
+    const [mine] = summaryFromRuns(groupRuns(data.runs, ['ce', 'focal:2']), summary.metrics);
+    for (const row of summary.groups[0].rows) {
+      const m = mine.rows.find((r) => r.label === row.label)!;
+      expect(m.n).toBe(row.n);
+      for (const k of summary.metrics) {
+        expect(m.final[k]!.mean, `${row.label} ${k}`).toBeCloseTo(row.final[k]!.mean, 12);
+        expect(m.final[k]!.std!, `${row.label} ${k}`).toBeCloseTo(row.final[k]!.std!, 12);
+        expect(m.final[k]!.ci95![0]).toBeCloseTo(row.final[k]!.ci95![0], 12);
+        const d = row.vsCE?.[k];
+        if (d) expect(m.vsCE![k]!.pValue!, `${row.label} ${k}`).toBeCloseTo(d.pValue!, 12);
+        else expect(m.vsCE?.[k]).toBeUndefined();
+      }
+    }
+  });
+});
