@@ -6,7 +6,7 @@
  * everyone else (plain Node, other bundlers) gets `default` → dist/. tsconfig.base.json names the
  * same condition in `customConditions` for the type checker.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -84,19 +84,23 @@ function standaloneDeclarations(dir: string, pkg: PackageJson): Plugin {
   const outDir = join(dir, 'dist');
   const webgpu = '@webgpu/types' in (pkg.dependencies ?? {});
   const vendored = Object.keys(pkg.devDependencies ?? {}).filter((d) => d.startsWith('@losslab/'));
+  const dtsFiles = () => readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts')).map((f) => join(outDir, f));
   return {
     name: 'losslab-standalone-declarations',
     closeBundle() {
-      const files = readdirSync(outDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.d.ts'));
-      for (const f of files) {
-        const file = join(outDir, f);
-        let text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
-        text = text.replace(/(from\s+)(['"])(@losslab\/[^/'"]+)(\/[^'"]*)?\2/g, (m, from: string, q: string, name: string, sub = '') => {
+      const vendor = new Map<string, string>(); // "name/subpath" → its .d.ts under dist/vendor/
+      for (const file of dtsFiles()) {
+        const text = readFileSync(file, 'utf8').replace(/(from\s+)(['"])(@losslab\/[^/'"]+)(\/[^'"]*)?\2/g, (m, from: string, q: string, name: string, sub = '') => {
           if (!vendored.includes(name)) return m;
-          const target = vendorDeclarations(dir, outDir, name, `.${sub}`);
-          const rel = relative(dirname(file), target).replace(/\.d\.ts$/, '.js');
+          const key = `${name}${sub}`;
+          if (!vendor.has(key)) vendor.set(key, vendorDeclarations(dir, outDir, name, `.${sub}`));
+          const rel = relative(dirname(file), vendor.get(key)!).replace(/\.d\.ts$/, '.ts');
           return `${from}${q}${rel.startsWith('.') ? rel : `./${rel}`}${q}`;
         });
+        writeFileSync(file, text);
+      }
+      for (const file of dtsFiles()) {
+        let text = readFileSync(file, 'utf8').replace(/(from\s+|import\()(['"])(\.{1,2}\/[^'"]+)\.ts\2/g, '$1$2$3.js$2');
         if (webgpu && /\bGPU[A-Z]?\w*\b/.test(text) && !text.includes('types="@webgpu/types"')) {
           text = `/// <reference types="@webgpu/types" />\n${text}`;
         }
@@ -106,19 +110,25 @@ function standaloneDeclarations(dir: string, pkg: PackageJson): Plugin {
   };
 }
 
-/** Declarations of a workspace package's export (a self-contained source file) under dist/vendor/; returns the .d.ts path. */
+/**
+ * Declarations of a workspace package's export and everything it imports, emitted by tsc with that
+ * package's own compiler options under dist/vendor/<name>/; returns the export's .d.ts path.
+ */
 function vendorDeclarations(dir: string, outDir: string, name: string, subpath: string): string {
   const pkgDir = dirname(createRequire(join(dir, 'package.json')).resolve(`${name}/package.json`));
   const exportsMap = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as PackageJson).exports;
   const target = exportsMap[subpath];
   const src = typeof target === 'string' ? target : target?.[SOURCE_CONDITION] ?? target?.default;
   if (!src) throw new Error(`${name} exports no ${subpath}`);
-  const source = readFileSync(join(pkgDir, src), 'utf8');
-  if (/^\s*(import|export)\s[^;]*\sfrom\s/m.test(source)) throw new Error(`${name}/${subpath}: vendored declarations must not import other modules`);
-  const out = join(outDir, 'vendor', name, `${subpath === '.' ? 'index' : subpath.slice(2)}.d.ts`);
-  const { outputText, diagnostics } = ts.transpileDeclaration(source, { fileName: src, compilerOptions: { strict: true } });
-  if (diagnostics?.length) throw new Error(`${name}/${subpath}: ${ts.flattenDiagnosticMessageText(diagnostics[0].messageText, '\n')}`);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, outputText);
-  return out;
+  const parsed = ts.getParsedCommandLineOfConfigFile(join(pkgDir, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!parsed) throw new Error(`${name}: cannot read its tsconfig.json`);
+  const vendorDir = join(outDir, 'vendor', name);
+  const entry = join(pkgDir, src);
+  const program = ts.createProgram([entry], {
+    ...parsed.options, noEmit: false, declaration: true, emitDeclarationOnly: true, rootDir: pkgDir, outDir: vendorDir, customConditions: [],
+  });
+  const result = program.emit();
+  const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length) throw new Error(`${name}${subpath.slice(1)}: ${ts.flattenDiagnosticMessageText(errors[0].messageText, '\n')}`);
+  return join(vendorDir, relative(pkgDir, entry)).replace(/\.ts$/, '.d.ts');
 }

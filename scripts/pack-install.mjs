@@ -40,7 +40,7 @@ const spec = (name) => `file:../tarballs/${tarballs[name].file}`;
 for (const name of Object.keys(tarballs)) {
   lock[''].dependencies[name] = spec(name);
   const { pkg } = tarballs[name];
-  lock[`node_modules/${name}`] = { version: pkg.version, resolved: spec(name), license: pkg.license, dependencies: pkg.dependencies, optionalDependencies: pkg.optionalDependencies };
+  lock[`node_modules/${name}`] = { version: pkg.version, resolved: spec(name), license: pkg.license, bin: pkg.bin, dependencies: pkg.dependencies, optionalDependencies: pkg.optionalDependencies };
 }
 /** Node's lookup from `from` (a lock path) up to the top level, as npm laid the monorepo out. */
 function locate(name, from) {
@@ -87,10 +87,12 @@ writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ta
 step('tsc on a strict TypeScript consumer (NodeNext, no skipLibCheck)');
 execFileSync('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', app], { cwd: app, stdio: 'inherit' });
 
-// 4. the example, with plain node, outside the monorepo
+// 4. the CLI the package installs, and the example with plain node, outside the monorepo
+const cliVersion = run(join(app, 'node_modules/.bin/losslab'), ['--version'], app).trim();
+step(`node_modules/.bin/losslab --version: ${cliVersion}`);
 copyFileSync(join(root, 'examples', 'train-synthetic.mjs'), join(app, 'train-synthetic.mjs'));
 step('node train-synthetic.mjs');
 execFileSync('node', ['train-synthetic.mjs', 'out'], { cwd: app, stdio: 'inherit' });
 const result = JSON.parse(readFileSync(join(app, 'out', 'result.json'), 'utf8'));
-writeFileSync(join(work, 'result.json'), JSON.stringify({ ...result, stateDict: join(app, result.stateDict), tarballs }, null, 2));
+writeFileSync(join(work, 'result.json'), JSON.stringify({ ...result, stateDict: join(app, result.stateDict), cliVersion, tarballs }, null, 2));
 step(`done: train loss ${result.firstLoss.toFixed(3)} → ${result.lastLoss.toFixed(3)} over ${result.steps} steps, test acc ${result.testAcc}; ${join(work, 'result.json')}`);

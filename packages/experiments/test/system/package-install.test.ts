@@ -29,6 +29,7 @@ describe('npm pack tarballs in a fresh project', () => {
     const state = JSON.parse(readFileSync(r.stateDict, 'utf8'));
     const model = Object.fromEntries(buildModel('convnet').params().map((p) => [p.name, p.shape]));
     expect(Object.fromEntries(Object.entries(state).map(([k, v]) => [k, (v as { shape: number[] }).shape]))).toEqual(model);
+    expect(r.cliVersion).toMatch(/\d+\.\d+\.\d+/); // the installed `losslab` bin runs
     expect(Object.keys(r.tarballs).sort()).toEqual(['@losslab/experiments', '@losslab/kernels', '@losslab/nn']);
   }, 300_000);
 });
