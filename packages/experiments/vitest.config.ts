@@ -8,6 +8,8 @@ import viteConfig from './vite.config.ts';
 export default mergeConfig(viteConfig, defineConfig({
   test: {
     passWithNoTests: false,
+    // 30 s: several tests run real CLI processes and a loaded 2-core machine can stretch a 1 s test past vitest's 5 s default.
+    testTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: ['test/system/**'], sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'system', include: ['test/system/**/*.test.ts'], fileParallelism: false, sequence: { groupOrder: 1 } } },

@@ -13,6 +13,7 @@ import argparse, json, os, struct, sys
 import numpy as np
 import torch
 
+sys.dont_write_bytecode = True  # no __pycache__ in the repository
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "nn", "python"))

@@ -7,6 +7,7 @@ Needs Debian's python3-torch (1.13) and numpy: `SETUP_TORCH=1 bash scripts/setup
 
     python3 torch_train.py --data-dir DIR --loss ce --seed 0 --epochs 30 --csv out.csv
     python3 torch_train.py --data-dir DIR --epochs 1 --max-steps 200 --json   # timing only
+    python3 torch_train.py --arch resnet20 --batch 128 --lr 0.1 --weight-decay 1e-4 --milestones 82,123 --gamma 0.1 --epochs 164
 """
 import argparse, json, os, sys, time
 
@@ -44,6 +45,9 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--weight-decay", type=float, default=0.0)
+    ap.add_argument("--train-subset", type=int, default=0, help="train on a seeded random subset of this many images (0: all)")
+    ap.add_argument("--milestones", help="MultiStepLR epochs, e.g. 82,123 (instead of StepLR)")
     ap.add_argument("--step-size", type=int, default=10)
     ap.add_argument("--gamma", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
@@ -60,10 +64,16 @@ def main():
     xtr, ytr = read_split(a.data_dir, TRAIN_FILES)
     xte, yte = read_split(a.data_dir, [TEST_FILE])
     xte = normalise(xte)
+    if a.train_subset:
+        keep = torch.randperm(len(ytr), generator=torch.Generator().manual_seed(a.seed + 2))[:a.train_subset].sort().values
+        xtr, ytr = xtr[keep], ytr[keep]
     model = build_model(a.arch)
     crit = make_loss(a.loss)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
+    if a.milestones:
+        sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(m) for m in a.milestones.split(",")], gamma=a.gamma)
+    else:
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
     out = open(a.csv, "w") if a.csv else None
     if out:
         out.write("epoch,train_loss,train_acc,test_loss,test_acc,f1,train_seconds,epoch_seconds\n")

@@ -14,7 +14,7 @@ import { UsageError } from './util/errors.ts';
 import { PYTHON } from './bench/torch.ts';
 import { runLossLabTrajectory, readTrajectory, compareTrajectories, formatComparison, type TrajectorySpec } from './trajectory.ts';
 
-export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string, log: (s: string) => void): Promise<boolean> {
+export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string | undefined, log: (s: string) => void): Promise<boolean> {
   let fixture: ParityFixture;
   try {
     fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as ParityFixture;

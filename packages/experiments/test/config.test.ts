@@ -47,7 +47,19 @@ describe('study configuration', () => {
     expect((await resolveConfig({ seeds: '0-2,7' })).seeds).toEqual([0, 1, 2, 7]);
   });
 
+  it("resnet20 preset is He et al.'s recipe; --milestones and --step-size switch the schedule's type", async () => {
+    expect(await resolveConfig({ preset: 'resnet20' })).toMatchObject({
+      arch: ['resnet20'], epochs: 164, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 1e-4,
+      schedule: { type: 'multistep', milestones: [82, 123], gamma: 0.1 }, outDir: 'results/resnet20',
+    });
+    expect((await resolveConfig({ arch: 'resnet20,resnet8,convnet' })).arch).toEqual(['resnet20', 'resnet8', 'convnet']);
+    expect((await resolveConfig({ milestones: '20,10', gamma: '0.2' })).schedule).toEqual({ type: 'multistep', milestones: [10, 20], gamma: 0.2 });
+    expect((await resolveConfig({ preset: 'resnet20', stepSize: '5' })).schedule).toEqual({ type: 'step', stepSize: 5, gamma: 0.1 });
+  });
+
   it.each([
+    [{ milestones: '10,0' }, /a milestone must be a positive integer, got 0/],
+    [{ milestones: '5,5' }, /milestones: '5' appears twice/],
     [{ losses: 'ce,hinge' }, /unknown loss 'hinge'/],
     [{ losses: 'focal:-0.5' }, /γ must be ≥ 0/],
     [{ batchSize: '0' }, /batch size must be a positive integer, got 0/],

@@ -14,7 +14,7 @@ import { useTmp } from './helpers/tmp.ts';
 const tmp = useTmp();
 
 /** ParamStore without a device: only its layout is used. */
-const layoutOnly = { storage: () => ({}), device: { queue: { writeBuffer() {} } } } as unknown as KernelContext;
+const layoutOnly = { storage: () => ({}), createBuffer: () => ({}), device: { queue: { writeBuffer() {} } } } as unknown as KernelContext;
 
 /** A GPU-engine state (format 1) for `arch` whose parameter k holds k·10⁴ + i at position i. */
 function engineState(arch: string): { bytes: Uint8Array; store: ParamStore } {

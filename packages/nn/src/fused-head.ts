@@ -5,7 +5,7 @@
  * gradients, the loss). A graph planner can apply the same rewrite to any such tail.
  */
 import { headSupported, headForwardBackward, type Dispatch, type KernelContext, type LossKind } from '@losslab/kernels';
-import { Linear, Sequential } from './layers.ts';
+import { Linear, Sequential, type Graph } from './layers.ts';
 import type { ParamStore } from './params.ts';
 
 export interface HeadSplit {
@@ -18,7 +18,8 @@ export interface HeadSplit {
 }
 
 /** The body and head names when `model` ends in a fusable head at this batch size, else null. */
-export function splitHead(ctx: KernelContext, model: Sequential, store: ParamStore, batch: number): HeadSplit | null {
+export function splitHead(ctx: KernelContext, model: Graph, store: ParamStore, batch: number): HeadSplit | null {
+  if (!(model instanceof Sequential)) return null; // a chain only (ResNet's head is a single Linear anyway)
   const layers = model.layers;
   const n = layers.length;
   if (n < 4) return null;

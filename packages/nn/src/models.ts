@@ -1,5 +1,5 @@
 /** Models, each declared in a few lines. */
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from './layers.ts';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, BatchNorm2d, ResidualAdd, GlobalAvgPool, Graph } from './layers.ts';
 
 /** The study's ConvNet: conv 3→4 k3, ReLU, pool 2, conv 4→8 k3, ReLU, pool 2, flatten 288, fc 288→32, ReLU, fc 32→10. */
 export function convNet(classes = 10): Sequential {
@@ -24,12 +24,54 @@ export function convNetLarge(classes = 10): Sequential {
   ]);
 }
 
-export const ARCHITECTURES: Record<string, (classes?: number) => Sequential> = {
+/**
+ * ResNet for CIFAR-10 (He et al. 2016, section 4.2): a 3×3 conv with 16 filters, three stages of
+ * n basic blocks (16/32/64 channels on 32/16/8 feature maps; the first block of stages 2 and 3
+ * subsamples with stride 2), identity shortcuts with zero-padded channels (option A), BatchNorm
+ * after every conv, global average pooling, a linear layer. 6n + 2 layers: n = 3 is ResNet-20
+ * (0.27 M parameters), n = 1 ResNet-8. Weights He et al. 2015 (Kaiming normal, fan_in); names as
+ * packages/nn/python/losslab_torch/resnet.py (conv1, bn1, layer1.0.conv1, …, linear).
+ */
+export function resnet(n: number, classes = 10): Graph {
+  const nodes: ConstructorParameters<typeof Graph>[0] = [
+    { name: 'conv1', module: new Conv2d(3, 16, 3, { padding: 1, bias: false, init: 'kaiming-normal' }) },
+    { name: 'bn1', module: new BatchNorm2d(16) },
+    { name: 'relu', module: new ReLU() },
+  ];
+  let x = 'relu';
+  let inPlanes = 16;
+  for (const [stage, planes] of [16, 32, 64].entries()) {
+    for (let b = 0; b < n; b++) {
+      const p = `layer${stage + 1}.${b}`;
+      const stride = stage > 0 && b === 0 ? 2 : 1;
+      nodes.push(
+        { name: `${p}.conv1`, module: new Conv2d(inPlanes, planes, 3, { stride, padding: 1, bias: false, init: 'kaiming-normal' }), inputs: [x] },
+        { name: `${p}.bn1`, module: new BatchNorm2d(planes) },
+        { name: `${p}.relu1`, module: new ReLU() },
+        { name: `${p}.conv2`, module: new Conv2d(planes, planes, 3, { padding: 1, bias: false, init: 'kaiming-normal' }) },
+        { name: `${p}.bn2`, module: new BatchNorm2d(planes) },
+        { name: p, module: new ResidualAdd(), inputs: [`${p}.bn2`, x] },
+        { name: `${p}.relu2`, module: new ReLU() },
+      );
+      x = `${p}.relu2`;
+      inPlanes = planes;
+    }
+  }
+  nodes.push(
+    { name: 'avgpool', module: new GlobalAvgPool(), inputs: [x] },
+    { name: 'linear', module: new Linear(64, classes, 'kaiming-normal') },
+  );
+  return new Graph(nodes);
+}
+
+export const ARCHITECTURES: Record<string, (classes?: number) => Graph> = {
   convnet: convNet,
   'convnet-large': convNetLarge,
+  resnet20: (classes) => resnet(3, classes),
+  resnet8: (classes) => resnet(1, classes),
 };
 
-export function buildModel(arch: string, classes = 10): Sequential {
+export function buildModel(arch: string, classes = 10): Graph {
   const make = ARCHITECTURES[arch];
   if (!make) throw new Error(`unknown architecture "${arch}"; known: ${Object.keys(ARCHITECTURES).join(', ')}`);
   return make(classes);

@@ -1,41 +1,77 @@
 /**
  * All parameters of a model packed in one device buffer (each tensor 256-byte aligned so it
  * can be bound on its own), with gradients and momentum in buffers of the same layout: the
- * optimizer updates everything in one dispatch. Addressed by PyTorch state-dict names.
+ * optimizer updates everything in one dispatch. Non-trainable state (BatchNorm's running
+ * statistics) lives in a fourth buffer the optimizer never sees. Addressed by PyTorch
+ * state-dict names.
  */
 import { ALIGN, STORAGE_USAGE, Usage, type Binding, type KernelContext } from '@losslab/kernels';
+import type { ParamSpec, StateSpec } from './module.ts';
+import type { Graph } from './graph.ts';
 
-export interface ParamSpec {
-  name: string; // PyTorch state-dict name, e.g. 'conv1.weight'
-  shape: number[];
-  /** PyTorch's fan_in for the default initialisation bound 1/sqrt(fan_in). */
-  fanIn: number;
-}
+export type { ParamSpec, StateSpec };
 
 export type StateDict = Record<string, { shape: number[]; data: ArrayLike<number> }>;
 
 const FLOATS_PER_ALIGN = ALIGN / 4;
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** Offsets (in floats, 256-byte aligned) of tensors packed one after another; the total. */
+function layout(specs: { name: string; shape: number[] }[], what: string): { offsets: Map<string, number>; total: number } {
+  const offsets = new Map<string, number>();
+  let off = 0;
+  for (const s of specs) {
+    if (offsets.has(s.name)) throw new Error(`duplicate ${what} name ${s.name}`);
+    offsets.set(s.name, off);
+    off += Math.ceil(Math.max(numel(s.shape), 1) / FLOATS_PER_ALIGN) * FLOATS_PER_ALIGN;
+  }
+  return { offsets, total: Math.max(off, FLOATS_PER_ALIGN) };
+}
+
 export class ParamStore {
-  readonly offsets = new Map<string, number>(); // in floats
+  readonly offsets: Map<string, number>; // in floats
   readonly totalFloats: number;
   readonly params: GPUBuffer;
   readonly grads: GPUBuffer;
   readonly momentum: GPUBuffer;
+  readonly specs: ParamSpec[];
+  readonly stateSpecs: StateSpec[];
+  readonly stateOffsets: Map<string, number>;
+  readonly stateFloats: number;
+  /** Running statistics and counters: no gradient, no momentum, no weight decay. */
+  readonly state: GPUBuffer;
 
-  constructor(readonly ctx: KernelContext, readonly specs: ParamSpec[]) {
-    let off = 0;
-    for (const s of specs) {
-      if (this.offsets.has(s.name)) throw new Error(`duplicate parameter name ${s.name}`);
-      this.offsets.set(s.name, off);
-      off += Math.ceil(numel(s.shape) / FLOATS_PER_ALIGN) * FLOATS_PER_ALIGN;
-    }
-    this.totalFloats = Math.max(off, FLOATS_PER_ALIGN);
+  /** `new ParamStore(ctx, model)` for a model's parameters and state, or explicit specs. */
+  constructor(readonly ctx: KernelContext, model: Graph | ParamSpec[], stateSpecs: StateSpec[] = []) {
+    this.specs = Array.isArray(model) ? model : model.params();
+    this.stateSpecs = Array.isArray(model) ? stateSpecs : model.state();
+    const p = layout(this.specs, 'parameter');
+    this.offsets = p.offsets;
+    this.totalFloats = p.total;
+    const st = layout(this.stateSpecs, 'state');
+    this.stateOffsets = st.offsets;
+    this.stateFloats = st.total;
     // UNIFORM too: kernels may read small weight tensors through a uniform binding (the fused head).
     this.params = ctx.createBuffer({ label: 'params', size: this.totalFloats * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
     this.grads = ctx.storage(this.totalFloats * 4, 'grads');
     this.momentum = ctx.storage(this.totalFloats * 4, 'momentum');
+    this.state = ctx.storage(this.stateFloats * 4, 'state');
+    this.writeFlat('state', this.initialState());
+  }
+
+  /** The state buffer's image with every tensor at its initial value (running_var 1, …). */
+  initialState(): Float32Array<ArrayBuffer> {
+    const flat = new Float32Array(this.stateFloats);
+    for (const s of this.stateSpecs) flat.fill(s.value, this.stateOffsets.get(s.name)!, this.stateOffsets.get(s.name)! + Math.max(numel(s.shape), 1));
+    return flat;
+  }
+
+  /** A binding of one state tensor (e.g. 'bn1.running_mean'). */
+  stateBinding(name: string): Binding {
+    const off = this.stateOffsets.get(name);
+    const s = this.stateSpecs.find((x) => x.name === name);
+    if (off === undefined || !s) throw new Error(`unknown state "${name}": this store has ${this.stateSpecs.map((x) => x.name).join(', ') || 'no state'} (create it with new ParamStore(ctx, model))`);
+    return { buffer: this.state, offset: off * 4, size: Math.max(numel(s.shape), 1) * 4 };
   }
 
   spec(name: string): ParamSpec {
@@ -57,7 +93,7 @@ export class ParamStore {
     return this.binding(this.grads, name);
   }
 
-  /** The packed host image of a state dict (padding zero). */
+  /** The packed host image of a state dict's parameters (padding zero). */
   pack(state: StateDict): Float32Array<ArrayBuffer> {
     const flat = new Float32Array(this.totalFloats);
     for (const s of this.specs) {
@@ -78,12 +114,36 @@ export class ParamStore {
     return out;
   }
 
-  load(state: StateDict): void {
-    this.ctx.device.queue.writeBuffer(this.params, 0, this.pack(state));
+  /** The packed state image of a state dict's running statistics; those it lacks start at their initial values. */
+  packState(state: StateDict): Float32Array<ArrayBuffer> {
+    const flat = this.initialState();
+    for (const s of this.stateSpecs) {
+      const t = state[s.name];
+      if (!t) continue;
+      if (numel(t.shape) !== numel(s.shape)) throw new Error(`"${s.name}": shape [${t.shape}] but the model has [${s.shape}]`);
+      flat.set(Float32Array.from(t.data), this.stateOffsets.get(s.name)!);
+    }
+    return flat;
   }
 
+  unpackState(flat: Float32Array): StateDict {
+    const out: StateDict = {};
+    for (const s of this.stateSpecs) {
+      const off = this.stateOffsets.get(s.name)!;
+      out[s.name] = { shape: s.shape, data: flat.slice(off, off + Math.max(numel(s.shape), 1)) };
+    }
+    return out;
+  }
+
+  /** Loads parameters (all required) and running state (initial values where the dict has none, e.g. a fresh initialisation). */
+  load(state: StateDict): void {
+    this.ctx.device.queue.writeBuffer(this.params, 0, this.pack(state));
+    this.writeFlat('state', this.packState(state));
+  }
+
+  /** Parameters and state, with PyTorch's names. */
   async stateDict(): Promise<StateDict> {
-    return this.unpack(await this.ctx.readF32(this.params, this.totalFloats));
+    return { ...this.unpack(await this.ctx.readF32(this.params, this.totalFloats)), ...this.unpackState(await this.readFlat('state')) };
   }
 
   async gradDict(): Promise<StateDict> {
@@ -95,12 +155,18 @@ export class ParamStore {
     this.ctx.device.queue.writeBuffer(this.momentum, 0, new Float32Array(this.totalFloats));
   }
 
-  async readFlat(which: 'params' | 'momentum'): Promise<Float32Array> {
-    return this.ctx.readF32(which === 'params' ? this.params : this.momentum, this.totalFloats);
+  private flatBuffer(which: 'params' | 'momentum' | 'state'): [GPUBuffer, number] {
+    return which === 'state' ? [this.state, this.stateFloats] : [which === 'params' ? this.params : this.momentum, this.totalFloats];
   }
 
-  writeFlat(which: "params" | "momentum", data: Float32Array<ArrayBuffer>): void {
-    if (data.length !== this.totalFloats) throw new Error(`expected ${this.totalFloats} floats, got ${data.length}`);
-    this.ctx.device.queue.writeBuffer(which === 'params' ? this.params : this.momentum, 0, data);
+  async readFlat(which: 'params' | 'momentum' | 'state'): Promise<Float32Array> {
+    const [buffer, floats] = this.flatBuffer(which);
+    return this.ctx.readF32(buffer, floats);
+  }
+
+  writeFlat(which: 'params' | 'momentum' | 'state', data: Float32Array<ArrayBuffer>): void {
+    const [buffer, floats] = this.flatBuffer(which);
+    if (data.length !== floats) throw new Error(`expected ${floats} ${which} floats, got ${data.length}`);
+    this.ctx.device.queue.writeBuffer(buffer, 0, data);
   }
 }

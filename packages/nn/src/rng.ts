@@ -54,6 +54,13 @@ export class Rng {
     return lo + (hi - lo) * this.next();
   }
 
+  /** Standard normal (Box–Muller on two draws; no cached spare, so each call uses exactly two). */
+  normal(): number {
+    const u = 1 - this.next(); // (0, 1]: log is finite
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
   /** Uniform integer in [0, n) without modulo bias. */
   int(n: number): number {
     const limit = Math.floor(4294967296 / n) * n;

@@ -3,14 +3,15 @@
  * with respect to the input. The forward runs on the device, the predicted classes are read back
  * (a batch's logits, a few hundred bytes), d output / d logits is seeded on the host with the
  * one-hot of each sample's argmax, and the planned backward runs with the input gradient.
- * No new kernel is needed: the seeding is a buffer write. No WGSL here.
+ * No new kernel is needed: the seeding is a buffer write. The model is in eval mode (BatchNorm
+ * with its running statistics, left unchanged), as PyTorch's model.eval(). No WGSL here.
  *
  * The backward also writes parameter gradients into the store's grads buffer (overwriting it).
  * That is harmless after training, and between training steps too: every training step
  * overwrites those gradients before the update reads them; parameters and momentum are untouched.
  */
 import type { KernelContext } from '@losslab/kernels';
-import type { Sequential } from './layers.ts';
+import type { Graph } from './graph.ts';
 import type { ParamStore } from './params.ts';
 import { planBackward, planForward, type BackwardPlan, type ForwardPlan } from './plan.ts';
 
@@ -41,8 +42,8 @@ export class SaliencyStep {
   readonly backward: BackwardPlan;
   private readonly inputFloats: number;
 
-  constructor(private readonly ctx: KernelContext, model: Sequential, store: ParamStore, readonly batch: number) {
-    this.forward = planForward(ctx, model, store, batch);
+  constructor(private readonly ctx: KernelContext, model: Graph, store: ParamStore, readonly batch: number) {
+    this.forward = planForward(ctx, model, store, batch, { mode: 'eval' });
     this.backward = planBackward(ctx, this.forward, store, { inputGrad: true });
     if (!this.backward.gradInput) throw new Error('saliency: the backward plan has no input gradient');
     this.inputFloats = batch * model.inputShape.reduce((a, b) => a * b, 1);

@@ -8,7 +8,7 @@ import {
   lossForwardBackward, sgdStep, encodeSgdHyper, SGD_HYPER_BYTES, evalMetrics, parseLoss,
   type Dispatch, type KernelContext, type LossKind,
 } from '@losslab/kernels';
-import type { Sequential } from './layers.ts';
+import type { Graph } from './graph.ts';
 import type { ParamStore } from './params.ts';
 import { planBackward, planForward, type BackwardPlan, type ForwardPlan } from './plan.ts';
 import { validateSgd, type SgdOptions } from './optim.ts';
@@ -74,7 +74,7 @@ export class TrainStep {
   /** Forward, loss, backward and (unless noUpdate) the update, in order. */
   readonly dispatches: Dispatch[];
 
-  constructor(ctx: KernelContext, model: Sequential, store: ParamStore, optimizer: SgdOptimizer | null, o: TrainStepOptions) {
+  constructor(ctx: KernelContext, model: Graph, store: ParamStore, optimizer: SgdOptimizer | null, o: TrainStepOptions) {
     this.loss = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
     // A Linear → ReLU → Linear tail trains fused (two dispatches); `forward` and `backward` are then the body's.
     const head = o.fuseHead === false ? null : splitHead(ctx, model, store, o.batch);
@@ -96,7 +96,7 @@ export class TrainStep {
   }
 }
 
-/** Evaluation in large batches with no gradient work: own-criterion loss, cross-entropy, confusion, calibration. */
+/** Evaluation in large batches, in eval mode (running statistics), with no gradient work: own-criterion loss, cross-entropy, confusion, calibration. */
 export class EvalStep {
   readonly forward: ForwardPlan;
   readonly labels: GPUBuffer;
@@ -107,13 +107,13 @@ export class EvalStep {
   readonly calibration: GPUBuffer;
   readonly dispatches: Dispatch[];
 
-  constructor(ctx: KernelContext, model: Sequential, store: ParamStore, o: {
+  constructor(ctx: KernelContext, model: Graph, store: ParamStore, o: {
     batch: number; loss: LossKind | string; input?: GPUBuffer; labels?: GPUBuffer; bins?: number;
     shared?: { lossStats: GPUBuffer; nllStats: GPUBuffer; confusion: GPUBuffer; calibration: GPUBuffer };
   }) {
     const kind = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
     const bins = o.bins ?? 15;
-    this.forward = planForward(ctx, model, store, o.batch, { input: o.input });
+    this.forward = planForward(ctx, model, store, o.batch, { input: o.input, mode: 'eval' });
     const c = this.forward.classes;
     this.labels = o.labels ?? ctx.storage(o.batch * 4, 'eval_labels');
     this.lossStats = o.shared?.lossStats ?? ctx.storage(STATS_FLOATS * 4, 'eval_loss_stats');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StepLR, validateSgd, stateDictFromJson, stateDictToJson } from '../src/index.ts';
+import { StepLR, MultiStepLR, lrSchedule, validateSgd, stateDictFromJson, stateDictToJson } from '../src/index.ts';
 
 describe('StepLR', () => {
   it('matches PyTorch: lr = base·γ^⌊epoch/step⌋, stepped once per epoch', () => {
@@ -15,6 +15,22 @@ describe('StepLR', () => {
   });
   it('rejects a non-positive step size', () => {
     expect(() => new StepLR(0.1, 0, 0.5)).toThrow(/step size/);
+  });
+});
+
+describe('MultiStepLR', () => {
+  it("matches PyTorch 1.13's lr at every epoch of the ResNet recipe (÷10 at 82 and 123)", () => {
+    const s = new MultiStepLR(0.1, [123, 82], 0.1);
+    const lrs = [s.lr];
+    for (let e = 0; e < 164; e++) lrs.push(s.step());
+    // torch.optim.lr_scheduler.MultiStepLR(SGD(lr=0.1), [82, 123], 0.1), param_groups[0]['lr'] after e steps
+    expect([lrs[0], lrs[81], lrs[82], lrs[122], lrs[123], lrs[164]]).toEqual([0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.0010000000000000002, 0.0010000000000000002]);
+  });
+  it('is chosen by the schedule spec, and rejects bad milestones', () => {
+    expect(lrSchedule(0.1, { type: 'multistep', milestones: [2], gamma: 0.5 }).lrAt(2)).toBe(0.05);
+    expect(lrSchedule(0.1, { type: 'step', stepSize: 2, gamma: 0.5 })).toBeInstanceOf(StepLR);
+    expect(() => new MultiStepLR(0.1, [], 0.1)).toThrow(/milestones/);
+    expect(() => new MultiStepLR(0.1, [0], 0.1)).toThrow(/milestones/);
   });
 });
 

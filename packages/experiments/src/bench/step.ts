@@ -28,7 +28,7 @@ export interface StepBench {
 
 export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', loss = 'ce', fuseHead = true) {
   const model = buildModel(arch);
-  const store = new ParamStore(ctx, model.params());
+  const store = new ParamStore(ctx, model);
   store.load(initialParams(model.params(), new Rng(0, 'init')));
   const opt = new SgdOptimizer(ctx, store, { lr: 0.01, momentum: 0.9 });
   const step = new TrainStep(ctx, model, store, opt, { batch, loss, fuseHead });
@@ -80,7 +80,7 @@ export async function benchEval(ctx: KernelContext, o: { arch?: string; batch?: 
   const scope = ctx.scope();
   try {
     const model = buildModel(o.arch ?? 'convnet');
-    const store = new ParamStore(scope, model.params());
+    const store = new ParamStore(scope, model);
     store.load(initialParams(model.params(), new Rng(0, 'init')));
     const ev = new EvalStep(scope, model, store, { batch, loss: 'ce' });
     const lists = Array.from({ length: Math.ceil(images / batch) }, () => ev.dispatches);

@@ -8,10 +8,10 @@ import { parityCommand, trajectoryCommand, type TrajectoryFlags } from '../parit
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
-interface ParityFlags extends TrajectoryFlags {
+interface ParityFlags extends Omit<TrajectoryFlags, 'arch'> {
   fixture?: string;
   trajectory?: boolean;
-  arch: string;
+  arch?: string;
 }
 
 export function registerParity(program: Command, setExit: (code: number) => void): void {
@@ -20,7 +20,7 @@ export function registerParity(program: Command, setExit: (code: number) => void
     .description('PyTorch parity: replay a fixture (--fixture, exit 1 past tolerance) or train both side by side on the same batches (--trajectory)')
     .option('--fixture <file>', 'fixture JSON (make one with packages/nn/scripts/make_fixture.py)')
     .option('--trajectory', 'train LossLab and PyTorch from the same weights on the same batches and compare losses, parameters and epochs')
-    .option('--arch <name>', 'architecture (of the fixture, or to train)', 'convnet')
+    .option('--arch <name>', "architecture: of the fixture (default: the fixture's own, else convnet) or to train (default convnet)")
     .option('--loss <name>', 'trajectory: loss', 'ce')
     .option('--seed <n>', 'trajectory: seed (initial weights, order, augmentation)', '0')
     .option('--epochs <n>', 'trajectory: epochs', '2')
@@ -41,7 +41,7 @@ export function registerParity(program: Command, setExit: (code: number) => void
       }
       const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
       try {
-        const ok = o.fixture ? await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l)) : await trajectoryCommand(dev, o, (l) => console.log(l));
+        const ok = o.fixture ? await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l)) : await trajectoryCommand(dev, { ...o, arch: o.arch ?? 'convnet' }, (l) => console.log(l));
         setExit(ok ? 0 : 1);
       } catch (e) {
         const usage = e instanceof UsageError || (e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture|unknown loss|loss "/.test(e.message));

@@ -15,6 +15,7 @@ export interface RunFlags {
   weightDecay?: string;
   nesterov?: boolean;
   stepSize?: string;
+  milestones?: string;
   gamma?: string;
   arch?: string;
   data?: string;
@@ -51,8 +52,8 @@ export function parseSeeds(v: string): number[] {
 }
 
 /** The overrides the flags make (only those given). */
-export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; gamma?: number } {
-  const o: Partial<StudyConfig> & { stepSize?: number; gamma?: number } = {};
+export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } {
+  const o: Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } = {};
   if (f.losses !== undefined) o.losses = csv(f.losses);
   if (f.seeds !== undefined) o.seeds = parseSeeds(f.seeds);
   if (f.epochs !== undefined) o.epochs = num(f.epochs, '--epochs');
@@ -62,6 +63,7 @@ export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: 
   if (f.weightDecay !== undefined) o.weightDecay = num(f.weightDecay, '--weight-decay');
   if (f.nesterov !== undefined) o.nesterov = f.nesterov;
   if (f.stepSize !== undefined) o.stepSize = num(f.stepSize, '--step-size');
+  if (f.milestones !== undefined) o.milestones = csv(f.milestones).map((m) => num(m, '--milestones'));
   if (f.gamma !== undefined) o.gamma = num(f.gamma, '--gamma');
   if (f.arch !== undefined) o.arch = csv(f.arch);
   if (f.data !== undefined) o.data = csv(f.data);

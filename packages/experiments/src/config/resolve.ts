@@ -28,20 +28,28 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
   return v as Record<string, unknown>;
 }
 
-/** Merges `o` into `base`; `stepSize`/`gamma` are shorthands for the schedule's (not both forms in one source). */
+/**
+ * Merges `o` into `base`. `stepSize`, `milestones` and `gamma` are shorthands for the schedule's
+ * (not both forms in one source): stepSize makes it StepLR, milestones MultiStepLR, gamma sets either's factor.
+ */
 function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>, source?: string): void {
-  const { stepSize, gamma, schedule, ...rest } = o;
-  if (source && schedule !== undefined && (stepSize !== undefined || gamma !== undefined)) {
-    throw new UsageError(`${source}: give either "schedule" or "stepSize"/"gamma", not both`);
+  const { stepSize, milestones, gamma, schedule, ...rest } = o;
+  if (source && schedule !== undefined && (stepSize !== undefined || milestones !== undefined || gamma !== undefined)) {
+    throw new UsageError(`${source}: give either "schedule" or "stepSize"/"milestones"/"gamma", not both`);
   }
   Object.assign(base, rest);
-  const s = { ...(base.schedule as object), ...(schedule && typeof schedule === 'object' ? schedule : {}) } as Record<string, unknown>;
-  if (schedule !== undefined && (typeof schedule !== 'object' || schedule === null)) base.schedule = schedule;
-  else {
-    if (stepSize !== undefined) s.stepSize = stepSize;
-    if (gamma !== undefined) s.gamma = gamma;
-    base.schedule = s;
+  if (schedule !== undefined && (typeof schedule !== 'object' || schedule === null)) {
+    base.schedule = schedule;
+    return;
   }
+  const prev = base.schedule as Record<string, unknown>;
+  const given = schedule as Record<string, unknown> | undefined;
+  // A partial object refines the schedule before it; one of another type replaces it.
+  const s = given ? (given.type !== undefined && given.type !== prev.type ? { ...given } : { ...prev, ...given }) : { ...prev };
+  if (stepSize !== undefined) base.schedule = { type: 'step', stepSize, gamma: s.gamma };
+  else if (milestones !== undefined) base.schedule = { type: 'multistep', milestones, gamma: s.gamma };
+  else base.schedule = s;
+  if (gamma !== undefined) (base.schedule as Record<string, unknown>).gamma = gamma;
 }
 
 export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {

@@ -1,4 +1,5 @@
 /** The study's configuration: the default (the study's setup) and presets. */
+import { ARCHITECTURES } from '@losslab/nn';
 import type { RunSpec } from '../engine/types.ts';
 
 export type Schedule = RunSpec['schedule'];
@@ -15,7 +16,7 @@ export interface StudyConfig extends SharedHyper {
   outDir: string;
 }
 
-export const ARCHS = ['convnet', 'convnet-large'];
+export const ARCHS = Object.keys(ARCHITECTURES);
 export const DATA_VARIANTS = ['clean', 'lt10', 'lt100', 'noise20', 'noise40'];
 export const TRAIN_IMAGES = 50_000;
 /** Seeds are 32-bit (the generators take seed mod 2³²): larger ones would repeat smaller ones. */
@@ -45,6 +46,15 @@ export const DEFAULT_CONFIG: StudyConfig = {
 export const PRESETS: Record<string, Partial<StudyConfig>> = {
   default: {},
   quick: { name: 'quick', epochs: 3, seeds: [0], trainSubset: 10_000, outDir: 'results/quick' },
+  /**
+   * He et al. 2016's CIFAR-10 recipe for ResNet-20 (91.25% test accuracy in the paper): batch 128,
+   * SGD lr 0.1, momentum 0.9, weight decay 1e-4, lr ÷10 at 32k and 48k of 64k iterations
+   * (epochs 82 and 123 of 164 at 391 steps per epoch); crop + flip augmentation as in the study.
+   */
+  resnet20: {
+    name: 'resnet20', arch: ['resnet20'], epochs: 164, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 1e-4,
+    schedule: { type: 'multistep', milestones: [82, 123], gamma: 0.1 }, outDir: 'results/resnet20',
+  },
 };
 
 /** The fields that define a study's numbers: two folders with equal keys hold the same study. */

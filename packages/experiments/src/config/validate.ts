@@ -69,7 +69,9 @@ export function validateConfig(raw: Record<string, unknown>): StudyConfig {
     return s;
   }), 'seeds');
   const sched = raw.schedule as Record<string, unknown> | undefined;
-  if (!sched || typeof sched !== 'object' || sched.type !== 'step') fail(`schedule must be { "type": "step", "stepSize": k, "gamma": g }, got ${JSON.stringify(sched)}`);
+  if (!sched || typeof sched !== 'object' || (sched.type !== 'step' && sched.type !== 'multistep')) {
+    fail(`schedule must be { "type": "step", "stepSize": k, "gamma": g } or { "type": "multistep", "milestones": [e1, e2, …], "gamma": g }, got ${JSON.stringify(sched)}`);
+  }
   const gamma = sched.gamma;
   if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) fail(`schedule gamma must be a finite number > 0, got ${show(gamma)}`);
   const trainSubset = raw.trainSubset === null ? null : posInt(raw.trainSubset, 'trainSubset');
@@ -89,7 +91,9 @@ export function validateConfig(raw: Record<string, unknown>): StudyConfig {
     momentum: nonNeg(raw.momentum, 'momentum'),
     weightDecay: nonNeg(raw.weightDecay, 'weight decay'),
     nesterov: raw.nesterov,
-    schedule: { type: 'step', stepSize: posInt(sched.stepSize, 'step size'), gamma },
+    schedule: sched.type === 'multistep'
+      ? { type: 'multistep', milestones: unique(list(sched.milestones, 'milestones').map((m) => posInt(m, 'a milestone')), 'milestones').sort((a, b) => a - b), gamma }
+      : { type: 'step', stepSize: posInt(sched.stepSize, 'step size'), gamma },
     arch: unique(oneOf(list(raw.arch, 'arch'), ARCHS, 'architecture'), 'arch'),
     data: unique(list(raw.data, 'data').map(dataVariant), 'data'),
     evalEvery: posInt(raw.evalEvery, 'eval interval'),

@@ -7,7 +7,7 @@ import {
   kernelContext, formatAdapter, decodeCalibration, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
-  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Sequential, type StateDict,
+  buildModel, initialParams, lrSchedule, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph, type StateDict,
 } from '@losslab/nn';
 import type { CifarDataset } from '../data/index.ts';
 import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
@@ -43,21 +43,26 @@ export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
   };
 }
 
-/** Largest evaluation batch dividing the test set whose biggest activation stays well under a binding's limit. */
-function evalBatchFor(model: Sequential, testSize: number): number {
-  const perSample = Math.max(...model.shapes().map((s) => s.reduce((a, b) => a * b, 1))) * 4;
+/**
+ * Largest evaluation batch dividing the test set whose biggest activation stays well under a
+ * binding's limit and whose activations together stay within 1 GiB (a ResNet-20 has dozens).
+ */
+function evalBatchFor(model: Graph, testSize: number): number {
+  const sizes = model.shapes().map((s) => s.reduce((a, b) => a * b, 1) * 4);
+  const largest = Math.max(...sizes);
+  const total = sizes.reduce((a, b) => a + b, 0);
   for (const b of [1000, 500, 250, 200, 125, 100, 50, 40, 25, 20, 10, 8, 5, 4, 2, 1]) {
-    if (testSize % b === 0 && b * perSample <= 64 * 1024 * 1024) return b;
+    if (testSize % b === 0 && b * largest <= 64 * 1024 * 1024 && b * total <= 1024 * 1024 * 1024) return b;
   }
   return 1;
 }
 
 class GpuRun implements RunEngine {
   readonly stepsPerEpoch: number;
-  private readonly model: Sequential;
+  private readonly model: Graph;
   private readonly store: ParamStore;
   private readonly optimizer: SgdOptimizer;
-  private readonly schedule: StepLR;
+  private readonly schedule: ReturnType<typeof lrSchedule>;
   private readonly trainIndices: Uint32Array; // data-set indices this run trains on
   private readonly trainLabels: GPUBuffer; // per-run labels (noisy variants differ)
   private readonly order: GPUBuffer; // this epoch's permutation of trainIndices
@@ -71,11 +76,11 @@ class GpuRun implements RunEngine {
   constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, private readonly dataset: CifarDataset, private readonly spec: RunSpec) {
     const loss = parseLoss(spec.loss);
     this.model = buildModel(spec.arch, dataset.classNames.length);
-    this.store = new ParamStore(ctx, this.model.params());
+    this.store = new ParamStore(ctx, this.model);
     this.store.load(initialParams(this.model.params(), new Rng(spec.seed, 'init')));
     this.store.resetMomentum();
     this.optimizer = new SgdOptimizer(ctx, this.store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov });
-    this.schedule = new StepLR(spec.lr, spec.schedule.stepSize, spec.schedule.gamma);
+    this.schedule = lrSchedule(spec.lr, spec.schedule);
 
     const variant = variantFor(spec.data, dataset.train.labels, spec.seed);
     let indices = variant.indices;
@@ -113,7 +118,7 @@ class GpuRun implements RunEngine {
   async trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats> {
     const { device } = this.ctx;
     const t0 = performance.now();
-    const lr = this.schedule.lrAt(epoch - 1); // StepLR stepped once per completed epoch
+    const lr = this.schedule.lrAt(epoch - 1); // the schedule is stepped once per completed epoch
     this.optimizer.setLr(lr);
     const perm = new Rng(this.spec.seed, `shuffle/${epoch}`).permutation(this.trainIndices.length);
     device.queue.writeBuffer(this.order, 0, Uint32Array.from(perm, (k) => this.trainIndices[k]));
@@ -158,29 +163,38 @@ class GpuRun implements RunEngine {
     };
   }
 
+  /** Parameters, momentum and the running state (BatchNorm statistics), so a resumed run continues byte-identically. */
   async saveState(): Promise<Uint8Array> {
     const params = await this.store.readFlat('params');
     const momentum = await this.store.readFlat('momentum');
-    const header = new TextEncoder().encode(JSON.stringify({ format: 1, floats: params.length, arch: this.spec.arch }));
-    const out = new Uint8Array(4 + header.length + params.byteLength * 2);
+    // Models without running state keep format 1 (no state section), as before BatchNorm.
+    const running = this.store.stateSpecs.length ? await this.store.readFlat('state') : new Float32Array(0);
+    const header = new TextEncoder().encode(JSON.stringify(running.length
+      ? { format: 2, floats: params.length, stateFloats: running.length, arch: this.spec.arch }
+      : { format: 1, floats: params.length, arch: this.spec.arch }));
+    const out = new Uint8Array(4 + header.length + params.byteLength * 2 + running.byteLength);
     new DataView(out.buffer).setUint32(0, header.length, true);
     out.set(header, 4);
     out.set(new Uint8Array(params.buffer), 4 + header.length);
     out.set(new Uint8Array(momentum.buffer), 4 + header.length + params.byteLength);
+    out.set(new Uint8Array(running.buffer), 4 + header.length + params.byteLength * 2);
     return out;
   }
 
   async loadState(state: Uint8Array): Promise<void> {
     const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
     const hlen = view.getUint32(0, true);
-    const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; arch: string };
-    if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch) {
-      throw new Error(`saved state is for ${header.arch} with ${header.floats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}`);
+    const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; stateFloats?: number; arch: string };
+    const stateFloats = header.stateFloats ?? 0; // format 1 (before running state) has none
+    const expectState = this.store.stateSpecs.length ? this.store.stateFloats : stateFloats; // a model without state ignores any
+    if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch || stateFloats !== expectState) {
+      throw new Error(`saved state is for ${header.arch} with ${header.floats}+${stateFloats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}+${expectState}`);
     }
     const body = state.slice(4 + hlen);
-    const floats = new Float32Array(body.buffer, body.byteOffset, header.floats * 2);
+    const floats = new Float32Array(body.buffer, body.byteOffset, header.floats * 2 + stateFloats);
     this.store.writeFlat('params', floats.slice(0, header.floats));
-    this.store.writeFlat('momentum', floats.slice(header.floats));
+    this.store.writeFlat('momentum', floats.slice(header.floats, header.floats * 2));
+    if (this.store.stateSpecs.length) this.store.writeFlat('state', floats.slice(header.floats * 2));
   }
 
   /** Planned per call (once per run, at its end); overwrites the parameter gradients, which training does not carry over. */

@@ -2,21 +2,22 @@
  * The contract between the study runner (CLI, results, resume) and the training engine (nn on
  * the device). The runner knows nothing of WebGPU; the engine knows nothing of files.
  */
-import type { StateDict } from '@losslab/nn';
+import type { LrScheduleSpec, StateDict } from '@losslab/nn';
 
 /** One run's hyperparameters (one loss, one seed, one data variant, one architecture). */
 export interface RunSpec {
   loss: string; // 'ce' | 'focal:<gamma>' | 'l1' | 'l1-logits' (later: 'ls:<eps>', 'gce:<q>')
   seed: number;
   data: string; // 'clean' (later: 'lt10', 'lt100', 'noise20', 'noise40')
-  arch: string; // 'convnet' | 'convnet-large'
+  arch: string; // a name in @losslab/nn's ARCHITECTURES: 'convnet', 'convnet-large', 'resnet20', 'resnet8'
   epochs: number;
   batchSize: number;
   lr: number;
   momentum: number;
   weightDecay: number;
   nesterov: boolean;
-  schedule: { type: 'step'; stepSize: number; gamma: number };
+  /** StepLR, or MultiStepLR (÷gamma at each milestone epoch), stepped once per epoch. */
+  schedule: LrScheduleSpec;
   /** Evaluate every k epochs (and always after the last). */
   evalEvery: number;
   /** Use only the first k (seeded-shuffled) training images; null for all 50,000. */

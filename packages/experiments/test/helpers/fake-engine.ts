@@ -2,6 +2,7 @@
  * A deterministic fake EngineFactory: numbers depend only on (loss, seed, data, arch, epoch) and the
  * state carried across epochs, so a resumed run must reproduce an uninterrupted one exactly.
  */
+import { lrSchedule } from '@losslab/nn';
 import type { EngineFactory, EpochStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from '../../src/engine/types.ts';
 
 export interface FakeOptions {
@@ -51,7 +52,7 @@ class FakeRun implements RunEngine {
     }
     this.w = (this.w * 7.31 + 0.123) % 1;
     this.epoch = epoch;
-    const lr = this.spec.lr * this.spec.schedule.gamma ** Math.floor((epoch - 1) / this.spec.schedule.stepSize);
+    const lr = lrSchedule(this.spec.lr, this.spec.schedule).lrAt(epoch - 1);
     const diverged = this.o.divergeAt?.[this.spec.loss] === epoch;
     const acc = Math.min(0.95, 0.3 + 0.05 * epoch + 0.02 * this.w);
     const stats: EpochStats = { epoch, lr, trainLoss: diverged ? NaN : 2 / (epoch + 1) + 0.01 * this.w, trainAcc: acc, trainSeconds: 1.5 };

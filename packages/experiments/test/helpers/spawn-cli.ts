@@ -8,17 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { sourceResolve } from '../../../../build/vite.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Bundles fake-cli.ts; returns the bundle's path and a cleanup. */
 export async function bundleFakeCli(): Promise<{ file: string; dispose: () => Promise<void> }> {
   const out = await mkdtemp(join(tmpdir(), 'losslab-fake-cli-'));
+  // The real CLI's build config (its native externals, defines), with the fake CLI as entry.
   await build({
-    root, configFile: false, logLevel: 'error', resolve: sourceResolve.resolve,
-    build: { ssr: join(root, 'test/helpers/fake-cli.ts'), outDir: out, target: 'node20', emptyOutDir: true, rollupOptions: { output: { entryFileNames: 'fake-cli.js', format: 'es' } } },
-    ssr: { ...sourceResolve.ssr, noExternal: true, external: ['webgpu'] },
+    root, configFile: join(root, 'vite.config.ts'), logLevel: 'error',
+    build: { ssr: join(root, 'test/helpers/fake-cli.ts'), outDir: out, sourcemap: false, rollupOptions: { output: { entryFileNames: 'fake-cli.js' } } },
   });
   return { file: join(out, 'fake-cli.js'), dispose: () => rm(out, { recursive: true, force: true }) };
 }

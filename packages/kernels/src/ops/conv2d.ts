@@ -43,13 +43,14 @@ function convParams(ctx: KernelContext, s: Conv2dShape, relu: boolean, row: numb
   return ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.stride, s.pad, oh, ow, relu ? 1 : 0, row, ceilDiv(ow, pixelsPerInvocation(s)), pixelsPerInvocation(s) === 8 ? 1 : 0], 'u32', 'conv2d params');
 }
 
-/** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. */
-export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
+/** y = conv(x, weight) + bias, optionally ReLU'd. y is [n, cout, oh, ow]. No bias (ResNet's convs): a plan-time zero buffer. */
+export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias?: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
   const s = a.shape;
   const { oh, ow } = checkShape(s);
+  const bias = a.bias ?? ctx.storage(s.cout * 4, 'conv2d zero bias');
   const g = grid1d(s.n * oh * ceilDiv(ow, pixelsPerInvocation(s)), WG);
   const pipeline = ctx.pipeline('conv2d_forward', forwardWgsl);
-  return ctx.dispatch('conv2d_forward', pipeline, [a.x, a.weight, a.bias, a.y, convParams(ctx, s, a.relu, g.row)],
+  return ctx.dispatch('conv2d_forward', pipeline, [a.x, a.weight, bias, a.y, convParams(ctx, s, a.relu, g.row)],
     [g.workgroups[0], g.workgroups[1], ceilDiv(s.cout, CHANNEL_BLOCK)]);
 }
 
@@ -65,12 +66,11 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
   if (s.stride === 1 && s.kh === s.kw && s.pad < s.kh) {
     const count = s.cout * s.cin * s.kh * s.kw;
     const wt = ctx.storage(count * 4, 'conv2d flipped weights');
-    const zeros = ctx.storage(s.cin * 4, 'conv2d zero bias');
     const flip = ctx.pipeline('conv2d_flip', flipWgsl);
     const transposed: Conv2dShape = { n: s.n, cin: s.cout, h: oh, w: ow, cout: s.cin, kh: s.kh, kw: s.kw, stride: 1, pad: s.kh - 1 - s.pad };
     return [
       ctx.dispatch('conv2d_flip', flip, [a.weight, wt, ctx.uniform([s.cout, s.cin, s.kh, s.kw])], [ceilDiv(count, WG)]),
-      conv2dForward(ctx, { shape: transposed, x: a.dy, weight: wt, bias: zeros, y: a.dx, relu: false }),
+      conv2dForward(ctx, { shape: transposed, x: a.dy, weight: wt, y: a.dx, relu: false }),
     ];
   }
   const g = grid1d(s.n * s.h * s.w, WG);
@@ -91,11 +91,13 @@ export function conv2dWeightSplit(s: Conv2dShape): { chunk: number; chunks: numb
 }
 
 /**
- * dweight [cout, cin, kh, kw] and dbias [cout], both overwritten. Allocates its scratch buffer
- * of partial sums (chunks · cout · (cin·kh·kw + 1) floats) at plan time.
+ * dweight [cout, cin, kh, kw] and dbias [cout], both overwritten (a conv without bias: dbias
+ * goes to a plan-time scratch buffer). Allocates its scratch buffer of partial sums
+ * (chunks · cout · (cin·kh·kw + 1) floats) at plan time.
  */
-export function conv2dBackwardWeight(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; dy: BufferLike; dweight: BufferLike; dbias: BufferLike }): Dispatch[] {
+export function conv2dBackwardWeight(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; dy: BufferLike; dweight: BufferLike; dbias?: BufferLike }): Dispatch[] {
   const s = a.shape;
+  const dbias = a.dbias ?? ctx.storage(s.cout * 4, 'conv2d unused dbias');
   const { oh, ow } = checkShape(s);
   const sp = conv2dWeightSplit(s);
   const kk = s.cin * s.kh * s.kw;
@@ -106,6 +108,6 @@ export function conv2dBackwardWeight(ctx: KernelContext, a: { shape: Conv2dShape
   const u2 = ctx.uniform([s.cout, kk, sp.chunks, 0], 'u32', 'conv2d dweight sum params');
   return [
     ctx.dispatch('conv2d_backward_weight', p1, [a.x, a.dy, partial, u1], [ceilDiv(sp.chunks * sp.tiles, WG)]),
-    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]),
+    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]),
   ];
 }

@@ -2,3 +2,4 @@ export * from './relu.ts';
 export * from './sgd.ts'; export * from './metrics.ts'; export * from './augment.ts';
 export * from './conv2d.ts'; export * from './maxpool2d.ts'; export * from './conv2d_relu_pool.ts';
 export * from './matmul.ts'; export * from './loss.ts'; export * from './head.ts';
+export * from './batchnorm2d.ts'; export * from './residual_add.ts';

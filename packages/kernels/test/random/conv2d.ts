@@ -3,7 +3,7 @@ import { rng, uniform, f64 } from '../random.ts';
 import { conv2dMagnitude } from '../magnitude.ts';
 import { conv2dRef, conv2dBackwardRef, conv2dRefOutputSize, type Conv2dRefShape } from '../../src/reference/conv2d.ts';
 
-type Spec = Conv2dRefShape & { relu?: boolean };
+type Spec = Conv2dRefShape & { relu?: boolean; noBias?: boolean };
 
 /**
  * Convolutions against the float64 reference: batch 1, channel counts 1/3 and past the 8-channel
@@ -21,6 +21,9 @@ const specs: Spec[] = [
   { n: 64, cin: 3, h: 32, w: 32, cout: 4, kh: 3, kw: 3, stride: 1, pad: 0 },
   { n: 64, cin: 4, h: 15, w: 15, cout: 8, kh: 3, kw: 3, stride: 1, pad: 0, relu: true },
   { n: 256, cin: 4, h: 15, w: 15, cout: 8, kh: 3, kw: 3, stride: 1, pad: 0 },
+  // ResNet's convolutions: no bias, 3×3 stride 1 pad 1, and the 16→32 downsampling at stride 2 pad 1.
+  { n: 4, cin: 16, h: 8, w: 8, cout: 16, kh: 3, kw: 3, stride: 1, pad: 1, noBias: true },
+  { n: 4, cin: 16, h: 32, w: 32, cout: 32, kh: 3, kw: 3, stride: 2, pad: 1, noBias: true },
 ];
 
 export function cases(): OpCase[] {
@@ -29,27 +32,27 @@ export function cases(): OpCase[] {
     const { oh, ow } = conv2dRefOutputSize(s);
     const x = uniform(next, s.n * s.cin * s.h * s.w);
     const weight = uniform(next, s.cout * s.cin * s.kh * s.kw, -0.5, 0.5);
-    const bias = uniform(next, s.cout, -0.5, 0.5);
+    const bias = s.noBias ? new Array<number>(s.cout).fill(0) : uniform(next, s.cout, -0.5, 0.5);
     const gy = uniform(next, s.n * s.cout * oh * ow);
     const g = conv2dBackwardRef(s, x, weight, gy);
     const y = conv2dRef(s, x, weight, bias, s.relu);
     const mag = conv2dMagnitude(s, x, weight, bias, gy);
     return {
-      name: `random conv2d n${s.n} ${s.cin}→${s.cout} ${s.h}×${s.w} k${s.kh}×${s.kw} s${s.stride} p${s.pad}${s.relu ? ' relu' : ''}`,
+      name: `random conv2d n${s.n} ${s.cin}→${s.cout} ${s.h}×${s.w} k${s.kh}×${s.kw} s${s.stride} p${s.pad}${s.relu ? ' relu' : ''}${s.noBias ? ' no bias' : ''}`,
       op: 'conv2d',
       source: 'reference',
       params: { stride: s.stride, padding: s.pad, relu: s.relu ?? false },
       inputs: {
         x: f64([s.n, s.cin, s.h, s.w], x),
         weight: f64([s.cout, s.cin, s.kh, s.kw], weight),
-        bias: f64([s.cout], bias),
+        ...(s.noBias ? {} : { bias: f64([s.cout], bias) }),
         grad_y: f64([s.n, s.cout, oh, ow], gy),
       },
       expected: {
         y: f64([s.n, s.cout, oh, ow], y),
         grad_x: f64([s.n, s.cin, s.h, s.w], g.dx),
         grad_weight: f64([s.cout, s.cin, s.kh, s.kw], g.dweight),
-        grad_bias: f64([s.cout], g.dbias),
+        ...(s.noBias ? {} : { grad_bias: f64([s.cout], g.dbias) }),
       },
       scale: {
         y: f64([s.n, s.cout, oh, ow], s.relu ? mag.y.map((v, i) => (y[i] > 0 ? v : 0)) : mag.y),

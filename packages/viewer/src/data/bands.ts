@@ -27,6 +27,8 @@ export interface CurveOptions {
   smoothing?: number;
   /** For log scales: drop non-positive values and keep the band's lower edge above zero. */
   positiveOnly?: boolean;
+  /** The metric's possible range (accuracy in [0, 1], losses ≥ 0): the ±std band is cut to it. */
+  range?: [number, number];
 }
 
 /** One seed's values of `metric` by epoch, smoothed. */
@@ -54,9 +56,10 @@ export function lossCurves(group: LossGroup, metric: Metric, opts: CurveOptions 
     .map(([epoch, vs]): BandPoint => {
       const m = mean(vs);
       const s = sampleStd(vs) ?? 0;
-      let lo = m - s;
+      const [min, max] = opts.range ?? [-Infinity, Infinity];
+      let lo = Math.max(m - s, min);
       if (opts.positiveOnly && lo <= 0) lo = Math.min(...vs);
-      return { label: group.label, epoch, mean: m, std: s, lo, hi: m + s, n: vs.length };
+      return { label: group.label, epoch, mean: m, std: s, lo, hi: Math.min(m + s, max), n: vs.length };
     });
   return { seeds, band };
 }

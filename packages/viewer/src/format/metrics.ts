@@ -26,6 +26,9 @@ export const CURVE_METRICS: MetricInfo[] = [
 export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'] as const;
 export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 
+/** Where a metric's values can lie: rates in [0, 1], losses and ECE ≥ 0. */
+export const metricRange = (m: MetricInfo): [number, number] => (m.percent ? [0, 1] : [0, Infinity]);
+
 export function metricInfo(key: string): MetricInfo {
   return CURVE_METRICS.find((m) => m.key === key) ?? { key, title: key, short: key, better: null, lossLike: false, percent: false };
 }

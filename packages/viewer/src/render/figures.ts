@@ -11,7 +11,7 @@ import { confusionCells, poolCalibration, sumConfusion } from '../data/final.ts'
 import { groupRuns, gridTag, gridTitle, lossLabels } from '../data/group.ts';
 import type { StudyData } from '../data/model.ts';
 import { summaryFromRuns } from '../data/summary.ts';
-import { CURVE_METRICS, SUMMARY_METRICS } from '../format/metrics.ts';
+import { CURVE_METRICS, metricRange, SUMMARY_METRICS } from '../format/metrics.ts';
 import type { Metric, SummaryGroup } from '../format/types.ts';
 import { curveChart } from '../ui/charts/curves.ts';
 import { confusionChart, reliabilityChart } from '../ui/charts/details.ts';
@@ -48,7 +48,7 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
   for (const g of grids) {
     const tag = multi ? `_${gridTag(g)}` : '';
     for (const m of CURVE_METRICS) {
-      const band = g.losses.flatMap((l) => lossCurves(l, m.key as Metric, { smoothing: opts.smoothing ?? 0 }).band);
+      const band = g.losses.flatMap((l) => lossCurves(l, m.key as Metric, { smoothing: opts.smoothing ?? 0, range: metricRange(m) }).band);
       if (!band.length) continue;
       const raw = opts.smoothing ? g.losses.flatMap((l) => lossCurves(l, m.key as Metric).band) : [];
       const title = `${m.title}${multi ? ` — ${gridTitle(g)}` : ''}`;

@@ -57,6 +57,15 @@ describe('lossCurves', () => {
     expect(log.lo).toBeGreaterThan(0);
   });
 
+  it('cuts the ±std band to the metric\'s range (no accuracy above 1, no ECE below 0)', () => {
+    const g = { loss: 'ce', label: 'CE', runs: [run('ce', 'CE', 0, [0.02, 0.99]), run('ce', 'CE', 1, [0.3, 0.7])] };
+    const [first, last] = lossCurves(g, 'test_acc', { range: [0, 1] }).band;
+    expect(first.lo).toBe(0);
+    expect(first.mean - first.std).toBeLessThan(0);
+    expect(last.hi).toBe(1);
+    expect(last.mean + last.std).toBeGreaterThan(1);
+  });
+
   it('smooths each seed before averaging', () => {
     const g = { loss: 'ce', label: 'CE', runs: [run('ce', 'CE', 0, [0, 1])] };
     expect(lossCurves(g, 'test_acc', { smoothing: 0.5 }).band[1].mean).toBeCloseTo(0.5 / 0.75, 12);

@@ -5,7 +5,7 @@
 import { lossCurves } from '../../data/bands.ts';
 import { toCsv } from '../../data/csv.ts';
 import { groupRuns, gridTag, gridTitle } from '../../data/group.ts';
-import { CURVE_METRICS } from '../../format/metrics.ts';
+import { CURVE_METRICS, metricRange } from '../../format/metrics.ts';
 import type { Metric } from '../../format/types.ts';
 import { chartCard } from '../card.ts';
 import { curveChart, curveRows } from '../charts/curves.ts';
@@ -30,7 +30,7 @@ function charts(ctx: PageContext): HTMLElement[] {
       grids.length > 1 ? h('h2', {}, gridTitle(g)) : null,
       h('div', { class: 'grid' }, CURVE_METRICS.map((m) => {
         const log = options.logLosses && m.lossLike;
-        const parts = g.losses.map((l) => lossCurves(l, m.key as Metric, { smoothing: options.smoothing, positiveOnly: log }));
+        const parts = g.losses.map((l) => lossCurves(l, m.key as Metric, { smoothing: options.smoothing, positiveOnly: log, range: metricRange(m) }));
         const band = parts.flatMap((p) => p.band);
         const seeds = parts.flatMap((p) => p.seeds);
         const raw = options.smoothing > 0 ? g.losses.flatMap((l) => lossCurves(l, m.key as Metric, { positiveOnly: log }).band) : [];
@@ -40,6 +40,7 @@ function charts(ctx: PageContext): HTMLElement[] {
         const chart = curveChart({ metric: m, title: grids.length > 1 ? `${title} — ${gridTitle(g)}` : title, labels, band, raw, seeds, showSeeds: options.showSeeds, log,
           width: chartWidth(), totalEpochs: Math.max(0, ...g.losses.flatMap((l) => l.runs.map((r) => r.run.epochs))) });
         const card = chartCard(title, name, chart, { testId: `curve-${m.key}`, csv: () => { const t = curveRows(band, raw); return toCsv(t.header, t.rows); } });
+        chart.setAttribute('data-focus-key', `chart-${name}`); // a poll's redraw gives focus back to this chart
         attachHover(chart, card, band, raw, m.better, bus);
         return card;
       })));

@@ -14,7 +14,7 @@ export function homePage(studies: string[], where: string, live: boolean): HTMLE
     together.setAttribute('aria-disabled', String(list.length < 2));
     together.setAttribute('href', list.length >= 2 ? routeHash({ kind: 'study', studies: list, page: 'curves' }) : '#/');
   };
-  return h('section', { class: 'card wide' }, h('header', {}, h('h2', {}, 'Studies')),
+  return h('section', { class: 'card wide' }, h('header', {}, h('h2', {}, 'Study folders')),
     h('p', { class: 'note' }, 'Tick several folders to see them as one: parts of one study (seeds or shards run separately) merge; studies whose settings differ are compared side by side, grouped by a setting.'),
     h('ul', { class: 'studies', 'data-testid': 'study-list' }, studies.map((s) =>
       h('li', {},

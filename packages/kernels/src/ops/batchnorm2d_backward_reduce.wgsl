@@ -1,0 +1,46 @@
+// BatchNorm2d backward, pass 1: one workgroup per channel sums g and g·x̂ over N·H·W, where g is
+// dy masked by the fused ReLU (y > 0) when there is one and x̂ = (x - mean)·invstd. These sums are
+// the parameter gradients: dγ = Σ g·x̂ and dβ = Σ g (overwritten). Pass 2 reads them back.
+struct Params { n: u32, c: u32, hw: u32, relu: u32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read> y: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> saved: array<f32>; // [mean | invstd]
+@group(0) @binding(4) var<storage, read_write> dweight: array<f32>;
+@group(0) @binding(5) var<storage, read_write> dbias: array<f32>;
+@group(0) @binding(6) var<uniform> p: Params;
+
+const WG = 256u;
+var<workgroup> part_g: array<f32, 256>;
+var<workgroup> part_gx: array<f32, 256>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.x;
+  let m = p.n * p.hw;
+  let mean = saved[c];
+  let invstd = saved[p.c + c];
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var i = lid; i < m; i += WG) {
+    let k = ((i / p.hw) * p.c + c) * p.hw + i % p.hw;
+    let g = select(dy[k], select(0.0, dy[k], y[k] > 0.0), p.relu != 0u);
+    sg += g;
+    sgx += g * (x[k] - mean);
+  }
+  part_g[lid] = sg;
+  part_gx[lid] = sgx;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    if (lid < s) {
+      part_g[lid] = part_g[lid] + part_g[lid + s];
+      part_gx[lid] = part_gx[lid] + part_gx[lid + s];
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    dbias[c] = part_g[0];
+    dweight[c] = part_gx[0] * invstd;
+  }
+}

@@ -1,0 +1,56 @@
+// BatchNorm2d training statistics: one workgroup per channel reduces its N·H·W values (two
+// passes: mean, then the biased variance, as PyTorch normalises with) and writes the saved
+// [mean | invstd] the forward and backward read. With update != 0 it also applies PyTorch's
+// running-stat update: r = (1 - momentum)·r + momentum·batch, the variance unbiased (M / (M - 1)),
+// and channel 0 counts num_batches_tracked.
+struct Params { n: u32, c: u32, hw: u32, update: u32, momentum: f32, eps: f32 }
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> saved: array<f32>; // [mean (c) | invstd (c)]
+@group(0) @binding(2) var<storage, read_write> running_mean: array<f32>;
+@group(0) @binding(3) var<storage, read_write> running_var: array<f32>;
+@group(0) @binding(4) var<storage, read_write> batches: array<f32>; // num_batches_tracked
+@group(0) @binding(5) var<uniform> p: Params;
+
+const WG = 256u;
+var<workgroup> part: array<f32, 256>;
+
+fn reduce(lid: u32, v: f32) -> f32 {
+  part[lid] = v;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s = s / 2u) {
+    if (lid < s) { part[lid] = part[lid] + part[lid + s]; }
+    workgroupBarrier();
+  }
+  let total = part[0];
+  workgroupBarrier();
+  return total;
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.x;
+  let m = p.n * p.hw;
+  var s = 0.0;
+  for (var i = lid; i < m; i += WG) {
+    s += x[((i / p.hw) * p.c + c) * p.hw + i % p.hw];
+  }
+  let mean = reduce(lid, s) / f32(m);
+  var q = 0.0;
+  for (var i = lid; i < m; i += WG) {
+    let d = x[((i / p.hw) * p.c + c) * p.hw + i % p.hw] - mean;
+    q += d * d;
+  }
+  let sq = reduce(lid, q);
+  if (lid == 0u) {
+    let var_biased = sq / f32(m);
+    saved[c] = mean;
+    saved[p.c + c] = 1.0 / sqrt(var_biased + p.eps);
+    if (p.update != 0u) {
+      let unbiased = sq / f32(max(m, 2u) - 1u);
+      running_mean[c] = (1.0 - p.momentum) * running_mean[c] + p.momentum * mean;
+      running_var[c] = (1.0 - p.momentum) * running_var[c] + p.momentum * unbiased;
+      if (c == 0u) { batches[0] = batches[0] + 1.0; }
+    }
+  }
+}
