@@ -108,7 +108,7 @@ export async function runLossLabTrajectory(device: GPUDevice, dataset: CifarData
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 1));
 
     const model = buildModel(spec.arch, dataset.classNames.length);
-    const store = new ParamStore(ctx, model.params());
+    const store = new ParamStore(ctx, model); // parameters and running state (BatchNorm), as the engine
     const init = initialParams(model.params(), new Rng(spec.seed, 'init'));
     store.load(init);
     store.resetMomentum();
