@@ -3,8 +3,8 @@
 
     python3 check_export.py --weights CE_weights.safetensors --data-dir CIFAR10_DIR   # prints JSON
 
-The model comes from packages/nn/python/losslab_torch (the architecture from the file's
-metadata), the test set and its normalisation from torch_train.py. The file is read with
+The model, the test set and its normalisation come from packages/nn/python/losslab_torch (the
+architecture from the file's metadata). The file is read with
 `safetensors.torch.load_file` when that package is installed, else with the few lines of
 `read_safetensors` below (the format is a length, a JSON header and raw little-endian bytes).
 """
@@ -15,10 +15,9 @@ import torch
 
 sys.dont_write_bytecode = True  # no __pycache__ in the repository
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "..", "nn", "python"))
 from losslab_torch import build_model  # noqa: E402
-from torch_train import MEAN, STD, read_split  # noqa: E402
+from losslab_torch.data import TEST_FILE, normalise, read_split  # noqa: E402
 
 DTYPES = {"F32": np.float32, "I64": np.int64}
 
@@ -57,11 +56,11 @@ def main():
     model = build_model(meta["arch"])
     model.load_state_dict(state, strict=True)  # every name and shape must match
     model.eval()
-    x, y = read_split(a.data_dir, ["test_batch.bin"])
+    x, y = read_split(a.data_dir, [TEST_FILE])
     correct = 0
     with torch.no_grad():
         for i in range(0, len(y), 1000):
-            xb = (x[i:i + 1000].float() / 255.0 - MEAN) / STD
+            xb = normalise(x[i:i + 1000])
             correct += int((model(xb).argmax(1) == y[i:i + 1000]).sum())
     print(json.dumps({"arch": meta["arch"], "tensors": len(state), "test_acc": correct / len(y), "n": len(y)}))
 

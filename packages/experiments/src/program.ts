@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerExportMetrics } from './commands/export-metrics.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
@@ -29,8 +30,8 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   program.name('losslab').description('Loss-function studies on CIFAR-10, trained with hand-written WGSL on WebGPU');
   program.exitOverride();
   program.version(pkg.version, '-V, --version', 'print the version');
-  program.option('--verbose', 'print the stack of unexpected errors');
-  program.hook('preAction', () => setVerbose(!!program.opts().verbose));
+  // --verbose belongs to each command (a program-level one would take selftest's own --verbose away).
+  program.hook('preAction', (_program, command) => setVerbose(!!command.opts().verbose));
   program
     .command('smoke')
     .description('check the WebGPU adapter with the smoke kernel (ReLU forward + backward vs the CPU)')
@@ -44,6 +45,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerRun(program, { engine: deps.engine ?? gpuEngineProvider, env: deps.env }, setExit);
   registerSummary(program, setExit);
   registerCompare(program, setExit);
+  registerExportMetrics(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
   registerSelftest(program, setExit);
@@ -51,6 +53,9 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerPlot(program, setExit);
   registerReport(program, setExit);
   registerExport(program, setExit);
+  for (const c of program.commands) {
+    if (!c.options.some((o) => o.long === '--verbose')) c.option('--verbose', 'print the stack of an unexpected error');
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

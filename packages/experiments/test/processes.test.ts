@@ -13,6 +13,7 @@ afterAll(() => cli?.dispose());
 
 const ARGS = ['run', '--losses', 'ce,l1', '--seeds', '0', '--epochs', '3'];
 const SLOW = { LOSSLAB_TEST_STEP_MS: '60' }; // 4 steps: ~0.25 s per epoch
+const SLOWER = { LOSSLAB_TEST_STEP_MS: '200' }; // ~0.8 s per epoch: still training when a second process has started
 const starts = (r: { stdout: string; stderr: string }) => (r.stdout + r.stderr).split('\n').filter((l) => /: starting|: resuming/.test(l)).length;
 
 /** The study run once without interference: what every test's folder must end up equal to. */
@@ -26,7 +27,7 @@ describe('one process per cell', () => {
   it('run … & then run … --resume on the same folder: the second skips the cell the first is training', async () => {
     const whole = await uninterrupted();
     const dir = join(await tmp(), 's');
-    const a = spawnCli(cli.file, [...ARGS, '--out', dir], SLOW);
+    const a = spawnCli(cli.file, [...ARGS, '--out', dir], SLOWER);
     await a.waitFor(/clean_convnet_ce_s0 epoch 1\/3/);
     const b = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], SLOW);
     const ra = await a.done;
