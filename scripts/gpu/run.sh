@@ -6,7 +6,7 @@
 # this adapter), then `losslab bench --synthetic` (limits, kernels, the steps and epochs of every
 # architecture the build has — the ConvNet, ResNet-20 once it exists — and the default study
 # extrapolated from them), each under a time limit so the whole check ends within BUDGET seconds.
-# Figures land in $OUT: smoke.txt, selftest.txt, bench.txt, bench.json, summary.txt.
+# Figures land in $OUT: smoke.txt, selftest.txt, bench-<arch>.txt and .json per architecture, summary.txt.
 # Env: OUT (default ./gpu-results), BUDGET (seconds, default 480), TRAIN_IMAGES (synthetic training
 # images per timed epoch, default 50000; figures are scaled to 50,000), BENCH_ARGS (extra bench flags),
 # CIFAR10_DIR + STUDY=1 to also run the real default study with one seed afterwards (not in BUDGET).
@@ -47,8 +47,14 @@ step() {
 echo "# node $($node --version), VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-default}, nvidia-smi: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo none)" | tee -a "$OUT/summary.txt"
 step smoke 60 "$node" "$cli" smoke
 step selftest 150 "$node" "$cli" selftest
-# shellcheck disable=SC2086
-step bench 600 "$node" "$cli" bench --synthetic --train-images "${TRAIN_IMAGES:-50000}" --batches 64 --epochs 1 --out "$OUT/bench.json" ${BENCH_ARGS:-}
+# One bench per architecture, so a slow one cannot cost the others' figures: the ConvNet (with the
+# kernel table), then every other architecture the build has (ResNet-20 once it exists).
+archs=$("$node" "$cli" bench --help | sed -n 's/.*(default: \([^)]*\)).*/\1/p' | head -1)
+for arch in ${archs//,/ }; do
+  kernels=$([ "$arch" = convnet ] || echo --no-kernels)
+  # shellcheck disable=SC2086
+  step "bench-$arch" 400 "$node" "$cli" bench --synthetic --arch "$arch" $kernels --train-images "${TRAIN_IMAGES:-50000}" --batches 64 --epochs 1 --out "$OUT/bench-$arch.json" ${BENCH_ARGS:-}
+done
 echo "total: $(( $(date +%s) - start )) s (budget $BUDGET s)" | tee -a "$OUT/summary.txt"
 if [ "${STUDY:-0}" = 1 ] && [ -n "${CIFAR10_DIR:-}" ]; then
   s=$(date +%s)
