@@ -30,7 +30,7 @@ const ROWS: [string, string[], RegExp, Setup?][] = [
   // #8: config files
   ['gamma 1e999 in a config file', ['run', '--config', '{d}/c.json'], /schedule gamma must be a finite number > 0, got Infinity/, file('c.json', '{"schedule": {"type": "step", "stepSize": 2, "gamma": 1e999}}')],
   ['lr 1e999 in a config file', ['run', '--config', '{d}/c.json'], /lr must be a finite number > 0, got Infinity/, file('c.json', '{"lr": 1e999}')],
-  ['schedule and gamma both', ['run', '--config', '{d}/c.json'], /give either "schedule" or "stepSize"\/"gamma", not both/, file('c.json', '{"gamma": 0.1, "schedule": {"type": "step", "stepSize": 5, "gamma": 0.5}}')],
+  ['schedule and gamma both', ['run', '--config', '{d}/c.json'], /give either "schedule" or "stepSize"\/"milestones"\/"gamma", not both/, file('c.json', '{"gamma": 0.1, "schedule": {"type": "step", "stepSize": 5, "gamma": 0.5}}')],
   ['a duplicate key', ['run', '--config', '{d}/c.json'], /the key 'epochs' appears twice/, file('c.json', '{"epochs": 3, "seeds": [0], "epochs": 30}')],
   ['a duplicate nested key', ['run', '--config', '{d}/c.json'], /the key 'schedule.gamma' appears twice/, file('c.json', '{"schedule": {"type": "step", "gamma": 0.5, "stepSize": 2, "gamma": 5}}')],
   ['an unknown preset in a config file', ['run', '--config', '{d}/c.json'], /unknown preset 'fast'/, file('c.json', '{"preset": "fast"}')],
