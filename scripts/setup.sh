@@ -13,6 +13,36 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 mesa_version() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | sed 's/^[0-9]*://' | cut -d. -f1; }
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+apt_dir=${SETUP_APT_DIR:-/etc/apt}
+
+# The Debian archive this machine already uses: the first source whose suites include the release
+# itself (not -security, -backports or a vendor's repository), from deb822 *.sources files
+# ("URIs:" / "Suites:" stanzas) or one-line sources.list / *.list entries ("deb [opts] URI SUITE …").
+debian_mirror() {
+  local release=$1 f
+  for f in "$apt_dir"/sources.list.d/*.sources; do
+    [ -f "$f" ] && [ "$(basename "$f")" != losslab-backports.sources ] || continue
+    awk -v rel="$release" '
+      function flush() { if (enabled && types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " rel " ") && uris != "") { split(uris, u, " "); print u[1]; found = 1; exit } uris = suites = types = ""; enabled = 1 }
+      BEGIN { enabled = 1 }
+      /^[ \t]*#/ { next }
+      /^[ \t]*$/ { flush(); next }
+      { key = tolower($1); sub(/^[^:]*:[ \t]*/, ""); }
+      key == "uris:" { uris = $0 } key == "suites:" { suites = $0 } key == "types:" { types = $0 }
+      key == "enabled:" { enabled = (tolower($0) != "no") }
+      END { if (!found) flush() }' "$f"
+  done
+  for f in "$apt_dir"/sources.list "$apt_dir"/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    sed -nE 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+([^[:space:]]+).*/\2 \3/p' "$f" \
+      | awk -v rel="$release" '$2 == rel { print $1 }'
+  done
+}
+if [ "${1:-}" = --debian-mirror ]; then
+  m=$(debian_mirror "${2:-$codename}" | sed -n 1p)
+  [ -n "$m" ] && echo "$m" && exit 0
+  exit 1
+fi
 need_update=1
 apt_update() { if [ $need_update = 1 ]; then $SUDO apt-get update -qq; need_update=0; fi; }
 
@@ -23,12 +53,16 @@ elif [ "$(mesa_version)" != "" ] && [ "$(mesa_version)" -ge 25 ] 2>/dev/null; th
   echo "setup: mesa-vulkan-drivers $(dpkg-query -W -f='${Version}' mesa-vulkan-drivers) already installed"
 else
   if [ "$codename" = "bookworm" ]; then
-    if ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-      mirror=$( (grep -rhoE "https?://[^ ]*debian/?\s*$" /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null || true) | grep -v security | head -1 | tr -d " ")
-      mirror=${mirror:-http://deb.debian.org/debian}
+    if ! grep -rqs "bookworm-backports" "$apt_dir"/sources.list "$apt_dir"/sources.list.d/; then
+      mirror=$(debian_mirror bookworm | sed -n 1p)
+      if [ -z "$mirror" ]; then
+        echo "setup: no Debian bookworm source in $apt_dir (sources.list, sources.list.d/*.list or *.sources), so there is no mirror to take bookworm-backports from." >&2
+        echo "setup: add your Debian mirror, e.g. the line 'deb <mirror URL> bookworm main' to $apt_dir/sources.list, then run setup again." >&2
+        exit 2
+      fi
       echo "setup: adding bookworm-backports from $mirror"
       printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$mirror" \
-        | $SUDO tee /etc/apt/sources.list.d/losslab-backports.sources >/dev/null
+        | $SUDO tee "$apt_dir"/sources.list.d/losslab-backports.sources >/dev/null
     fi
     apt_update
     $SUDO apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers libvulkan1 >/dev/null

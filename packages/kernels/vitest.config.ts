@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
+import { sourceResolve } from '../../build/vite.ts';
 
 const repoRoot = resolve(__dirname, '../..');
 // The optional golden cross-check (test/golden.ts): '' when the folder is absent.
@@ -21,6 +22,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export default defineConfig({
+  ...sourceResolve,
   define,
   server: { fs: { allow: goldenDir ? [repoRoot, goldenDir] : [repoRoot] } },
   test: {

@@ -1,7 +1,9 @@
 import { defineConfig } from 'vite';
 import { viteSingleFile } from 'vite-plugin-singlefile';
+import { sourceResolve } from '../../build/vite.ts';
 
 export default defineConfig({
+  ...sourceResolve,
   // One file: scripts and styles inline, so the built app also opens from disk (file://, where
   // Chromium refuses module scripts from other files) and `losslab report` can embed it whole.
   plugins: [viteSingleFile()],

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { sourceResolve } from '../../build/vite.ts';
 
 export default defineConfig({
+  ...sourceResolve,
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',

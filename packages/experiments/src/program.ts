@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.ts';
 import { registerRun } from './commands/run.ts';
 import { registerSummary } from './commands/summary.ts';
 import { registerCompare } from './commands/compare.ts';
+import { registerExportMetrics } from './commands/export-metrics.ts';
 import { registerSelftest } from './commands/selftest.ts';
 import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
@@ -44,6 +45,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerRun(program, { engine: deps.engine ?? gpuEngineProvider, env: deps.env }, setExit);
   registerSummary(program, setExit);
   registerCompare(program, setExit);
+  registerExportMetrics(program, setExit);
   registerParity(program, setExit);
   registerBench(program, setExit);
   registerSelftest(program, setExit);

@@ -2,28 +2,17 @@
 // implementation (the layout of ../shared/reference and of reference/torch_train.py --csv).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { main } from '../src/program.ts';
+import { describe, expect, it } from 'vitest';
 import { readReference } from '../src/compare/index.ts';
 import { collectStudy } from '../src/study/collect.ts';
 import { mean } from '../src/stats/index.ts';
 import { runFake, smallConfig } from './helpers/study.ts';
 import { useTmp } from './helpers/tmp.ts';
+import { captureCli } from './helpers/cli.ts';
 
 const tmp = useTmp();
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  try {
-    return { code: await main(['node', 'losslab', 'compare', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (args: string[]) => captureCli(['compare', ...args]);
 
 async function writeReference(dir: string, label: string, seed: number, epochs: number, testAcc: number): Promise<void> {
   const rows = Array.from({ length: epochs }, (_, i) => `${i + 1},1.0,0.5,1.2,${i + 1 === epochs ? testAcc : 0.1},0.4`);

@@ -29,7 +29,7 @@ export interface TargetLine {
   met: boolean | null; // null: not measured in this run
 }
 
-const yes = (m: boolean | null) => (m === null ? 'not measured' : m ? 'MET' : 'not met');
+const yes = (m: boolean | null) => (m === null ? 'not judged' : m ? 'MET' : 'not met');
 
 export function formatTargets(lines: TargetLine[]): string {
   return lines.map((t) => `  ${t.id}. ${t.what.padEnd(62)} ${t.measured.padEnd(44)} ${yes(t.met)}`).join('\n');

@@ -7,7 +7,7 @@ import {
   kernelContext, formatAdapter, decodeCalibration, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
 import {
-  buildModel, initialParams, lrSchedule, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph,
+  buildModel, initialParams, lrSchedule, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph, type StateDict,
 } from '@losslab/nn';
 import type { CifarDataset } from '../data/index.ts';
 import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
@@ -212,6 +212,14 @@ class GpuRun implements RunEngine {
       grad: grad.slice(i * per, (i + 1) * per),
       image: this.dataset.test.images.slice(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES),
     }));
+  }
+
+  stateDict(): Promise<StateDict> {
+    return this.store.stateDict();
+  }
+
+  loadStateDict(state: StateDict): void {
+    this.store.load(state);
   }
 
   /** Frees the run's buffers (parameters, activations, uniforms); the data set and pipelines stay. */

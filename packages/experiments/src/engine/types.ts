@@ -2,7 +2,7 @@
  * The contract between the study runner (CLI, results, resume) and the training engine (nn on
  * the device). The runner knows nothing of WebGPU; the engine knows nothing of files.
  */
-import type { LrScheduleSpec } from '@losslab/nn';
+import type { LrScheduleSpec, StateDict } from '@losslab/nn';
 
 /** One run's hyperparameters (one loss, one seed, one data variant, one architecture). */
 export interface RunSpec {
@@ -64,6 +64,12 @@ export interface RunEngine {
    * (the normalised input), with the image itself. Optional: engines without it write no saliency file.
    */
   saliency?(indices: number[]): Promise<SaliencyItem[]>;
+  /** Evaluates the current model on the test set without training. */
+  evaluate?(): Promise<EvalStats>;
+  /** The model's parameters by PyTorch state-dict name (save with nn's stateDictToJson). Optional, like saliency. */
+  stateDict?(): Promise<StateDict>;
+  /** Replaces the model's parameters (e.g. from nn's stateDictFromJson); names and shapes must match. */
+  loadStateDict?(state: StateDict): void;
   dispose(): void;
 }
 

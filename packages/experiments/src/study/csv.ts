@@ -25,7 +25,7 @@ export function rowFromStats(s: EpochStats): CsvRow {
   };
 }
 
-function formatNumber(x: number | null): string {
+export function formatNumber(x: number | null): string {
   if (x === null) return '';
   if (Number.isNaN(x)) return 'nan';
   if (x === Infinity) return 'inf';

@@ -47,7 +47,7 @@ export function expandGrid(c: StudyConfig): Cell[] {
   return cells;
 }
 
-export function runSpec(c: StudyConfig, cell: Cell): RunSpec {
+export function runSpec(c: StudyConfig, cell: Pick<Cell, 'loss' | 'seed' | 'data' | 'arch'>): RunSpec {
   return {
     loss: cell.loss,
     seed: cell.seed,

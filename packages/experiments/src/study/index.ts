@@ -10,3 +10,4 @@ export { renderSummaryMd } from './summary-md.ts';
 export { silentReporter, type Reporter } from './reporter.ts';
 export { readStatus, readStatusOrNull, DamagedStatusError, type RunStatus, type RunStatusName } from './status.ts';
 export { panelIndices, saliencyJson, saliencyImage, channelMaxAbs, chwToRgb, type SaliencyJson, type SaliencyImage } from './saliency.ts';
+export { tidyMetrics, formatTidy, TIDY_SCHEMA, TIDY_COLUMNS, TIDY_METRICS, TIDY_FORMATS, type TidyRow, type TidyFormat, type TidyColumn } from './tidy.ts';

@@ -80,8 +80,8 @@ export class App {
     this.root.prepend(message('error', 'Something went wrong in the viewer:', ` ${(e as Error)?.message ?? String(e)}`));
   }
 
-  private open(texts: Map<string, string>, name: string): void {
-    void keepPicked(name, texts);
+  private async open(texts: Map<string, string>, name: string): Promise<void> {
+    await keepPicked(name, texts); // kept before it is shown: a reload right after finds it
     this.source = pickedSource(texts, name);
     this.studies = null;
     this.loaded = null;
@@ -151,10 +151,10 @@ export class App {
         message('info', 'Open a results folder.', location.protocol === 'file:'
           ? ' This page was opened from disk, so it cannot read results by itself: pick or drop a results folder below (a snapshot: no live updates; it is kept for the next visit). For live updates run `losslab view RESULTS_DIR` and open the address it prints.'
           : ' This page is not served by `losslab view`, so it cannot read results by itself: pick or drop a folder below (no live updates).'),
-        openPanel((t, n) => this.open(t, n)));
+        openPanel((t, n) => void this.open(t, n)));
     }
     if (route.kind === 'home') {
-      return this.frame(route, sourceText, undefined, [], false, homePage(this.studies ?? [], 'The results folder', this.source.live), openPanel((t, n) => this.open(t, n)));
+      return this.frame(route, sourceText, undefined, [], false, homePage(this.studies ?? [], 'The results folder', this.source.live), openPanel((t, n) => void this.open(t, n)));
     }
     const failed = this.loaded!.outcomes.filter((o): o is Extract<LoadOutcome, { ok: false }> => !o.ok);
     if (failed.length) {

@@ -146,7 +146,7 @@ describe('live updates, malformed files, static use, refused paths', { timeout: 
     await s.page.locator('[data-testid=folder-input]').setInputFiles(FIXTURE);
     await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count()).toBe(4);
     await s.page.reload();
-    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => s.page.locator('[data-testid=runs-table] tbody tr').count(), { timeout: 20_000 }).toBe(4);
     expect(await s.page.locator('header .source').innerText()).toContain('kept from your last visit');
     await s.page.locator('a', { hasText: 'Curves' }).click();
     await s.page.locator('[data-testid=curve-f1] g[aria-description=mean] path').first().waitFor();
