@@ -65,6 +65,33 @@ describe('engine state → named tensors', () => {
     });
   });
 
+  it('resnet8 (format 2): BatchNorm running statistics exported too, num_batches_tracked as int64', () => {
+    const model = buildModel('resnet8');
+    const store = new ParamStore(layoutOnly, model);
+    expect(store.stateSpecs.length).toBeGreaterThan(0);
+    const params = new Float32Array(store.totalFloats);
+    const state = new Float32Array(store.stateFloats);
+    store.stateSpecs.forEach((s, k) => {
+      const at = store.stateOffsets.get(s.name)!;
+      if (s.name.endsWith('num_batches_tracked')) state[at] = 391;
+      else for (let i = 0; i < numel(s.shape); i++) state[at + i] = k + i / 1000;
+    });
+    const header = new TextEncoder().encode(JSON.stringify({ format: 2, floats: store.totalFloats, stateFloats: store.stateFloats, arch: 'resnet8' }));
+    const bytes = new Uint8Array(4 + header.length + (params.length * 2 + state.length) * 4);
+    new DataView(bytes.buffer).setUint32(0, header.length, true);
+    bytes.set(header, 4);
+    bytes.set(new Uint8Array(state.buffer), 4 + header.length + params.byteLength * 2);
+    const { tensors } = engineStateTensors(bytes);
+    expect(tensors.map((t) => t.name)).toEqual([...store.specs, ...store.stateSpecs].map((s) => s.name));
+    const byName = Object.fromEntries(tensors.map((t) => [t.name, t]));
+    expect(byName['bn1.running_var']).toMatchObject({ dtype: 'F32', shape: [16] });
+    store.stateSpecs.forEach((s, k) => {
+      const t = byName[s.name];
+      if (s.name.endsWith('num_batches_tracked')) expect(t).toMatchObject({ dtype: 'I64', shape: [], data: BigInt64Array.from([391n]) });
+      else expect(t.data[1]).toBeCloseTo(k + 0.001, 5);
+    });
+  });
+
   it('refuses a state whose size does not match its header', () => {
     const { bytes } = engineState('convnet');
     expect(() => engineStateTensors(bytes.subarray(0, bytes.length - 4))).toThrow(/engine state of \d+ bytes, its header says \d+/);
