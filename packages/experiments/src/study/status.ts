@@ -5,9 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../util/atomic.ts';
 
-/** `interrupted`: stopped by Ctrl-C / SIGTERM after a committed epoch; `--resume` continues it. */
-export type RunStatusName = 'pending' | 'running' | 'done' | 'diverged' | 'failed' | 'interrupted';
-export const RUN_STATUS_NAMES: RunStatusName[] = ['pending', 'running', 'done', 'diverged', 'failed', 'interrupted'];
+import { RUN_STATUS_NAMES, type RunStatus as RunStatusName } from '@losslab/viewer/format';
+
+// One list of run states for the writer (here) and the reader (the viewer).
+export { RUN_STATUS_NAMES, type RunStatusName };
 
 export interface RunStatus {
   id: string;

@@ -1,7 +1,9 @@
 /** The results format, version 1 (docs/results-format.md), as the viewer reads it. */
 
 export type StudyStatus = 'running' | 'done' | 'failed';
-export type RunStatus = 'pending' | 'running' | 'done' | 'diverged' | 'failed';
+/** `interrupted`: stopped by Ctrl-C / SIGTERM after a committed epoch; `losslab run --resume` continues it. */
+export const RUN_STATUS_NAMES = ['pending', 'running', 'done', 'diverged', 'failed', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUS_NAMES)[number];
 
 export interface RunEntry {
   id: string;
