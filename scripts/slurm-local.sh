@@ -101,7 +101,7 @@ daemon_dead() { # a daemon that exits at start (a port in use, say) is named wit
   die "$name exited: $(grep -h -E 'fatal|error' "$work/$name.log" 2>/dev/null | tail -1) (see $work/$name.log; SLURM_LOCAL_PORT picks other ports)"
 }
 for i in $(seq 60); do
-  if [ "$i" -gt 2 ]; then daemon_dead slurmctld || true; daemon_dead slurmd || true; fi
+  if [ "$i" -gt 10 ]; then daemon_dead slurmctld || true; daemon_dead slurmd || true; fi
   state=$(timeout 5 sinfo -h -N -o %T 2>/dev/null | head -1 || true)
   [ "$state" = idle ] && break
   [ "$i" = 60 ] && die "node not idle after 60 s (state '${state}'); see $work/slurmctld.log and $work/slurmd.log"
