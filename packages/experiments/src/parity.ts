@@ -14,14 +14,19 @@ import { UsageError } from './util/errors.ts';
 import { PYTHON } from './bench/torch.ts';
 import { runLossLabTrajectory, readTrajectory, compareTrajectories, formatComparison, type TrajectorySpec } from './trajectory.ts';
 
-export async function parityCommand(dev: LossLabDevice, fixturePath: string, arch: string | undefined, log: (s: string) => void): Promise<boolean> {
+/** Reads and checks a fixture file (before any device is opened, so bad input costs nothing). */
+export function readParityFixture(fixturePath: string): ParityFixture {
   let fixture: ParityFixture;
   try {
     fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as ParityFixture;
   } catch (e) {
     throw new Error(`cannot read fixture ${fixturePath}: ${(e as Error).message}`);
   }
-  if (!fixture.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input, target; see packages/nn/scripts/make_fixture.py)`);
+  if (!fixture?.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input, target; see packages/nn/scripts/make_fixture.py)`);
+  return fixture;
+}
+
+export async function parityCommand(dev: LossLabDevice, fixture: ParityFixture, arch: string | undefined, log: (s: string) => void): Promise<boolean> {
   const rows = await runParity(dev.device, fixture, arch);
   log(formatParity(rows));
   const failed = rows.filter((r) => !r.pass);

@@ -43,6 +43,8 @@ const ROWS: [string, string[], RegExp, Setup?][] = [
   }],
   // #11: summary
   ['summary of a folder that is no study', ['summary', '{d}'], /holds no study.json/],
+  ['parity with a missing fixture (before any device opens)', ['parity', '--fixture', '{d}/nope.json'], /cannot read fixture .*nope.json/],
+  ['parity with a file that is no fixture', ['parity', '--fixture', '{d}/c.json'], /is not a parity fixture/, file('c.json', '{}')],
 ];
 
 describe('bad input: one line, exit 2, no work', () => {

@@ -4,7 +4,8 @@
  */
 import type { Command } from 'commander';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
-import { parityCommand, trajectoryCommand, type TrajectoryFlags } from '../parity.ts';
+import { parityCommand, readParityFixture, trajectoryCommand, type TrajectoryFlags } from '../parity.ts';
+import type { ParityFixture } from '@losslab/nn';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 
@@ -39,13 +40,20 @@ export function registerParity(program: Command, setExit: (code: number) => void
         setExit(reportError('parity', new UsageError('give exactly one of --fixture FILE or --trajectory')));
         return;
       }
+      const isUsage = (e: unknown) => e instanceof UsageError || (e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture|unknown loss|loss "/.test(e.message));
+      let fixture: ParityFixture | undefined;
+      try {
+        if (o.fixture) fixture = readParityFixture(o.fixture); // bad input is reported before the device opens
+      } catch (e) {
+        setExit(reportError('parity', isUsage(e) ? new UsageError((e as Error).message) : e));
+        return;
+      }
       const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);
       try {
-        const ok = o.fixture ? await parityCommand(dev, o.fixture, o.arch, (l) => console.log(l)) : await trajectoryCommand(dev, { ...o, arch: o.arch ?? 'convnet' }, (l) => console.log(l));
+        const ok = fixture ? await parityCommand(dev, fixture, o.arch, (l) => console.log(l)) : await trajectoryCommand(dev, { ...o, arch: o.arch ?? 'convnet' }, (l) => console.log(l));
         setExit(ok ? 0 : 1);
       } catch (e) {
-        const usage = e instanceof UsageError || (e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture|unknown loss|loss "/.test(e.message));
-        setExit(reportError('parity', usage ? new UsageError((e as Error).message) : e));
+        setExit(reportError('parity', isUsage(e) ? new UsageError((e as Error).message) : e));
       } finally {
         dev.device.destroy();
       }
