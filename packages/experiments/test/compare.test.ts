@@ -101,6 +101,23 @@ describe('losslab compare', () => {
     expect(r.err).toMatch(/no loss has finished runs on both sides \(reference: l1; studies: CE\)/);
   });
 
+  it('a study of another architecture is compared without naming it; --arch picks one of several', async () => {
+    const study = await tmp();
+    await runFake(study, smallConfig({ losses: ['ce'], arch: ['resnet8'] }));
+    const ref = join(await tmp(), 'torch');
+    await mkdir(ref);
+    for (const seed of [0, 1, 2]) await writeReference(ref, 'ce', seed, 4, 0.5 + seed / 100);
+    const only = JSON.parse((await cli([study, '--reference', ref, '--json'])).out);
+    expect(only.rows[0].losslab.seeds).toEqual([0, 1]);
+    const both = await tmp();
+    await runFake(both, smallConfig({ losses: ['ce'], arch: ['convnet', 'resnet8'] }));
+    const picked = JSON.parse((await cli([both, '--reference', ref, '--arch', 'resnet8', '--json'])).out);
+    const { records } = await collectStudy(both);
+    const resnet = records.filter((r) => r.run.arch === 'resnet8').map((r) => r.final!.test_acc!);
+    expect(picked.rows[0].losslab.stats.values).toEqual(resnet);
+    expect((await cli([both, '--reference', ref, '--arch', 'vgg', '--json'])).code).toBe(2);
+  });
+
   it.skipIf(!process.env.LOSSLAB_REFERENCE_DIR)('reads the PyTorch reference curves of ../shared/reference', async () => {
     const ref = await readReference(join(process.env.LOSSLAB_REFERENCE_DIR!, 'torch-cpu-default'));
     expect([...ref.keys()].sort()).toEqual(['ce', 'focal0.5', 'focal2', 'l1', 'l1logits']);

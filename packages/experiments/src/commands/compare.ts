@@ -9,6 +9,7 @@ import { reportError } from './errors.ts';
 export interface CompareOptions {
   reference: string[];
   metric: string;
+  arch?: string;
   json?: boolean;
 }
 
@@ -19,7 +20,7 @@ export async function compareCommand(dirs: string[], o: CompareOptions): Promise
     }
     const records = (await Promise.all(dirs.map(async (d) => (await collectStudy(d)).records))).flat();
     const reference = await readReference(o.reference);
-    const c = compareToReference(records, reference, o.metric as CsvColumn);
+    const c = compareToReference(records, reference, o.metric as CsvColumn, o.arch);
     if (!c.rows.some((r) => r.reference && r.losslab)) {
       throw new UsageError(`no loss has finished runs on both sides (reference: ${[...reference.keys()].join(', ')}; studies: ${c.rows.filter((r) => r.losslab).map((r) => r.label).join(', ') || 'none finished'})`);
     }
@@ -38,6 +39,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. ../shared/reference/torch-cpu-default (repeat for more folders)',
       (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--metric <name>', 'CSV column to compare at the last epoch', 'test_acc')
+    .option('--arch <name>', "the studies' architecture to compare (default: their only one, else convnet)")
     .option('--json', 'print the comparison as JSON')
     .action(async (dirs: string[], o: CompareOptions) => setExit(await compareCommand(dirs, o)));
 }

@@ -31,11 +31,20 @@ function side(entries: { seed: number; epoch: number; value: number | undefined 
   return { seeds: ok.map((e) => e.seed), epoch: [...new Set(ok.map((e) => e.epoch))], stats: describe(ok.map((e) => e.value)) };
 }
 
-/** Our finished runs on the clean data and the default ConvNet, matched to the reference by loss label. */
-export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: CsvColumn): Comparison {
+/**
+ * The architecture to compare when none is named: the studies' only one on clean data, else the
+ * default ConvNet (a reference folder holds one architecture's curves).
+ */
+export function defaultCompareArch(records: RunRecord[]): string {
+  const archs = new Set(records.filter((r) => r.run.data === 'clean').map((r) => r.run.arch));
+  return archs.size === 1 ? [...archs][0] : 'convnet';
+}
+
+/** Our finished runs on the clean data and one architecture, matched to the reference by loss label. */
+export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: CsvColumn, arch = defaultCompareArch(records)): Comparison {
   const ours = new Map<string, RunRecord[]>();
   for (const r of records) {
-    if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== 'convnet') continue;
+    if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== arch) continue;
     const key = r.run.label.toLowerCase();
     const same = ours.get(key) ?? [];
     if (same.some((o) => o.run.seed === r.run.seed)) continue; // a seed in two folders counts once (the first)
