@@ -22,7 +22,7 @@ die() { echo "slurm-local: $*" >&2; exit 2; }
 [ -f packages/experiments/dist/cli.js ] || die "not built: run \`npm ci && npx turbo run build\` first"
 losslab() { node "$root/packages/experiments/bin/losslab.js" "$@"; }
 
-work=$(realpath -m "${1:-$(mktemp -d /tmp/losslab-slurm.XXXXXX)}")
+work=$(realpath -m "${1:-$(mktemp -d -t losslab-slurm.XXXXXX)}")
 mkdir -p "$work/state" "$work/spool" "$work/logs"
 export PRESET=quick GRID=examples/grid-quick.json OUT=$work/results/grid-quick
 KILL_CELL=${KILL_CELL:-0}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check, one command on a machine that has a Vulkan driver and nothing else (no network,
 # no CIFAR-10 files), from the .gpu/ folder made by scripts/gpu/prepare.sh:
-#   OUT=/tmp/out bash scripts/gpu/run.sh
+#   OUT=gpu-results bash scripts/gpu/run.sh
 # It runs the smoke kernel, `losslab selftest` (every kernel table, random and PyTorch fixture case on
 # this adapter), then `losslab bench --synthetic` (limits, kernels, the steps and epochs of every
 # architecture the build has — the ConvNet, ResNet-20 once it exists — and the default study
