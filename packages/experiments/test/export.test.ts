@@ -2,9 +2,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildModel, numel, ParamStore } from '@losslab/nn';
+import { buildModel, numel, packedLayout, ParamStore } from '@losslab/nn';
 import type { KernelContext } from '@losslab/kernels';
-import { engineStateTensors, packedOffsets } from '../src/export/engine-state.ts';
+import { engineStateTensors } from '../src/export/engine-state.ts';
 import { decodeSafetensors, encodeSafetensors } from '../src/export/safetensors.ts';
 import { encodeState } from '../src/study/state.ts';
 import { runMain } from './helpers/main.ts';
@@ -54,7 +54,7 @@ describe('safetensors', () => {
 describe('engine state → named tensors', () => {
   it.each(['convnet', 'convnet-large'])('%s: ParamStore\'s layout, the model\'s names and shapes, every value in place', (arch) => {
     const { bytes, store } = engineState(arch);
-    expect(packedOffsets(store.specs).offsets).toEqual(store.specs.map((s) => store.offsets.get(s.name)));
+    expect([...packedLayout(store.specs).offsets.values()]).toEqual(store.specs.map((s) => store.offsets.get(s.name)));
     const { tensors } = engineStateTensors(bytes);
     expect(tensors.map((t) => [t.name, t.shape])).toEqual(store.specs.map((s) => [s.name, s.shape]));
     tensors.forEach((t, k) => {

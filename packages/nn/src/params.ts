@@ -16,8 +16,11 @@ export type StateDict = Record<string, { shape: number[]; data: ArrayLike<number
 const FLOATS_PER_ALIGN = ALIGN / 4;
 export const numel = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Offsets (in floats, 256-byte aligned) of tensors packed one after another; the total. */
-function layout(specs: { name: string; shape: number[] }[], what: string): { offsets: Map<string, number>; total: number } {
+/**
+ * Offsets (in floats, 256-byte aligned) of tensors packed one after another; the total. The layout
+ * of every packed image (device buffers, checkpoints, exports).
+ */
+export function packedLayout(specs: { name: string; shape: number[] }[], what = 'tensor'): { offsets: Map<string, number>; total: number } {
   const offsets = new Map<string, number>();
   let off = 0;
   for (const s of specs) {
@@ -45,10 +48,10 @@ export class ParamStore {
   constructor(readonly ctx: KernelContext, model: Graph | ParamSpec[], stateSpecs: StateSpec[] = []) {
     this.specs = Array.isArray(model) ? model : model.params();
     this.stateSpecs = Array.isArray(model) ? stateSpecs : model.state();
-    const p = layout(this.specs, 'parameter');
+    const p = packedLayout(this.specs, 'parameter');
     this.offsets = p.offsets;
     this.totalFloats = p.total;
-    const st = layout(this.stateSpecs, 'state');
+    const st = packedLayout(this.stateSpecs, 'state');
     this.stateOffsets = st.offsets;
     this.stateFloats = st.total;
     // UNIFORM too: kernels may read small weight tensors through a uniform binding (the fused head).

@@ -14,6 +14,7 @@ import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, Saliency
 import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
 import { IMAGE_BYTES } from '../data/index.ts';
 import { variantFor } from './variants.ts';
+import { decodeEngineState, encodeEngineState } from './state-bytes.ts';
 
 /** Steps recorded into one command buffer: fewer submits, and progress stays responsive. */
 const STEPS_PER_SUBMIT = 8;
@@ -165,36 +166,20 @@ class GpuRun implements RunEngine {
 
   /** Parameters, momentum and the running state (BatchNorm statistics), so a resumed run continues byte-identically. */
   async saveState(): Promise<Uint8Array> {
-    const params = await this.store.readFlat('params');
-    const momentum = await this.store.readFlat('momentum');
-    // Models without running state keep format 1 (no state section), as before BatchNorm.
     const running = this.store.stateSpecs.length ? await this.store.readFlat('state') : new Float32Array(0);
-    const header = new TextEncoder().encode(JSON.stringify(running.length
-      ? { format: 2, floats: params.length, stateFloats: running.length, arch: this.spec.arch }
-      : { format: 1, floats: params.length, arch: this.spec.arch }));
-    const out = new Uint8Array(4 + header.length + params.byteLength * 2 + running.byteLength);
-    new DataView(out.buffer).setUint32(0, header.length, true);
-    out.set(header, 4);
-    out.set(new Uint8Array(params.buffer), 4 + header.length);
-    out.set(new Uint8Array(momentum.buffer), 4 + header.length + params.byteLength);
-    out.set(new Uint8Array(running.buffer), 4 + header.length + params.byteLength * 2);
-    return out;
+    return encodeEngineState(this.spec.arch, await this.store.readFlat('params'), await this.store.readFlat('momentum'), running);
   }
 
-  async loadState(state: Uint8Array): Promise<void> {
-    const view = new DataView(state.buffer, state.byteOffset, state.byteLength);
-    const hlen = view.getUint32(0, true);
-    const header = JSON.parse(new TextDecoder().decode(state.subarray(4, 4 + hlen))) as { floats: number; stateFloats?: number; arch: string };
-    const stateFloats = header.stateFloats ?? 0; // format 1 (before running state) has none
+  async loadState(bytes: Uint8Array): Promise<void> {
+    const { header, params, momentum, state } = decodeEngineState(bytes);
+    const stateFloats = state.length; // format 1 (before running state) has none
     const expectState = this.store.stateSpecs.length ? this.store.stateFloats : stateFloats; // a model without state ignores any
     if (header.floats !== this.store.totalFloats || header.arch !== this.spec.arch || stateFloats !== expectState) {
       throw new Error(`saved state is for ${header.arch} with ${header.floats}+${stateFloats} floats, this run is ${this.spec.arch} with ${this.store.totalFloats}+${expectState}`);
     }
-    const body = state.slice(4 + hlen);
-    const floats = new Float32Array(body.buffer, body.byteOffset, header.floats * 2 + stateFloats);
-    this.store.writeFlat('params', floats.slice(0, header.floats));
-    this.store.writeFlat('momentum', floats.slice(header.floats, header.floats * 2));
-    if (this.store.stateSpecs.length) this.store.writeFlat('state', floats.slice(header.floats * 2));
+    this.store.writeFlat('params', params);
+    this.store.writeFlat('momentum', momentum);
+    if (this.store.stateSpecs.length) this.store.writeFlat('state', state);
   }
 
   /** Planned per call (once per run, at its end); overwrites the parameter gradients, which training does not carry over. */
