@@ -59,10 +59,14 @@ async function runRepeated(ctx: KernelContext, dispatches: readonly Dispatch[], 
 }
 
 /** Median (or, with `best`, minimum: for peak rates) milliseconds per execution of `dispatches`. */
-export async function timeDispatches(ctx: KernelContext, dispatches: readonly Dispatch[], opts: { repeats?: number; trials?: number; best?: boolean } = {}): Promise<number> {
-  const repeats = opts.repeats ?? 20;
+/**
+ * `budgetMs` bounds the timed part: repeats shrink (to 1) when the warm-up shows that
+ * trials × repeats executions would take longer (a ResNet's convolution on a CPU adapter).
+ */
+export async function timeDispatches(ctx: KernelContext, dispatches: readonly Dispatch[], opts: { repeats?: number; trials?: number; best?: boolean; budgetMs?: number } = {}): Promise<number> {
   const trials = opts.trials ?? 5;
-  await runRepeated(ctx, dispatches, 2); // warm-up
+  const warm = (await runRepeated(ctx, dispatches, 2)) / 2; // warm-up
+  const repeats = opts.budgetMs === undefined ? opts.repeats ?? 20 : Math.max(1, Math.min(opts.repeats ?? 20, Math.floor(opts.budgetMs / (trials * warm))));
   const times: number[] = [];
   for (let t = 0; t < trials; t++) times.push((await runRepeated(ctx, dispatches, repeats)) / repeats);
   times.sort((a, b) => a - b);

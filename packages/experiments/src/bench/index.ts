@@ -138,10 +138,11 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
       `(ratio ${(median(fused) / median(layered)).toFixed(2)})`);
   }
 
-  const evals: Record<string, { seconds: number; imagesPerSecond: number }> = {};
+  const evals: Record<string, Awaited<ReturnType<typeof benchEval>>> = {};
   for (const arch of o.archs) {
-    evals[arch] = await benchEval(ctx, { arch });
-    log(`inference (${arch}): 10,000 test images with loss, cross-entropy, confusion and calibration in ${evals[arch].seconds.toFixed(3)} s (${Math.round(evals[arch].imagesPerSecond)} images/s)`);
+    const e = (evals[arch] = await benchEval(ctx, { arch }));
+    log(`inference (${arch}): 10,000 test images with loss, cross-entropy, confusion and calibration in ${e.seconds.toFixed(3)} s (${Math.round(e.imagesPerSecond)} images/s)` +
+      (e.batchesTimed < e.batches ? `, extrapolated from ${e.batchesTimed} of ${e.batches} batches` : ''));
   }
   report.inference = evals;
 

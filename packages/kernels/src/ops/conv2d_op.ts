@@ -13,7 +13,7 @@ registerOp({
     const xb = uploadTensor(ctx, x);
     const wb = uploadTensor(ctx, weight);
     const yb = ctx.storage(numel(yShape) * 4, 'y');
-    const dispatches = [conv2dForward(ctx, { shape, x: xb, weight: wb, bias: bias ? uploadTensor(ctx, bias) : undefined, y: yb, relu: Boolean(params.relu) })];
+    const dispatches = conv2dForward(ctx, { shape, x: xb, weight: wb, bias: bias ? uploadTensor(ctx, bias) : undefined, y: yb, relu: Boolean(params.relu) });
     const outputs: Record<string, [GPUBuffer, number[]]> = { y: [yb, yShape] };
     if (grad_y) {
       const dy = uploadTensor(ctx, grad_y);

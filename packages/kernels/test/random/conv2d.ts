@@ -24,6 +24,12 @@ const specs: Spec[] = [
   // ResNet's convolutions: no bias, 3×3 stride 1 pad 1, and the 16→32 downsampling at stride 2 pad 1.
   { n: 4, cin: 16, h: 8, w: 8, cout: 16, kh: 3, kw: 3, stride: 1, pad: 1, noBias: true },
   { n: 4, cin: 16, h: 32, w: 32, cout: 32, kh: 3, kw: 3, stride: 2, pad: 1, noBias: true },
+  // conv2d_forward_3x3 (3×3, stride 1, pad 1, width and channels multiples of 4) at 16, 8 and 4
+  // pixels per invocation, h ≠ w, odd input channels, fused ReLU; its input gradient too where cin % 4 = 0.
+  { n: 3, cin: 5, h: 3, w: 32, cout: 8, kh: 3, kw: 3, stride: 1, pad: 1, relu: true },
+  { n: 2, cin: 8, h: 5, w: 16, cout: 12, kh: 3, kw: 3, stride: 1, pad: 1 },
+  { n: 2, cin: 4, h: 7, w: 4, cout: 4, kh: 3, kw: 3, stride: 1, pad: 1, relu: true },
+  { n: 2, cin: 12, h: 8, w: 24, cout: 8, kh: 3, kw: 3, stride: 1, pad: 1, noBias: true },
 ];
 
 export function cases(): OpCase[] {
