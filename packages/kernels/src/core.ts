@@ -28,6 +28,9 @@ export interface Work {
   bytes: number;
 }
 
+/** The work of an elementwise pass over `n` floats: `flops` per element, `floats` read or written per element. */
+export const elementwiseWork = (n: number, flops: number, floats: number): Work => ({ flops: flops * n, bytes: 4 * floats * n });
+
 // WebGPU's GPUBufferUsage bits, as constants: in Node the global exists only after Dawn is installed.
 export const Usage = { MAP_READ: 0x01, COPY_SRC: 0x04, COPY_DST: 0x08, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 export const STORAGE_USAGE = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;

@@ -4,7 +4,7 @@
  * running-stat update, eval forward from the running statistics, and the backward to the input,
  * γ and β. A following ReLU can be fused (forward clamps, backward masks by y > 0).
  */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
 import statsWgsl from './batchnorm2d_stats.wgsl?raw';
 import forwardWgsl from './batchnorm2d_forward.wgsl?raw';
@@ -49,7 +49,7 @@ export function batchnorm2dForwardTrain(ctx: KernelContext, a: {
   const stats = ctx.pipeline('batchnorm2d_stats', statsWgsl);
   const u1 = params(ctx, [[s.n, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [a.update === false ? 0 : 1, 'u32'], [a.momentum ?? BATCHNORM_MOMENTUM, 'f32'], [eps, 'f32']], 'batchnorm2d stats params');
   return [
-    ctx.dispatch('batchnorm2d_stats', stats, [a.x, a.saved, a.state.runningMean, a.state.runningVar, a.state.numBatchesTracked, u1], [s.c]),
+    ctx.dispatch('batchnorm2d_stats', stats, [a.x, a.saved, a.state.runningMean, a.state.runningVar, a.state.numBatchesTracked, u1], [s.c], elementwiseWork(total, 3, 1)),
     normalize(ctx, s, total, a.x, a.saved, a.saved, a.weight, a.bias, a.y, 0, a.relu, eps),
   ];
 }
@@ -67,7 +67,7 @@ function normalize(ctx: KernelContext, s: BatchNorm2dShape, total: number, x: Bu
   const g = grid1d(total);
   const pipeline = ctx.pipeline('batchnorm2d_forward', forwardWgsl);
   const u = params(ctx, [[total, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [g.row, 'u32'], [mode, 'u32'], [relu ? 1 : 0, 'u32'], [eps, 'f32']], 'batchnorm2d params');
-  return ctx.dispatch('batchnorm2d_forward', pipeline, [x, center, spread, weight, bias, y, u], g.workgroups);
+  return ctx.dispatch('batchnorm2d_forward', pipeline, [x, center, spread, weight, bias, y, u], g.workgroups, elementwiseWork(total, 2, 2));
 }
 
 /**
@@ -82,12 +82,12 @@ export function batchnorm2dBackward(ctx: KernelContext, a: {
   const total = check(s);
   const reduce = ctx.pipeline('batchnorm2d_backward_reduce', backwardReduceWgsl);
   const out = [ctx.dispatch('batchnorm2d_backward_reduce', reduce, [a.x, a.y, a.dy, a.saved, a.dweight, a.dbias,
-    ctx.uniform([s.n, s.c, s.h * s.w, a.relu ? 1 : 0], 'u32', 'batchnorm2d backward params')], [s.c])];
+    ctx.uniform([s.n, s.c, s.h * s.w, a.relu ? 1 : 0], 'u32', 'batchnorm2d backward params')], [s.c], elementwiseWork(total, 4, 3))];
   if (a.dx) {
     const g = grid1d(total);
     const input = ctx.pipeline('batchnorm2d_backward_input', backwardInputWgsl);
     out.push(ctx.dispatch('batchnorm2d_backward_input', input, [a.x, a.y, a.dy, a.saved, a.weight, a.dweight, a.dbias, a.dx,
-      ctx.uniform([total, s.c, s.h * s.w, g.row, a.relu ? 1 : 0, s.n * s.h * s.w], 'u32', 'batchnorm2d backward input params')], g.workgroups));
+      ctx.uniform([total, s.c, s.h * s.w, g.row, a.relu ? 1 : 0, s.n * s.h * s.w], 'u32', 'batchnorm2d backward input params')], g.workgroups, elementwiseWork(total, 5, 4)));
   }
   return out;
 }
@@ -101,5 +101,5 @@ export function batchnorm2dBackwardEval(ctx: KernelContext, a: {
   const g = grid1d(total);
   const pipeline = ctx.pipeline('batchnorm2d_backward_eval', backwardEvalWgsl);
   const u = params(ctx, [[total, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [g.row, 'u32'], [a.relu ? 1 : 0, 'u32'], [a.eps ?? BATCHNORM_EPS, 'f32']], 'batchnorm2d backward eval params');
-  return ctx.dispatch('batchnorm2d_backward_eval', pipeline, [a.y, a.dy, a.state.runningVar, a.weight, a.dx, u], g.workgroups);
+  return ctx.dispatch('batchnorm2d_backward_eval', pipeline, [a.y, a.dy, a.state.runningVar, a.weight, a.dx, u], g.workgroups, elementwiseWork(total, 2, 3));
 }

@@ -4,13 +4,12 @@
  * split reduction over N·OH·OW). Shapes are fixed at plan time and passed as uniforms, so one
  * pipeline per kernel serves every layer.
  */
-import { ceilDiv, type BufferLike, type Dispatch, type KernelContext, type Work } from '../core.ts';
+import { ceilDiv, elementwiseWork, type BufferLike, type Dispatch, type KernelContext, type Work } from '../core.ts';
 import { grid1d } from './grid.ts';
 import forwardWgsl from './conv2d_forward.wgsl?raw';
 import backwardInputWgsl from './conv2d_backward_input.wgsl?raw';
 import backwardWeightWgsl from './conv2d_backward_weight.wgsl?raw';
 import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
-import flipWgsl from './conv2d_flip.wgsl?raw';
 import forward3x3Wgsl from './conv2d_forward_3x3.wgsl?raw';
 import weightLayoutWgsl from './conv2d_weight_layout.wgsl?raw';
 import backwardWeight3x3Wgsl from './conv2d_backward_weight_3x3.wgsl?raw';
@@ -67,12 +66,15 @@ export function forward3x3Pixels(s: Conv2dShape): number {
   return [16, 8, 4].find((px) => s.w % px === 0) ?? 0;
 }
 
-/** Weights rearranged for conv2d_forward_3x3.wgsl into a plan-time buffer (flip: for the input gradient). */
-function weightLayout(ctx: KernelContext, s: Conv2dShape, weight: BufferLike, flip: boolean): { dispatch: Dispatch; wt: GPUBuffer } {
+/** The weight orders of conv2d_weight_layout.wgsl. */
+const WeightLayout = { forward3x3: 0, inputGrad3x3: 1, inputGradFlipped: 2 } as const;
+
+/** Weights rearranged (conv2d_weight_layout.wgsl) into a plan-time buffer. */
+function weightLayout(ctx: KernelContext, s: Conv2dShape, weight: BufferLike, layout: (typeof WeightLayout)[keyof typeof WeightLayout]): { dispatch: Dispatch; wt: GPUBuffer } {
   const count = s.cout * s.cin * s.kh * s.kw;
-  const wt = ctx.storage(count * 4, 'conv2d weights, vec4 layout');
-  const u = ctx.uniform([s.cout, s.cin, s.kh * s.kw, flip ? 1 : 0], 'u32', 'conv2d weight layout params');
-  return { wt, dispatch: ctx.dispatch('conv2d_weight_layout', ctx.pipeline('conv2d_weight_layout', weightLayoutWgsl), [weight, wt, u], [ceilDiv(count, WG)]) };
+  const wt = ctx.storage(count * 4, 'conv2d weights, rearranged');
+  const u = ctx.uniform([s.cout, s.cin, s.kh * s.kw, layout], 'u32', 'conv2d weight layout params');
+  return { wt, dispatch: ctx.dispatch('conv2d_weight_layout', ctx.pipeline('conv2d_weight_layout', weightLayoutWgsl), [weight, wt, u], [ceilDiv(count, WG)], elementwiseWork(count, 0, 2)) };
 }
 
 /** conv2d_forward_3x3.wgsl over weights already in its layout (`wt`). */
@@ -91,7 +93,7 @@ export function conv2dForward(ctx: KernelContext, a: { shape: Conv2dShape; x: Bu
   const bias = a.bias ?? ctx.storage(s.cout * 4, 'conv2d zero bias');
   const px = forward3x3Pixels(s);
   if (px) {
-    const layout = weightLayout(ctx, s, a.weight, false);
+    const layout = weightLayout(ctx, s, a.weight, WeightLayout.forward3x3);
     return [layout.dispatch, forward3x3(ctx, s, px, { x: a.x, wt: layout.wt, bias, y: a.y, relu: a.relu })];
   }
   const g = grid1d(s.n * oh * ceilDiv(ow, pixelsPerInvocation(s)), WG);
@@ -112,17 +114,12 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
   const transposed: Conv2dShape = { n: s.n, cin: s.cout, h: oh, w: ow, cout: s.cin, kh: s.kh, kw: s.kw, stride: 1, pad: s.kh - 1 - s.pad };
   const px = s.stride === 1 ? forward3x3Pixels(transposed) : 0;
   if (px) {
-    const layout = weightLayout(ctx, s, a.weight, true);
+    const layout = weightLayout(ctx, s, a.weight, WeightLayout.inputGrad3x3);
     return [layout.dispatch, forward3x3(ctx, transposed, px, { x: a.dy, wt: layout.wt, bias: ctx.storage(s.cin * 4, 'conv2d zero bias'), y: a.dx, relu: false })];
   }
   if (s.stride === 1 && s.kh === s.kw && s.pad < s.kh) {
-    const count = s.cout * s.cin * s.kh * s.kw;
-    const wt = ctx.storage(count * 4, 'conv2d flipped weights');
-    const flip = ctx.pipeline('conv2d_flip', flipWgsl);
-    return [
-      ctx.dispatch('conv2d_flip', flip, [a.weight, wt, ctx.uniform([s.cout, s.cin, s.kh, s.kw])], [ceilDiv(count, WG)]),
-      ...conv2dForward(ctx, { shape: transposed, x: a.dy, weight: wt, y: a.dx, relu: false }),
-    ];
+    const layout = weightLayout(ctx, s, a.weight, WeightLayout.inputGradFlipped);
+    return [layout.dispatch, ...conv2dForward(ctx, { shape: transposed, x: a.dy, weight: layout.wt, y: a.dx, relu: false })];
   }
   const g = grid1d(s.n * s.h * s.w, WG);
   const pipeline = ctx.pipeline('conv2d_backward_input', backwardInputWgsl);
@@ -161,7 +158,7 @@ export function conv2dBackwardWeight(ctx: KernelContext, a: { shape: Conv2dShape
   const partial = ctx.storage(sp.chunks * s.cout * (kk + 1) * 4, 'conv2d dweight partials');
   const p2 = ctx.pipeline('conv2d_backward_weight_sum', backwardWeightSumWgsl);
   const u2 = ctx.uniform([s.cout, kk, sp.chunks, 0], 'u32', 'conv2d dweight sum params');
-  const sum = ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)]);
+  const sum = ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)], elementwiseWork(sp.chunks * s.cout * (kk + 1), 1, 1));
   if (sp.rows) {
     const groups = (s.cin * s.cout) / 4;
     const u1 = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, sp.rows, sp.chunks, groups], 'u32', 'conv2d 3x3 dweight params');

@@ -1,7 +1,9 @@
-// Rearranges conv weights w[co, ci, t] (t = ky·kw + kx) for conv2d_forward_3x3.wgsl, which reads
-// one tap's 4 output channels as a vec4: forward, wt[ci, t, co]; for the input gradient (a
-// forward convolution of dy with the flipped, transposed kernel), wt[co, khw-1-t, ci].
-struct Params { cout: u32, cin: u32, khw: u32, flip: u32 }
+// Rearranges conv weights w[co, ci, t] (t = ky·kw + kx) for the kernels that read them another way:
+//   order 0: wt[ci, t, co]          conv2d_forward_3x3.wgsl reads one tap's 4 output channels as a vec4;
+//   order 1: wt[co, khw-1-t, ci]    the same for the input gradient at stride 1, a forward
+//                                    convolution of dy with the flipped, transposed kernel;
+//   order 2: wt[ci, co, khw-1-t]    that flipped, transposed kernel in conv2d_forward.wgsl's order.
+struct Params { cout: u32, cin: u32, khw: u32, order: u32 }
 
 @group(0) @binding(0) var<storage, read> w: array<f32>;
 @group(0) @binding(1) var<storage, read_write> wt: array<f32>;
@@ -15,9 +17,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let cc = i / p.khw;
   let ci = cc % p.cin;
   let co = cc / p.cin;
-  if (p.flip != 0u) {
-    wt[(co * p.khw + p.khw - 1u - t) * p.cin + ci] = w[i];
-  } else {
-    wt[(ci * p.khw + t) * p.cout + co] = w[i];
+  let f = p.khw - 1u - t;
+  switch p.order {
+    case 0u: { wt[(ci * p.khw + t) * p.cout + co] = w[i]; }
+    case 1u: { wt[(co * p.khw + f) * p.cin + ci] = w[i]; }
+    default: { wt[(ci * p.cout + co) * p.khw + f] = w[i]; }
   }
 }

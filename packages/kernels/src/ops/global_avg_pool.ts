@@ -1,5 +1,5 @@
 /** Global average pooling (NCHW → [n, c]) and its backward, PyTorch's adaptive_avg_pool2d(x, 1) flattened. */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, readTensors } from '../registry.ts';
 import { grid1d } from './grid.ts';
 import forwardWgsl from './global_avg_pool_forward.wgsl?raw';
@@ -11,7 +11,8 @@ export function globalAvgPoolForward(ctx: KernelContext, a: { shape: GapShape; x
   const s = a.shape;
   const g = grid1d(s.n * s.c, 64);
   const pipeline = ctx.pipeline('global_avg_pool_forward', forwardWgsl);
-  return ctx.dispatch('global_avg_pool_forward', pipeline, [a.x, a.y, ctx.uniform([s.n * s.c, s.h * s.w, g.row], 'u32', 'gap params')], g.workgroups);
+  return ctx.dispatch('global_avg_pool_forward', pipeline, [a.x, a.y, ctx.uniform([s.n * s.c, s.h * s.w, g.row], 'u32', 'gap params')], g.workgroups,
+    elementwiseWork(s.n * s.c * s.h * s.w, 1, 1));
 }
 
 /** dx (overwritten) = dy / (h·w) broadcast over each plane. */
@@ -20,7 +21,7 @@ export function globalAvgPoolBackward(ctx: KernelContext, a: { shape: GapShape; 
   const total = s.n * s.c * s.h * s.w;
   const g = grid1d(total);
   const pipeline = ctx.pipeline('global_avg_pool_backward', backwardWgsl);
-  return ctx.dispatch('global_avg_pool_backward', pipeline, [a.dy, a.dx, ctx.uniform([total, s.h * s.w, g.row], 'u32', 'gap backward params')], g.workgroups);
+  return ctx.dispatch('global_avg_pool_backward', pipeline, [a.dy, a.dx, ctx.uniform([total, s.h * s.w, g.row], 'u32', 'gap backward params')], g.workgroups, elementwiseWork(total, 1, 1));
 }
 
 registerOp({

@@ -4,7 +4,7 @@
  * accumulate, adds into the input's gradient buffer. S is the identity or the paper's option A
  * shortcut (stride-`stride` subsampling, `offset` zero channels on each side).
  */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, readTensors } from '../registry.ts';
 import { grid1d } from './grid.ts';
 import forwardWgsl from './residual_add_forward.wgsl?raw';
@@ -26,7 +26,8 @@ export function residualAddForward(ctx: KernelContext, a: { shape: ResidualShape
   const g = grid1d(total);
   const pipeline = ctx.pipeline('residual_add_forward', forwardWgsl);
   return ctx.dispatch('residual_add_forward', pipeline, [a.a, a.b, a.y,
-    ctx.uniform([total, s.c, s.h, s.w, s.cb, s.hb, s.wb, s.stride, s.offset, a.relu ? 1 : 0, g.row], 'u32', 'residual add params')], g.workgroups);
+    ctx.uniform([total, s.c, s.h, s.w, s.cb, s.hb, s.wb, s.stride, s.offset, a.relu ? 1 : 0, g.row], 'u32', 'residual add params')], g.workgroups,
+    elementwiseWork(total, 1, 3));
 }
 
 /** d loss / d input `which` ('a' or 'b'): overwritten, or added into when accumulate. */
@@ -39,7 +40,8 @@ export function residualAddBackward(ctx: KernelContext, a: {
   const g = grid1d(total);
   const pipeline = ctx.pipeline('residual_add_backward', backwardWgsl);
   return ctx.dispatch('residual_add_backward', pipeline, [a.y, a.dy, a.dt,
-    ctx.uniform([total, ct, ht, wt, s.c, s.h, s.w, stride, offset, a.relu ? 1 : 0, a.accumulate ? 1 : 0, g.row], 'u32', 'residual add backward params')], g.workgroups);
+    ctx.uniform([total, ct, ht, wt, s.c, s.h, s.w, stride, offset, a.relu ? 1 : 0, a.accumulate ? 1 : 0, g.row], 'u32', 'residual add backward params')], g.workgroups,
+    elementwiseWork(total, 1, a.accumulate ? 4 : 3));
 }
 
 /** dst += src over n elements (the planner's sum of two gradients neither of which can accumulate). */
