@@ -49,14 +49,21 @@ def main():
     plan = json.load(open(os.path.join(a.dir, "plan.json")))
     xtr, ytr = read_split(a.data_dir, TRAIN_FILES)
     xte, yte = read_split(a.data_dir, [TEST_FILE])
+    if plan.get("train_indices"):  # --train-subset: the images LossLab trained on, in its order
+        keep = torch.tensor(plan["train_indices"], dtype=torch.int64)
+        xtr, ytr = xtr[keep], ytr[keep]
     if len(ytr) != plan["train_count"] or len(yte) != plan["test_count"]:
         sys.exit(f"trajectory.py: {a.data_dir} has {len(ytr)}/{len(yte)} images, LossLab trained on {plan['train_count']}/{plan['test_count']}")
     xte = normalise(xte).to(dtype)
     model = build_model(plan["arch"]).to(dtype)
     init = json.load(open(os.path.join(a.dir, "init.json")))
-    model.load_state_dict({k: torch.tensor(v["data"], dtype=dtype).reshape(v["shape"]) for k, v in init.items()})
+    # init.json holds the parameters; BatchNorm's running statistics start at PyTorch's defaults (as LossLab's).
+    missing, unexpected = model.load_state_dict({k: torch.tensor(v["data"], dtype=dtype).reshape(v["shape"]) for k, v in init.items()}, strict=False)
+    buffers = {k for k, _ in model.named_buffers()}
+    if unexpected or set(missing) - buffers:
+        sys.exit(f"trajectory.py: init.json does not match {plan['arch']}: missing {sorted(set(missing) - buffers)}, unexpected {unexpected}")
     crit = make_loss(plan["loss"])
-    opt = torch.optim.SGD(model.parameters(), lr=plan["lr"], momentum=plan["momentum"])
+    opt = torch.optim.SGD(model.parameters(), lr=plan["lr"], momentum=plan["momentum"], weight_decay=plan.get("weightDecay", 0))
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=plan["stepSize"], gamma=plan["gamma"])
     b, n, checkpoints = plan["batchSize"], plan["train_count"], set(plan["checkpoints"])
     out = {"step_loss": {}, "params": {}, "epochs": []}

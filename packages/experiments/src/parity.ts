@@ -42,6 +42,8 @@ export interface TrajectoryFlags {
   batchSize: string;
   lr: string;
   momentum: string;
+  weightDecay: string;
+  trainSubset?: string;
   stepSize: string;
   gamma: string;
   dataDir?: string;
@@ -65,7 +67,8 @@ export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
   return {
     arch: o.arch, loss: o.loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
     batchSize: number('batch-size', o.batchSize, true, 1), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
-    stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
+    weightDecay: number('weight-decay', o.weightDecay), stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
+    trainSubset: o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1),
   };
 }
 
@@ -84,10 +87,12 @@ export function runTorchTrajectory(dir: string, dataDir: string, threads: number
 
 export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
   const spec = trajectorySpec(o);
-  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}-seed${spec.seed}`);
+  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
+    `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   if (o.compareOnly) return printComparison(dir, spec, log);
   const dataset = await loadCifar10({ dataDir: o.dataDir });
-  log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, StepLR ${spec.stepSize}/${spec.gamma} → ${dir}`);
+  if (spec.trainSubset !== null && spec.trainSubset > dataset.train.labels.length) throw new UsageError(`--train-subset: ${spec.trainSubset} is more than the ${dataset.train.labels.length} training images`);
+  log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, weight decay ${spec.weightDecay}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`} → ${dir}`);
   await runLossLabTrajectory(dev.device, dataset, spec, dir, log);
   const threads = number('torch-threads', o.torchThreads, true, 1);
   await runTorchTrajectory(dir, dataset.dir, threads, log);

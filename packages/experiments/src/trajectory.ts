@@ -12,7 +12,7 @@ import { augmentDraw, kernelContext, type KernelContext, type Dispatch } from '@
 import {
   buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, stateDictToJson, type StateDict,
 } from '@losslab/nn';
-import type { CifarDataset } from './data/index.ts';
+import { subset, subsetIndices, type CifarDataset } from './data/index.ts';
 import { DeviceDataset, planAugmentSteps, planNormalizeBatches, CIFAR_MEAN, CIFAR_STD, CROP_PADDING } from './engine/device-data.ts';
 
 /** As the engine (engine/gpu-engine.ts): steps recorded into one command buffer. */
@@ -26,8 +26,11 @@ export interface TrajectorySpec {
   batchSize: number;
   lr: number;
   momentum: number;
+  weightDecay: number;
   stepSize: number;
   gamma: number;
+  /** Train on this seeded subset of the training images (data/subset.ts, seeded by `seed`); null: all. */
+  trainSubset: number | null;
 }
 
 export interface TrajectoryEpoch {
@@ -57,6 +60,8 @@ export interface TrajectoryPlan extends TrajectorySpec {
   mean: readonly number[];
   std: readonly number[];
   pad: number;
+  /** With trainSubset: the training-set indices of the subset, in the order LossLab holds them. */
+  train_indices?: number[];
 }
 
 /** Steps compared: 1, 2, 5, 10, 20, 50, 100, 200, one epoch, and the last; those past the run are dropped. */
@@ -91,8 +96,10 @@ export function epochOrder(seed: number, epoch: number, n: number): Uint32Array 
  * Trains `spec` on the device and writes plan.json, init.json and draws-<epoch>.bin into `dir`
  * for the PyTorch side; returns LossLab's trajectory (also written as losslab.json).
  */
-export async function runLossLabTrajectory(device: GPUDevice, dataset: CifarDataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
+export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
   mkdirSync(dir, { recursive: true });
+  const indices = spec.trainSubset === null ? undefined : subsetIndices(full.train.labels.length, spec.trainSubset, spec.seed);
+  const dataset = indices ? { ...full, train: subset(full.train, indices.length, spec.seed) } : full;
   const root = kernelContext(device);
   const ctx = root.scope();
   const data = new DeviceDataset(ctx, dataset);
@@ -103,7 +110,7 @@ export async function runLossLabTrajectory(device: GPUDevice, dataset: CifarData
     const checkpoints = checkpointSteps(stepsPerEpoch, spec.epochs);
     const plan: TrajectoryPlan = {
       ...spec, train_count: n, test_count: dataset.test.labels.length, steps_per_epoch: stepsPerEpoch, checkpoints,
-      mean: CIFAR_MEAN, std: CIFAR_STD, pad: CROP_PADDING,
+      mean: CIFAR_MEAN, std: CIFAR_STD, pad: CROP_PADDING, ...(indices ? { train_indices: Array.from(indices) } : {}),
     };
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 1));
 
@@ -113,7 +120,7 @@ export async function runLossLabTrajectory(device: GPUDevice, dataset: CifarData
     store.load(init);
     store.resetMomentum();
     writeFileSync(join(dir, 'init.json'), stateDictToJson(init));
-    const optimizer = new SgdOptimizer(ctx, store, { lr: spec.lr, momentum: spec.momentum });
+    const optimizer = new SgdOptimizer(ctx, store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
     const schedule = new StepLR(spec.lr, spec.stepSize, spec.gamma);
     const loss = parseLoss(spec.loss);
 
@@ -249,7 +256,8 @@ export function formatComparison(c: ReturnType<typeof compareTrajectories>, spec
   const e = (x: number) => x.toExponential(2);
   const has64 = c.steps.some((s) => s.paramRel64 !== undefined);
   return [
-    `### ${spec.arch}, ${spec.loss}, seed ${spec.seed}: batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, StepLR ${spec.stepSize}/${spec.gamma}`,
+    `### ${spec.arch}, ${spec.loss}, seed ${spec.seed}: batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}` +
+      `${spec.weightDecay ? `, weight decay ${spec.weightDecay}` : ''}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`}`,
     '',
     'Steps: the loss of the step\'s batch before its update, and the distance between the parameters after it',
     '(relative to ‖θ_PyTorch‖; and to the distance PyTorch travelled from the initial weights).' +

@@ -28,6 +28,8 @@ export function registerParity(program: Command, setExit: (code: number) => void
     .option('--batch-size <n>', 'trajectory: batch size', '64')
     .option('--lr <x>', 'trajectory: learning rate', '0.01')
     .option('--momentum <x>', 'trajectory: SGD momentum', '0.9')
+    .option('--weight-decay <x>', 'trajectory: SGD weight decay', '0')
+    .option('--train-subset <n>', 'trajectory: train on a seeded subset of n training images (seeded by --seed)')
     .option('--step-size <n>', 'trajectory: StepLR step (epochs)', '10')
     .option('--gamma <x>', 'trajectory: StepLR factor', '0.5')
     .option('--data-dir <dir>', 'trajectory: CIFAR-10 binary folder (else CIFAR10_DIR, the cache, or a download)')

@@ -2,10 +2,14 @@
 import { permutation, seededRng } from '../util/rng.ts';
 import { IMAGE_BYTES, type Split } from './layout.ts';
 
-export function subset(split: Split, k: number, seed: number): Split {
-  const n = split.labels.length;
+/** The indices (into a split of n images) that subset(split, k, seed) takes, in its order. */
+export function subsetIndices(n: number, k: number, seed: number): Uint32Array {
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`subset size must be an integer in 1..${n}, got ${k}`);
-  const order = permutation(n, seededRng(seed)).subarray(0, k);
+  return Uint32Array.from(permutation(n, seededRng(seed)).subarray(0, k));
+}
+
+export function subset(split: Split, k: number, seed: number): Split {
+  const order = subsetIndices(split.labels.length, k, seed);
   const images = new Uint8Array(k * IMAGE_BYTES);
   const labels = new Uint8Array(k);
   order.forEach((src, i) => {
