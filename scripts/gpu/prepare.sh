@@ -16,8 +16,6 @@ trap 'rm -rf "$stage"' EXIT
 
 # 1. the CLI bundle (all JS dependencies inlined; only the native `webgpu` package stays outside)
 npx turbo run build --filter=@losslab/experiments >/dev/null
-extra=$(ls packages/experiments/dist | grep -v '^cli\.js' || true)
-[ -z "$extra" ] || { echo "error: the CLI bundle is not one file (dist/ also has: $extra)" >&2; exit 1; }
 app=$stage/app
 mkdir -p "$app/node_modules/webgpu/dist"
 cp packages/experiments/dist/cli.js "$app/"
@@ -25,6 +23,8 @@ cp packages/experiments/reference/torch_train.py "$app/" 2>/dev/null || true
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$app/node_modules/webgpu/"
 cp -r node_modules/webgpu/dist/linux-x64 "$app/node_modules/webgpu/dist/"
 echo '{"type":"module"}' > "$app/package.json"
+# dist/ also holds the library build and the viewer; the CLI must run from cli.js alone.
+node "$app/cli.js" --version >/dev/null 2>"$stage/check.txt" || { echo "error: the CLI bundle does not run on its own: $(tail -1 "$stage/check.txt")" >&2; exit 1; }
 tar -C "$stage" -cf - app | xz -T0 -6 > "$out/app.tar.xz"
 
 # 2. Node (the binary alone is ~100 MB; compressing it takes minutes, so the result is cached per version)

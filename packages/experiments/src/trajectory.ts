@@ -213,9 +213,9 @@ export interface StepComparison {
   lossLossLab: number;
   lossTorch: number;
   absDiff: number;
-  /** ‖θ_LossLab − θ_PyTorch‖ / ‖θ_PyTorch‖ over all parameters after the step. */
+  /** ‖θ_LossLab − θ_PyTorch‖ / ‖θ_PyTorch‖ over the whole state dict after the step (parameters and running statistics). */
   paramRel: number;
-  /** ‖θ_LossLab − θ_PyTorch‖ / ‖θ_PyTorch − θ₀‖: the gap against the distance travelled. */
+  /** ‖θ_LossLab − θ_PyTorch‖ / ‖θ_PyTorch − θ₀‖ over the parameters (not the running statistics): the gap against the distance travelled. */
   paramRelTravelled: number;
   /** ‖θ_PyTorch64 − θ_PyTorch‖ / ‖θ_PyTorch‖: float32 rounding alone (when a float64 run was made). */
   paramRel64?: number;
@@ -234,7 +234,10 @@ function relDistance(a: number[], t: number[]): number {
 }
 
 export function compareTrajectories(lab: Trajectory, torch: Trajectory, init: Trajectory['params'][string], torch64?: Trajectory): { steps: StepComparison[]; epochs: { lab: TrajectoryEpoch; torch: TrajectoryEpoch; torch64?: TrajectoryEpoch }[] } {
+  // init.json holds the parameters only (BatchNorm's running statistics start at their defaults):
+  // the distance travelled is measured over those.
   const theta0 = flatParams(init);
+  const onlyParams = (sd: Trajectory['params'][string]) => flatParams(Object.fromEntries(Object.keys(init).map((k) => [k, sd[k]])));
   const steps = Object.keys(lab.step_loss).map(Number).sort((a, b) => a - b).map((step): StepComparison => {
     const a = flatParams(lab.params[step]);
     const t = flatParams(torch.params[step]);
@@ -242,11 +245,17 @@ export function compareTrajectories(lab: Trajectory, torch: Trajectory, init: Tr
     for (let i = 0; i < a.length; i++) {
       d += (a[i] - t[i]) ** 2;
       nt += t[i] ** 2;
-      tr += (t[i] - theta0[i]) ** 2;
+    }
+    const ap = onlyParams(lab.params[step]);
+    const tp = onlyParams(torch.params[step]);
+    let dp = 0;
+    for (let i = 0; i < tp.length; i++) {
+      dp += (ap[i] - tp[i]) ** 2;
+      tr += (tp[i] - theta0[i]) ** 2;
     }
     const ll = lab.step_loss[step], lt = torch.step_loss[step];
     const r64 = torch64?.params[step] && { paramRel64: relDistance(flatParams(torch64.params[step]), t), loss64: torch64.step_loss[step] };
-    return { step, lossLossLab: ll, lossTorch: lt, absDiff: Math.abs(ll - lt), paramRel: Math.sqrt(d / nt), paramRelTravelled: Math.sqrt(d / tr), ...r64 };
+    return { step, lossLossLab: ll, lossTorch: lt, absDiff: Math.abs(ll - lt), paramRel: Math.sqrt(d / nt), paramRelTravelled: Math.sqrt(dp / tr), ...r64 };
   });
   return { steps, epochs: lab.epochs.map((e, i) => ({ lab: e, torch: torch.epochs[i], torch64: torch64?.epochs[i] })) };
 }
