@@ -175,7 +175,7 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
   log(`load average ${loadavg()[0].toFixed(1)} at the end${busy ? ` (${busy})` : ''}`);
   const targets: TargetLine[] = [
     noRatio(ratioTarget(1, 'ConvNet epoch / PyTorch CPU epoch', convEpoch?.ratio, TARGETS.convnetRatio)),
-    limitTarget(limits, convStep),
+    limitTarget(limits, steps),
     { id: 3, what: `evaluation of 10,000 test images ≤ ${TARGETS.evalSeconds} s`, measured: evalS === undefined ? 'no ConvNet in this run' : `${evalS.toFixed(3)} s`, met: evalS === undefined ? null : evalS <= TARGETS.evalSeconds },
     noRatio(ratioTarget(4, 'ResNet-20 epoch / PyTorch CPU epoch', resEpoch?.ratio, TARGETS.resnetRatio, resnetWhy)),
     dispatchTarget(convStep),
