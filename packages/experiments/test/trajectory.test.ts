@@ -8,7 +8,7 @@ import { readCifarDir } from '../src/data/index.ts';
 import { torchAvailable } from '../src/bench/torch.ts';
 import { openDevice } from '../src/gpu.ts';
 import { runTorchTrajectory } from '../src/parity.ts';
-import { compareTrajectories, epochDraws, epochOrder, readTrajectory, runLossLabTrajectory } from '../src/trajectory.ts';
+import { compareTrajectories, epochDraws, epochOrder, readTrajectory, runLossLabTrajectory, type TrajectorySpec } from '../src/trajectory.ts';
 import { augmentDraw } from '@losslab/kernels';
 import { writeCifarDir } from './helpers/cifar.ts';
 import { useTmp } from './helpers/tmp.ts';
@@ -29,22 +29,31 @@ describe('trajectory exchange files', () => {
   });
 });
 
+/**
+ * Both sides of a trajectory on 100 synthetic training images (20 per batch file): LossLab, then
+ * PyTorch in float32 or float64; returns the plan, LossLab's run and the comparison.
+ */
+async function trainBoth(spec: TrajectorySpec, float64: boolean) {
+  const dataDir = join(await tmp(), 'cifar');
+  await writeCifarDir(dataDir, 20);
+  const dataset = await readCifarDir(dataDir, { recordsPerBatch: 20 });
+  const dir = join(await tmp(), 'trajectory');
+  const dev = await openDevice(() => {});
+  try {
+    await runLossLabTrajectory(dev.device, dataset, spec, dir, () => {});
+  } finally {
+    dev.device.destroy();
+  }
+  await runTorchTrajectory(dir, dataDir, 1, () => {}, float64);
+  const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
+  const lab = readTrajectory(join(dir, 'losslab.json'));
+  return { plan: read('plan.json'), lab, c: compareTrajectories(lab, readTrajectory(join(dir, float64 ? 'torch64.json' : 'torch.json')), read('init.json')) };
+}
+
 describe.skipIf(!torch)('trajectory parity with PyTorch on synthetic data (needs torch)', () => {
   it('same weights, batches (last one partial), momentum and StepLR: losses and parameters agree over 2 epochs', async () => {
-    const dataDir = join(await tmp(), 'cifar');
-    await writeCifarDir(dataDir, 20); // 100 training images: batches of 16, the 7th holds 4
-    const dataset = await readCifarDir(dataDir, { recordsPerBatch: 20 });
-    const dir = join(await tmp(), 'trajectory');
-    const dev = await openDevice(() => {});
-    const spec = { arch: 'convnet', loss: 'focal:2', seed: 5, epochs: 2, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 0, stepSize: 1, gamma: 0.5, trainSubset: null };
-    try {
-      await runLossLabTrajectory(dev.device, dataset, spec, dir, () => {});
-    } finally {
-      dev.device.destroy();
-    }
-    await runTorchTrajectory(dir, dataDir, 1, () => {});
-    const lab = readTrajectory(join(dir, 'losslab.json'));
-    const c = compareTrajectories(lab, readTrajectory(join(dir, 'torch.json')), JSON.parse(readFileSync(join(dir, 'init.json'), 'utf8')));
+    // 100 training images: batches of 16, the 7th holds 4
+    const { c } = await trainBoth({ arch: 'convnet', loss: 'focal:2', seed: 5, epochs: 2, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 0, stepSize: 1, gamma: 0.5, trainSubset: null }, false);
     expect(c.steps.map((s) => s.step)).toEqual([1, 2, 5, 7, 10, 14]);
     for (const s of c.steps) {
       expect(s.absDiff, `step ${s.step} loss`).toBeLessThan(1e-5 * Math.max(1, s.lossTorch));
@@ -62,23 +71,9 @@ describe.skipIf(!torch)('trajectory parity with PyTorch on synthetic data (needs
   // run by 6e-6 (relative parameter distance) after one step and 4e-4 after three, while LossLab
   // stays within 1e-7 of float64, so float64 is the reference that can tell a bug from rounding.
   it('ResNet-8 with BatchNorm, weight decay and a seeded training subset: losses, parameters and running statistics agree with PyTorch float64', async () => {
-    const dataDir = join(await tmp(), 'cifar');
-    await writeCifarDir(dataDir, 20);
-    const dataset = await readCifarDir(dataDir, { recordsPerBatch: 20 });
-    const dir = join(await tmp(), 'trajectory');
-    const dev = await openDevice(() => {});
-    const spec = { arch: 'resnet8', loss: 'ce', seed: 3, epochs: 1, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 1e-3, stepSize: 1, gamma: 0.5, trainSubset: 40 };
-    try {
-      await runLossLabTrajectory(dev.device, dataset, spec, dir, () => {});
-    } finally {
-      dev.device.destroy();
-    }
-    await runTorchTrajectory(dir, dataDir, 1, () => {}, true);
-    const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
+    const { plan, lab, c } = await trainBoth({ arch: 'resnet8', loss: 'ce', seed: 3, epochs: 1, batchSize: 16, lr: 0.05, momentum: 0.9, weightDecay: 1e-3, stepSize: 1, gamma: 0.5, trainSubset: 40 }, true);
     expect(plan.train_count).toBe(40);
     expect(new Set(plan.train_indices).size).toBe(40);
-    const lab = readTrajectory(join(dir, 'losslab.json'));
-    const c = compareTrajectories(lab, readTrajectory(join(dir, 'torch64.json')), JSON.parse(readFileSync(join(dir, 'init.json'), 'utf8')));
     expect(c.steps.map((s) => s.step)).toEqual([1, 2, 3]); // batches of 16, 16 and 8
     for (const s of c.steps) {
       expect(s.absDiff, `step ${s.step} loss`).toBeLessThan(1e-5 * Math.max(1, s.lossTorch));
