@@ -29,7 +29,7 @@ export interface TrajectorySpec {
   weightDecay: number;
   stepSize: number;
   gamma: number;
-  /** Train on this seeded subset of the training images (data/subset.ts, seeded by `seed`); null: all. */
+  /** Train on the images `losslab run --train-subset` keeps for this seed (data/subset.ts); null: all. */
   trainSubset: number | null;
 }
 
@@ -98,7 +98,7 @@ export function epochOrder(seed: number, epoch: number, n: number): Uint32Array 
  */
 export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
   mkdirSync(dir, { recursive: true });
-  const indices = spec.trainSubset === null ? undefined : subsetIndices(full.train.labels.length, spec.trainSubset, spec.seed);
+  const indices = spec.trainSubset === null ? undefined : subsetIndices(Uint32Array.from(full.train.labels.keys()), spec.trainSubset, spec.seed);
   const dataset = indices ? { ...full, train: subset(full.train, indices.length, spec.seed) } : full;
   const root = kernelContext(device);
   const ctx = root.scope();

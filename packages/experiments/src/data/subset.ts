@@ -1,15 +1,22 @@
-/** A seeded subset of a split: the first k images of a seeded shuffle (the same k and seed give the same images). */
-import { permutation, seededRng } from '../util/rng.ts';
+/**
+ * `--train-subset`: the one rule for which training images a run keeps — the first k of a
+ * permutation drawn from nn's Rng(seed, 'subset'), in ascending order — used by the study's
+ * engine and by `parity --trajectory` (which passes the indices on to PyTorch).
+ */
+import { Rng } from '@losslab/nn';
 import { IMAGE_BYTES, type Split } from './layout.ts';
 
-/** The indices (into a split of n images) that subset(split, k, seed) takes, in its order. */
-export function subsetIndices(n: number, k: number, seed: number): Uint32Array {
+/** The k of `indices` (training-set indices, e.g. a data variant's) that a run with `seed` trains on. */
+export function subsetIndices(indices: Uint32Array, k: number, seed: number): Uint32Array {
+  const n = indices.length;
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`subset size must be an integer in 1..${n}, got ${k}`);
-  return Uint32Array.from(permutation(n, seededRng(seed)).subarray(0, k));
+  const perm = new Rng(seed, 'subset').permutation(n);
+  return Uint32Array.from(perm.subarray(0, k), (j) => indices[j]).sort();
 }
 
+/** The images and labels of subsetIndices over the whole split. */
 export function subset(split: Split, k: number, seed: number): Split {
-  const order = subsetIndices(split.labels.length, k, seed);
+  const order = subsetIndices(Uint32Array.from(split.labels.keys()), k, seed);
   const images = new Uint8Array(k * IMAGE_BYTES);
   const labels = new Uint8Array(k);
   order.forEach((src, i) => {

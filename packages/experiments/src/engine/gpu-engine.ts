@@ -12,7 +12,7 @@ import {
 import type { CifarDataset } from '../data/index.ts';
 import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
 import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
-import { IMAGE_BYTES } from '../data/index.ts';
+import { IMAGE_BYTES, subsetIndices } from '../data/index.ts';
 import { variantFor } from './variants.ts';
 import { decodeEngineState, encodeEngineState } from './state-bytes.ts';
 
@@ -85,10 +85,7 @@ class GpuRun implements RunEngine {
 
     const variant = variantFor(spec.data, dataset.train.labels, spec.seed);
     let indices = variant.indices;
-    if (spec.trainSubset !== null && spec.trainSubset < indices.length) {
-      const perm = new Rng(spec.seed, 'subset').permutation(indices.length);
-      indices = Uint32Array.from(perm.subarray(0, spec.trainSubset), (k) => indices[k]).sort();
-    }
+    if (spec.trainSubset !== null && spec.trainSubset < indices.length) indices = subsetIndices(indices, spec.trainSubset, spec.seed);
     this.trainIndices = indices;
     this.trainLabels = ctx.upload(Uint32Array.from(variant.labels), 'train_labels');
     this.order = ctx.storage(indices.length * 4, 'order');

@@ -1,4 +1,4 @@
-/** A small seeded generator (SplitMix32-style) for host-side sampling: subsets and bootstrap resamples. */
+/** A small seeded generator (SplitMix32-style) for host-side sampling: bootstrap resamples. */
 export type Rng = () => number;
 
 /** Uniform floats in [0, 1), deterministic for a given integer seed. */
@@ -19,15 +19,3 @@ export function randInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
 }
 
-/** Fisher–Yates permutation of 0..n-1. */
-export function permutation(n: number, rng: Rng): Uint32Array {
-  const p = new Uint32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = randInt(rng, i + 1);
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
-}
