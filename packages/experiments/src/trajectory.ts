@@ -12,7 +12,7 @@ import { augmentDraw, kernelContext, type KernelContext, type Dispatch } from '@
 import {
   buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, stateDictToJson, type StateDict,
 } from '@losslab/nn';
-import { subset, subsetIndices, type CifarDataset } from './data/index.ts';
+import { gatherSplit, subsetIndices, type CifarDataset } from './data/index.ts';
 import { DeviceDataset, planAugmentSteps, planNormalizeBatches, CIFAR_MEAN, CIFAR_STD, CROP_PADDING } from './engine/device-data.ts';
 
 /** As the engine (engine/gpu-engine.ts): steps recorded into one command buffer. */
@@ -99,7 +99,7 @@ export function epochOrder(seed: number, epoch: number, n: number): Uint32Array 
 export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
   mkdirSync(dir, { recursive: true });
   const indices = spec.trainSubset === null ? undefined : subsetIndices(Uint32Array.from(full.train.labels.keys()), spec.trainSubset, spec.seed);
-  const dataset = indices ? { ...full, train: subset(full.train, indices.length, spec.seed) } : full;
+  const dataset = indices ? { ...full, train: gatherSplit(full.train, indices) } : full;
   const root = kernelContext(device);
   const ctx = root.scope();
   const data = new DeviceDataset(ctx, dataset);
@@ -239,23 +239,17 @@ export function compareTrajectories(lab: Trajectory, torch: Trajectory, init: Tr
   const theta0 = flatParams(init);
   const onlyParams = (sd: Trajectory['params'][string]) => flatParams(Object.fromEntries(Object.keys(init).map((k) => [k, sd[k]])));
   const steps = Object.keys(lab.step_loss).map(Number).sort((a, b) => a - b).map((step): StepComparison => {
-    const a = flatParams(lab.params[step]);
     const t = flatParams(torch.params[step]);
-    let d = 0, nt = 0, tr = 0;
-    for (let i = 0; i < a.length; i++) {
-      d += (a[i] - t[i]) ** 2;
-      nt += t[i] ** 2;
-    }
     const ap = onlyParams(lab.params[step]);
     const tp = onlyParams(torch.params[step]);
-    let dp = 0;
+    let dp = 0, tr = 0;
     for (let i = 0; i < tp.length; i++) {
       dp += (ap[i] - tp[i]) ** 2;
       tr += (tp[i] - theta0[i]) ** 2;
     }
     const ll = lab.step_loss[step], lt = torch.step_loss[step];
     const r64 = torch64?.params[step] && { paramRel64: relDistance(flatParams(torch64.params[step]), t), loss64: torch64.step_loss[step] };
-    return { step, lossLossLab: ll, lossTorch: lt, absDiff: Math.abs(ll - lt), paramRel: Math.sqrt(d / nt), paramRelTravelled: Math.sqrt(dp / tr), ...r64 };
+    return { step, lossLossLab: ll, lossTorch: lt, absDiff: Math.abs(ll - lt), paramRel: relDistance(flatParams(lab.params[step]), t), paramRelTravelled: Math.sqrt(dp / tr), ...r64 };
   });
   return { steps, epochs: lab.epochs.map((e, i) => ({ lab: e, torch: torch.epochs[i], torch64: torch64?.epochs[i] })) };
 }

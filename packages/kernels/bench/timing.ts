@@ -58,8 +58,8 @@ async function runRepeated(ctx: KernelContext, dispatches: readonly Dispatch[], 
   return ms > 0 ? ms : wall; // some drivers report zeros: fall back to the wall clock
 }
 
-/** Median (or, with `best`, minimum: for peak rates) milliseconds per execution of `dispatches`. */
 /**
+ * Median (or, with `best`, minimum: for peak rates) milliseconds per execution of `dispatches`.
  * `budgetMs` bounds the timed part: repeats shrink (to 1) when the warm-up shows that
  * trials × repeats executions would take longer (a ResNet's convolution on a CPU adapter).
  */

@@ -14,14 +14,18 @@ export function subsetIndices(indices: Uint32Array, k: number, seed: number): Ui
   return Uint32Array.from(perm.subarray(0, k), (j) => indices[j]).sort();
 }
 
-/** The images and labels of subsetIndices over the whole split. */
-export function subset(split: Split, k: number, seed: number): Split {
-  const order = subsetIndices(Uint32Array.from(split.labels.keys()), k, seed);
-  const images = new Uint8Array(k * IMAGE_BYTES);
-  const labels = new Uint8Array(k);
+/** The images and labels at `order` (indices into `split`), in that order. */
+export function gatherSplit(split: Split, order: Uint32Array): Split {
+  const images = new Uint8Array(order.length * IMAGE_BYTES);
+  const labels = new Uint8Array(order.length);
   order.forEach((src, i) => {
     images.set(split.images.subarray(src * IMAGE_BYTES, (src + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
     labels[i] = split.labels[src];
   });
   return { images, labels };
+}
+
+/** The images and labels of subsetIndices over the whole split. */
+export function subset(split: Split, k: number, seed: number): Split {
+  return gatherSplit(split, subsetIndices(Uint32Array.from(split.labels.keys()), k, seed));
 }
