@@ -153,6 +153,16 @@ export interface KernelDecl<B extends Record<string, BindingDecl>, U extends Fie
 export const UNIFORM_VAR = 'p';
 export const UNIFORM_STRUCT = 'Params';
 
+/** A kernel's uniform buffer that the host rewrites between submits (a loop count, a step's offset). */
+export class UniformBuffer<U extends Fields> {
+  constructor(readonly buffer: GPUBuffer, private readonly ctx: KernelContext, private readonly owner: Kernel<Record<string, BindingDecl>, U>) {}
+
+  /** Writes new values (queue.writeBuffer: ordered before the next submit). */
+  write(values: Values<U>): void {
+    this.ctx.device.queue.writeBuffer(this.buffer, 0, this.owner.pack(values));
+  }
+}
+
 /** What a dispatch passes: its buffers and uniform values by name, and the grid. */
 export type DispatchArgs<B extends Record<string, BindingDecl>, U extends Fields> = {
   bindings: { readonly [K in keyof B]: BufferLike };
@@ -164,7 +174,7 @@ export type DispatchArgs<B extends Record<string, BindingDecl>, U extends Fields
   defines?: Record<string, number>;
   entry?: string;
   label?: string;
-} & (keyof U extends never ? { uniforms?: Record<string, never> } : { uniforms: Values<U> });
+} & (keyof U extends never ? { uniforms?: Record<string, never> } : { uniforms: Values<U> | UniformBuffer<U> });
 
 export class Kernel<B extends Record<string, BindingDecl>, U extends Fields> {
   readonly params: UniformStruct<U> | null;
@@ -200,6 +210,11 @@ export class Kernel<B extends Record<string, BindingDecl>, U extends Fields> {
     return this.params.pack(values, `kernel ${this.name}`);
   }
 
+  /** A uniform buffer holding `values` that can be rewritten later (pass it as a dispatch's `uniforms`). */
+  uniformBuffer(ctx: KernelContext, values: Values<U>): UniformBuffer<U> {
+    return new UniformBuffer(ctx.uniformRaw(this.pack(values), `${this.name} params`), ctx, this as unknown as Kernel<Record<string, BindingDecl>, U>);
+  }
+
   /** One Dispatch: the pipeline, a plan-time uniform buffer, the bind group from the named buffers. */
   dispatch(ctx: KernelContext, a: DispatchArgs<B, U>): Dispatch {
     const given = a.bindings as Record<string, BufferLike>;
@@ -210,7 +225,7 @@ export class Kernel<B extends Record<string, BindingDecl>, U extends Fields> {
       throw new Error(`kernel ${this.name}: ${missing.length ? `missing binding${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `unknown binding${extra.length > 1 ? 's' : ''} ${extra.join(', ')}` : ''} (declared: ${names.join(', ')})`);
     }
     const entries = names.map((n) => given[n]);
-    if (this.params) entries.push(ctx.uniformRaw(this.pack(a.uniforms as Values<U>), `${a.label ?? this.name} params`));
+    if (this.params) entries.push(a.uniforms instanceof UniformBuffer ? a.uniforms.buffer : ctx.uniformRaw(this.pack(a.uniforms as Values<U>), `${a.label ?? this.name} params`));
     else if (a.uniforms && Object.keys(a.uniforms).length) throw new Error(`kernel ${this.name} declares no uniforms; got ${Object.keys(a.uniforms).join(', ')}`);
     const pipeline = this.pipeline(ctx, a);
     return ctx.dispatch(a.label ?? this.name, pipeline, entries, a.workgroups, a.work);
