@@ -37,6 +37,7 @@ function screenLines(raw: string): string[] {
   return text.split(/\r?\n/).map((l) => l.split('\r').filter(Boolean).at(-1) ?? '');
 }
 
+if (!hasScript) console.warn('tty: the pseudo-terminal checks SKIPPED — they need `script` from util-linux');
 describe.skipIf(!hasScript)('losslab run in a terminal', () => {
   it('a clean run: the bar shows LossLab\'s own study ETA, no placeholder loss, and every run\'s "done" line', async () => {
     const dir = join(await tmp(), 's');
