@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellWord } from '../src/commands/resume-hint.ts';
 import { bundleFakeCli } from './helpers/spawn-cli.ts';
+import { screen } from './helpers/terminal.ts';
 import { useTmp } from './helpers/tmp.ts';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
@@ -30,20 +31,13 @@ function inTerminal(args: string[], env: Record<string, string>, onScreen?: (tex
   return new Promise<{ code: number | null; text: string }>((resolve) => child.on('close', (code) => resolve({ code, text })));
 }
 
-/** What the screen shows line by line: escape sequences out, each line as last overwritten. */
-function screenLines(raw: string): string[] {
-  // cursorTo(0) and clearLine start the line over; other sequences (cursor moves, hide/show) change no text.
-  const text = raw.replace(/\x1b\[\d*G|\x1b\[2K/g, '\r').replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
-  return text.split(/\r?\n/).map((l) => l.split('\r').filter(Boolean).at(-1) ?? '');
-}
-
 if (!hasScript) console.warn('tty: the pseudo-terminal checks SKIPPED — they need `script` from util-linux');
 describe.skipIf(!hasScript)('losslab run in a terminal', () => {
   it('a clean run: the bar shows LossLab\'s own study ETA, no placeholder loss, and every run\'s "done" line', async () => {
     const dir = join(await tmp(), 's');
     const r = await inTerminal([...ARGS, '--out', dir], { LOSSLAB_TEST_STEPS: '6', LOSSLAB_TEST_STEP_MS: '80' });
     expect(r.code, r.text).toBe(0);
-    const lines = screenLines(r.text);
+    const lines = screen(r.text);
     const bars = r.text.split(/[\r\n]/).filter((l) => l.includes('study ETA') && l.includes('|'));
     expect(bars.length, r.text).toBeGreaterThan(3);
     for (const b of bars) expect(b).toMatch(/study ETA (after the first epoch|\d+s|\d+m\d\ds|\d+h\d\dm)(\s|$|\x1b)/);
@@ -51,6 +45,7 @@ describe.skipIf(!hasScript)('losslab run in a terminal', () => {
     expect(lines).toContain('run 0 clean_convnet_ce_s0: done (3 epochs)');
     expect(lines).toContain('run 1 clean_convnet_l1_s0: done (3 epochs)');
     expect(lines.some((l) => /^study done in \d+s: 2 done; results in /.test(l))).toBe(true);
+    expect(lines.filter((l) => l.includes('|')), 'a bar left on the screen').toEqual([]);
   }, 60_000);
 
   it('Ctrl-C: finishes the epoch, then prints the command that resumes the same study', async () => {
@@ -62,9 +57,9 @@ describe.skipIf(!hasScript)('losslab run in a terminal', () => {
         type('\x03');
       }
     });
-    const lines = screenLines(r.text);
+    const lines = screen(r.text);
     expect(r.code, r.text).toBe(130);
-    expect(lines.some((l) => l.startsWith('SIGINT: stopping after the current epoch'))).toBe(true);
+    expect(lines.some((l) => /^(\^C)?SIGINT: stopping after the current epoch/.test(l)), r.text).toBe(true);
     expect(lines.some((l) => /^run 0 clean_convnet_ce_s0: interrupted \(\d epochs?\)$/.test(l)), r.text).toBe(true);
     const hint = lines.find((l) => l.startsWith('interrupted: '));
     expect(hint, r.text).toBe(`interrupted: runs stopped after their last completed epoch; continue with: node ${cli.file} ${ARGS.join(' ')} --out ${dir} --resume`);
