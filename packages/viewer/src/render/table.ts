@@ -7,6 +7,7 @@
 import * as Plot from '@observablehq/plot';
 import { bestLabels, diffDirection } from '../data/summary.ts';
 import { COMPARED_METRICS, ECE_DEFINITION, metricInfo } from '../format/metrics.ts';
+import { MIN_SEEDS_TO_TEST } from '../format/stats.ts';
 import type { SummaryGroup } from '../format/types.ts';
 import { colorOf } from '../ui/charts/palette.ts';
 import { wrapWords } from '../ui/charts/curves.ts';
@@ -26,7 +27,7 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
   const panelH = 58 + 34 * labels.length;
   const ns = g.rows.map((r) => r.n);
   const nText = Math.min(...ns) === Math.max(...ns) ? `n = ${ns[0]} seeds per loss` : `n = ${Math.min(...ns)}–${Math.max(...ns)} seeds (${g.rows.map((r) => `${r.label} ${r.n}`).join(', ')})`;
-  const caption = `Dots: mean over seeds of the final epoch; bars: Student-t 95% CI of the mean (none with one seed); ${nText}. Under each loss: Δ vs CE (paired over shared seeds) with its bootstrap 95% CI and paired t-test p (Holm-adjusted); green/red: significantly better/worse than CE. ★: best, significantly better than the runner-up, among losses above chance. ${ECE_DEFINITION}.`;
+  const caption = `Dots: mean over seeds of the final epoch; bars: Student-t 95% CI of the mean (none with one seed); ${nText}. Under each loss: Δ vs CE (paired over shared seeds) with its bootstrap 95% CI (Student-t below 3 seeds, then untested) and paired t-test p (Holm-adjusted); green/red: significantly better/worse than CE. ★: best, significantly better than the runner-up, among losses above chance. ${ECE_DEFINITION}.`;
   const capLines = wrapWords(caption, 96);
   const top = 30;
   const rowsOfPanels = Math.ceil(shown.length / 2);
@@ -49,8 +50,10 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
       if (!s) return [];
       const d = r.vsCE?.[m];
       const dir = d ? diffDirection(m, d) : 'none';
-      const ci = d?.bootstrapCi95 ?? d?.ci95;
-      const p = !d || d.pValue === null ? '' : d.tooFewSeeds ? `, p ${pv(d.pValue)} (n=${d.n}: not tested)` : `, p ${pv(d.pAdjusted ?? d.pValue)}`;
+      // Below MIN_SEEDS_TO_TEST a percentile bootstrap has a handful of distinct resamples: the (wide) t-CI instead.
+      const few = !d || d.n < MIN_SEEDS_TO_TEST;
+      const ci = few ? d?.ci95 : d?.bootstrapCi95 ?? d?.ci95;
+      const p = !d || d.pValue === null ? '' : few ? `, n=${d.n}: untested` : `, p ${pv(d.pAdjusted ?? d.pValue)}`;
       return [{ label: r.label, mean: s.mean, lo: s.ci95?.[0] ?? s.mean, hi: s.ci95?.[1] ?? s.mean, n: r.n, best: best.has(r.label),
         diff: d && d.meanDiff !== null ? `Δ ${d.meanDiff >= 0 ? '+' : '−'}${num(Math.abs(d.meanDiff))}${ci ? ` [${num(ci[0])}, ${num(ci[1])}]` : ''}${p}` : '',
         diffFill: d?.significant && dir === 'better' ? '#0b6b2f' : d?.significant && dir === 'worse' ? '#a3161b' : '#5a6378' }];
@@ -67,7 +70,7 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
       x: { label: info.axis, labelAnchor: 'center', labelArrow: 'none', grid: true, nice: true, ...(info.percent ? { domain: [Math.max(0, Math.min(...rows.map((r) => r.lo)) - 0.02), Math.min(1, Math.max(...rows.map((r) => r.hi)) + 0.02)] } : {}) },
       y: { domain: labels, label: null, tickSize: 0, padding: 0.5, tickFormat: (l: string) => `${rows.find((r) => r.label === l)?.best ? '★ ' : ''}${l}` },
       marks: [
-        Plot.ruleY(rows, { y: 'label', x1: 'lo', x2: 'hi', stroke: (r: Row) => colorOf(r.label), strokeWidth: 2 }),
+        Plot.ruleY(rows, { y: 'label', x1: 'lo', x2: 'hi', stroke: (r: Row) => colorOf(r.label), strokeWidth: 2, clip: true }),
         Plot.dot(rows, { y: 'label', x: 'mean', fill: (r: Row) => colorOf(r.label), r: 3.5 }),
         Plot.text(rows, { y: 'label', x: 'mean', text: (r: Row) => num(r.mean), dy: -9, fontSize: 10, fill: '#1d2330' }),
         Plot.text(rows, { y: 'label', frameAnchor: 'left', text: 'diff', dy: 11, dx: 4, fontSize: 9.5, fill: (r: Row) => r.diffFill }),

@@ -100,7 +100,7 @@ export function curveChart({ metric, title, labels, band, raw = [], seeds, showS
     marginBottom,
     marginLeft: LEFT,
     style: { fontSize: '12px', fontFamily: FONT, background: 'white', overflow: 'visible' },
-    x: { label: 'epoch', domain: [1, Math.max(2, lastEpoch)], ticks: epochTicks(lastEpoch, epochTickTarget(plotWidth)), tickFormat: 'd', grid: true, labelAnchor: 'right' },
+    x: { label: 'epoch', domain: [1, Math.max(2, lastEpoch)], ticks: epochTicks(lastEpoch, epochTickTarget(plotWidth)), tickFormat: 'd', grid: true, labelAnchor: 'right', labelOffset: 30 },
     // The y label names the quantity and its unit, beside the axis (the top margin holds title and legend).
     y: { label: metric.axis, labelAnchor: 'center', labelArrow: 'none', type: log ? 'log' : 'linear', grid: true, nice: !log,
       ...(yTicks?.length ? { ticks: yTicks, domain: [yTicks[0], yTicks.at(-1)!], tickFormat: tickLabel } : log ? { tickFormat: tickLabel } : {}) },

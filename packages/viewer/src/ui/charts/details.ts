@@ -38,13 +38,13 @@ export function confusionChart(cells: ConfusionCell[], classNames: string[], { t
   const svg = finish(Plot.plot({
     document,
     width: 520,
-    height: 500 + TITLE_SPACE,
+    height: 514 + TITLE_SPACE,
     marginTop: 10 + TITLE_SPACE,
     marginLeft: 96,
-    marginBottom: 104,
+    marginBottom: 118,
     padding: 0.03,
     style,
-    x: { label: 'predicted class', domain: classNames, tickRotate: -40, labelAnchor: 'center', labelOffset: 64 },
+    x: { label: 'predicted class', domain: classNames, tickRotate: -40, labelAnchor: 'center', labelOffset: 66 },
     y: { label: 'true class', domain: classNames, labelAnchor: 'center' }, // beside the axis: the top margin holds the title
     color: { type: 'linear', scheme: 'blues', domain: [0, 1], label: '% of the true class', tickFormat: (v: number) => `${Math.round(v * 100)}%` },
     marks: [
@@ -67,7 +67,8 @@ function withColorLegend(svg: SVGSVGElement, scheme: 'blues', label: string): SV
   g.setAttribute('class', 'color-legend');
   g.setAttribute('font-family', FONT);
   g.setAttribute('font-size', '11');
-  const x0 = 96, width = Math.min(240, w - x0 - 20), y = hgt - 26;
+  g.setAttribute('text-anchor', 'start');
+  const x0 = 96, width = Math.min(240, w - x0 - 20), y = hgt - 40;
   for (let i = 0; i < 20; i++) {
     const r = doc.createElementNS(ns, 'rect');
     for (const [k, v] of Object.entries({ x: x0 + (i * width) / 20, y, width: width / 20 + 0.5, height: 8, fill: String(scale.apply((i + 0.5) / 20)) })) r.setAttribute(k, String(v));
@@ -81,7 +82,10 @@ function withColorLegend(svg: SVGSVGElement, scheme: 'blues', label: string): SV
   };
   text(x0, '0%', 'start');
   text(x0 + width, '100%', 'end');
-  text(x0 + width + 10, label, 'start');
+  const t = doc.createElementNS(ns, 'text');
+  for (const [k, v] of Object.entries({ x: x0, y: y + 34, fill: '#1d2330' })) t.setAttribute(k, String(v));
+  t.textContent = label;
+  g.append(t);
   svg.append(g);
   return svg;
 }
@@ -150,13 +154,13 @@ export function classF1Figure(losses: { label: string; rows: ClassF1[] }[], orde
     const r = doc.createElementNS(ns2, 'rect');
     for (const [k, v] of Object.entries({ x, y: TITLE_SPACE - 2, width: 12, height: 10, rx: 2, fill: colorOf(l) })) r.setAttribute(k, String(v));
     const t = doc.createElementNS(ns2, 'text');
-    for (const [k, v] of Object.entries({ x: x + 16, y: TITLE_SPACE + 7, 'font-size': 12, 'font-family': FONT, fill: '#1d2330' })) t.setAttribute(k, String(v));
+    for (const [k, v] of Object.entries({ x: x + 16, y: TITLE_SPACE + 7, 'font-size': 12, 'font-family': FONT, fill: '#1d2330', 'text-anchor': 'start' })) t.setAttribute(k, String(v));
     t.textContent = l;
     svg.append(r, t);
     x += 24 + l.length * 7;
   }
   const cap = doc.createElementNS(ns2, 'text');
-  for (const [k, v] of Object.entries({ x: 8, y: hgt - 8, 'font-size': 11, 'font-family': FONT, fill: '#5a6378', class: 'chart-caption' })) cap.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({ x: 8, y: hgt - 8, 'font-size': 11, 'font-family': FONT, fill: '#5a6378', class: 'chart-caption', 'text-anchor': 'start' })) cap.setAttribute(k, String(v));
   cap.textContent = caption;
   svg.append(cap);
   return svg;
@@ -173,11 +177,11 @@ export function reliabilityChart(bins: CalibrationBin[], ece: string, color: str
   const svg = finish(Plot.plot({
     document,
     width: 420,
-    height: 380 + TITLE_SPACE + 48,
+    height: 380 + TITLE_SPACE + 52,
     marginTop: 20 + TITLE_SPACE,
-    marginBottom: 34 + 48,
+    marginBottom: 40 + 52,
     style,
-    x: { label: 'confidence (max softmax probability)', domain: [0, 1], grid: true, labelAnchor: 'center' },
+    x: { label: 'confidence (max softmax probability)', domain: [0, 1], grid: true, labelAnchor: 'center', labelOffset: 32 },
     y: { label: 'accuracy (fraction correct)', domain: [0, 1], grid: true, labelAnchor: 'center' },
     marginLeft: 56,
     marks: [
@@ -197,6 +201,7 @@ export function reliabilityChart(bins: CalibrationBin[], ece: string, color: str
   g.setAttribute('class', 'legend');
   g.setAttribute('font-family', FONT);
   g.setAttribute('font-size', '11');
+  g.setAttribute('text-anchor', 'start'); // Plot's root sets middle
   legend.forEach((l, i) => {
     const y = hgt - 44 + i * 15;
     const mark = l.key === 'diag' ? doc.createElementNS(ns, 'line') : doc.createElementNS(ns, 'rect');

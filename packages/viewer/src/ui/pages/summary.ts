@@ -19,7 +19,7 @@ import { selectionActive } from '../../data/runfilter.ts';
 import { comparisonControls } from './compare.ts';
 
 /** How every cell reads, said once under the tables. */
-const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
+const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary; Student-t CI below ${MIN_SEEDS_TO_TEST} seeds) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
 
 let sort: { key: SortKey; descending: boolean } = { key: { column: 'label' }, descending: false };
 
@@ -41,7 +41,8 @@ const interval = (ci: [number, number] | null | undefined) => (ci ? `[${fmt(ci[0
 function diffLines(m: string, d: PairedDiff): { delta: string; ci: string; test: string; cls: string } {
   const dir = diffDirection(m, d);
   const sig = d.significant && dir !== 'none';
-  const ci = d.bootstrapCi95 ? `95% CI ${interval(d.bootstrapCi95)}` : d.ci95 ? `95% t-CI ${interval(d.ci95)}` : '';
+  // Below MIN_SEEDS_TO_TEST a percentile bootstrap has a handful of distinct resamples (too narrow): the t-CI instead.
+  const ci = d.bootstrapCi95 && d.n >= MIN_SEEDS_TO_TEST ? `95% CI ${interval(d.bootstrapCi95)}` : d.ci95 ? `95% t-CI ${interval(d.ci95)}` : '';
   const delta = `Δ vs CE ${signed(d.meanDiff)}`;
   if (d.pValue === null || d.n < 2) return { delta, ci, test: `${d.n} shared seed${d.n === 1 ? '' : 's'}: no test`, cls: 'diff' };
   if (d.tooFewSeeds) return { delta, ci, test: `p ${fmtP(d.pValue)}; ${d.n} seeds: not tested`, cls: 'diff' };
@@ -61,7 +62,7 @@ function metricCell(r: SummaryRow, m: string, best: Set<string>): HTMLElement {
     h('div', { class: 'main' }, isBest ? h('span', { 'aria-label': 'best: ' }, '★ ') : '', one ? `${fmt(s.mean)} (1 seed)` : `${fmt(s.mean)} ± ${fmt(s.std)}`),
     s.ci95 ? h('div', { class: 'sub' }, `CI ${interval(s.ci95)}`) : null,
     d && diff ? h('div', { class: `sub ${diff.cls}`, 'data-diff': String(d.meanDiff), 'data-p': String(d.pValue),
-      'data-ci-lo': String(d.bootstrapCi95?.[0] ?? d.ci95?.[0] ?? ''), 'data-ci-hi': String(d.bootstrapCi95?.[1] ?? d.ci95?.[1] ?? '') },
+      'data-ci': diff.ci },
     h('div', {}, diff.delta), diff.ci ? h('div', { class: 'ci' }, diff.ci) : null, h('div', {}, diff.test)) : null);
 }
 
