@@ -18,7 +18,7 @@ import { CURVE_METRICS, metricRange, SUMMARY_METRICS } from '../format/metrics.t
 import type { Metric, SummaryGroup } from '../format/types.ts';
 import { curveChart } from '../ui/charts/curves.ts';
 import { classF1Figure, confusionChart, reliabilityChart } from '../ui/charts/details.ts';
-import { colorOf } from '../ui/charts/palette.ts';
+import { assignSeriesColors, colorOf } from '../ui/charts/palette.ts';
 import { summaryFigureSvg } from './table.ts';
 
 export interface Figure {
@@ -49,6 +49,7 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
   const labels = lossLabels(data.runs, order, { series: opts.series });
   const grids = groupRuns(data.runs, order, { series: opts.series });
   const classCount = data.study.classNames.length || 10;
+  assignSeriesColors(labels);
   const figures: Figure[] = [];
   const multi = grids.length > 1;
   for (const g of grids) {

@@ -99,6 +99,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     await s.page.locator('[data-testid=curve-train_acc] svg.chart-main').waitFor();
     const draws = async () => Number(await area.getAttribute('data-draws'));
     const slider = s.page.locator('[data-testid=smoothing]');
+    await s.page.waitForTimeout(400); // the app redraws the page 150 ms after a viewport change (the test before changed it)
     // Ten steps in quick succession (as a drag): no redraw per step.
     await slider.evaluate((el: HTMLInputElement) => {
       for (let i = 1; i <= 10; i++) { el.value = String(i * 0.05); el.dispatchEvent(new Event('input', { bubbles: true })); }
@@ -132,7 +133,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
       await page.screenshot({ path: `${process.cwd()}/test-artifacts/45-phone-tap.png` });
       // No two x-tick labels overlap on any chart.
       const overlaps = await page.locator('svg.chart-main').evaluateAll((svgs) => svgs.flatMap((svg) => {
-        const boxes = [...svg.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.getBoundingClientRect());
+        const boxes = Array.from(svg.querySelectorAll('g[aria-label="x-axis tick label"] text'), (t) => t.getBoundingClientRect());
         return boxes.slice(1).filter((b, i) => b.left < boxes[i].right + 2).map(() => svg.getAttribute('aria-label'));
       }));
       expect(overlaps).toEqual([]);

@@ -76,6 +76,10 @@ export function attachHover(svg: SVGSVGElement, card: HTMLElement, band: BandPoi
     tip.style.top = `${box.top - cardBox.top + top * scale}px`;
     tip.style.left = left > cardBox.width / 2 ? '' : `${left + 12}px`;
     tip.style.right = left > cardBox.width / 2 ? `${cardBox.width - left + 12}px` : '';
+    // Kept inside the card (a phone's narrow chart): pulled back from whichever edge it crosses.
+    const t = tip.getBoundingClientRect();
+    if (t.right > cardBox.right - 4) { tip.style.left = ''; tip.style.right = '4px'; }
+    if (t.left < cardBox.left + 4) { tip.style.right = ''; tip.style.left = '4px'; }
   }, svg);
 
   const epochAt = (clientX: number) => {

@@ -11,6 +11,7 @@ import { groupRuns, gridTag, gridTitle, lossLabels, type GridGroup } from '../..
 import { CURVE_METRICS, metricInfo, metricRange, OTHER_METRICS } from '../../format/metrics.ts';
 import type { Metric } from '../../format/types.ts';
 import { chartCard } from '../card.ts';
+import { assignSeriesColors } from '../charts/palette.ts';
 import { curveChart, curveRows } from '../charts/curves.ts';
 import { attachHover, hoverBus, type HoverBus } from '../charts/hover.ts';
 import { h, message } from '../dom.ts';
@@ -66,6 +67,7 @@ function slots(ctx: PageContext): { groups: HTMLElement[]; slots: Slot[] } {
   const order = (data.study.config.losses as string[] | undefined) ?? [];
   const grids = groupRuns(data.runs, order, { series: options.series });
   const labels = lossLabels(data.runs, order, { series: options.series });
+  assignSeriesColors(labels);
   const all: Slot[] = [];
   const groups = grids.map((g) => {
     const bus = hoverBus(); // one hover line across the charts of a group
