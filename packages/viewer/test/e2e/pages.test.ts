@@ -220,7 +220,7 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
       const d = await download;
       expect(d.suggestedFilename()).toBe(`study_CE_seed0_confusion.${kind.toLowerCase()}`);
       const bytes = Buffer.concat(await (await d.createReadStream()).toArray());
-      if (kind === 'SVG') expect(bytes.toString()).toMatch(/<svg[\s\S]*Confusion matrix — CE, seed 0/);
+      if (kind === 'SVG') expect(bytes.toString()).toMatch(/<svg[\s\S]*Confusion matrix, % of each true class — CE, seed 0/);
       else expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     }
     await s.page.locator('[data-testid=seed-select]').selectOption('all');
