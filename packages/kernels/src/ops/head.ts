@@ -8,8 +8,8 @@
  */
 import { ceilDiv, STORAGE_USAGE, Usage, type Binding, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor, type HostTensor } from '../registry.ts';
-import { parseLoss, type LossKind } from './loss_kind.ts';
-import { LOSS_ROW_WGSL, lossRowFields } from './loss.ts';
+import { parseLoss, type LossSpec } from '../losses/index.ts';
+import { lossRowCode, MAX_CLASSES } from './loss.ts';
 import forwardBackwardWgsl from './head_forward_backward.wgsl?raw';
 import weightGradsWgsl from './head_weight_grads.wgsl?raw';
 
@@ -42,13 +42,13 @@ function span(s: HeadShape, l: HeadLayout): number {
 export function headSupported(s: HeadShape, l: HeadLayout, limits?: { maxUniformBufferBindingSize: number }): boolean {
   const maxBytes = Math.min(MAX_UNIFORM_BYTES, limits?.maxUniformBufferBindingSize ?? MAX_UNIFORM_BYTES);
   const aligned = [l.w1, l.b1, l.w2, l.b2].every((o) => o % 4 === 0) && l.w1 % 64 === 0; // vec4s; the binding at 256 bytes
-  return s.k % 4 === 0 && s.h % 4 === 0 && s.c >= 1 && s.c <= 64 && s.n >= 1 && aligned &&
+  return s.k % 4 === 0 && s.h % 4 === 0 && s.c >= 1 && s.c <= MAX_CLASSES && s.n >= 1 && aligned &&
     [l.b1, l.w2, l.b2].every((o) => o >= l.w1) && span(s, l) * 4 <= maxBytes;
 }
 
 export interface HeadArgs {
   shape: HeadShape;
-  kind: LossKind;
+  kind: LossSpec;
   /** [n, k]: the head's input (the flattened features). */
   x: BufferLike;
   /** u32 [n]. */
@@ -78,13 +78,12 @@ export function headForwardBackward(ctx: KernelContext, a: HeadArgs): Dispatch[]
   if (!headSupported(s, l, ctx.device.limits)) throw new Error(`head: unsupported shape ${JSON.stringify(s)} or layout ${JSON.stringify(l)}`);
   const q = (o: number) => (o - l.w1) / 4;
   const wVec4s = span(s, l) / 4;
-  const fbCode = constants(s, { W_VEC4S: wVec4s, OB1: q(l.b1), OW2: q(l.w2), OB2: q(l.b2), WG: SAMPLE_WG }) + forwardBackwardWgsl + LOSS_ROW_WGSL;
-  const key = `head_forward_backward:${s.k}:${s.h}:${s.c}:${wVec4s}:${l.b1 - l.w1}:${l.w2 - l.w1}:${l.b2 - l.w1}`;
+  const fbCode = constants(s, { W_VEC4S: wVec4s, OB1: q(l.b1), OW2: q(l.w2), OB2: q(l.b2), WG: SAMPLE_WG }) + forwardBackwardWgsl + lossRowCode(a.kind);
+  const key = `head_forward_backward:${a.kind.compiled.key}:${s.k}:${s.h}:${s.c}:${wVec4s}:${l.b1 - l.w1}:${l.w2 - l.w1}:${l.b2 - l.w1}`;
   const p1 = ctx.pipeline(key, fbCode);
-  const f = lossRowFields(a.kind, s.n, s.c);
-  const raw = new ArrayBuffer(16);
-  new Uint32Array(raw, 0, 2).set([s.n, f.code]);
-  new Float32Array(raw, 8, 2).set([f.param, f.gradScale]);
+  const raw = new ArrayBuffer(8);
+  new Uint32Array(raw, 0, 1).set([s.n]);
+  new Float32Array(raw, 4, 1).set([1 / s.n]);
   const scratch = ctx.storage(s.n * scratchVec4s(s) * 16, 'head scratch');
   const weights: Binding = { buffer: a.params, offset: l.w1 * 4, size: wVec4s * 16 };
   const gCode = constants(s, { OG_W1: l.w1 / 4, OG_B1: l.b1 / 4, OG_W2: l.w2 / 4, OG_B2: l.b2 / 4 }) + weightGradsWgsl;

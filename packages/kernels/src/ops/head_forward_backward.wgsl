@@ -1,5 +1,5 @@
 // The small head of a classifier, fused, per sample (one invocation each): h = ReLU(W1·x + b1),
-// z = W2·h + b2, the loss's gradient dz (loss_row.wgsl, prepended), dh = (W2ᵀ·dz) ⊙ [h > 0] and
+// z = W2·h + b2, the loss's gradient dz (loss_row.wgsl and the loss's compiled lossRow, appended), dh = (W2ᵀ·dz) ⊙ [h > 0] and
 // dx = W1ᵀ·dh. h, dh, dz and the sample's loss and hit go to `scratch` for head_weight_grads.wgsl.
 // The weights are read from a uniform binding of the packed parameters (fc1.weight … fc2.bias):
 // every lane reads the same address, which CPU drivers serve with one load instead of a gather.
@@ -8,9 +8,7 @@
 // Plain float32 with multiply-adds, summed in k order.
 struct Params {
   n: u32,
-  kind: u32,      // loss code (loss_row.wgsl)
-  param: f32,     // the loss's parameter
-  gradScale: f32, // 1/n, or 1/(n·C) for the L1 losses
+  gradScale: f32, // 1/n
 }
 
 @group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
@@ -57,7 +55,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
 
   // The loss and dz (scaled for the batch mean).
-  let r = lossRow(i, C, labels[i], params.kind, params.param, true);
+  let r = lossRow(i, C, labels[i], true);
   for (var c = 0u; c < C; c++) { scratch[sb + 2u * H4 + c / 4u][c % 4u] = drow[c]; }
   scratch[sb + 2u * H4 + CQ] = vec4f(r.loss, f32(r.correct), 0.0, 0.0);
 

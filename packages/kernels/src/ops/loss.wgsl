@@ -1,15 +1,13 @@
 // Fused classification losses: stable softmax, per-sample loss, d(mean loss)/d logits and the
 // batch statistics (loss sum, correct argmax count, samples) in one dispatch; the per-row math
-// is loss_row.wgsl (prepended by loss.ts).
+// is loss_row.wgsl and the loss's compiled lossRow (appended by loss.ts).
 // One workgroup loops over all rows (thread t takes rows t, t+256, …), so the statistics are
 // reduced in workgroup memory and added to `stats` by one thread: no atomics, any n.
 struct Params {
   n: u32,
   c: u32,
-  kind: u32,      // 0 ce, 1 focal, 2 l1, 3 l1-logits, 4 ls, 5 gce
   flags: u32,     // 1: write grad, 2: write perSample, 4: accumulate stats
-  param: f32,     // gamma (focal), eps (ls), q (gce)
-  gradScale: f32, // scale / n, or scale / (n·c) for the L1 losses
+  gradScale: f32, // scale / n
 }
 
 const WG = 256u;
@@ -37,7 +35,7 @@ fn main(@builtin(local_invocation_index) t: u32) {
   var lossSum = 0.0;
   var correct = 0u;
   for (var i = t; i < params.n; i += WG) {
-    let r = lossRow(i, params.c, labels[i], params.kind, params.param, (params.flags & 1u) != 0u);
+    let r = lossRow(i, params.c, labels[i], (params.flags & 1u) != 0u);
     lossSum += r.loss;
     correct += r.correct;
     if ((params.flags & 2u) != 0u) { perSample[i] = r.loss; }
