@@ -111,6 +111,7 @@ class Lowering {
    */
   private foldTarget(n: Node): Node {
     if (!n.vec || n.dz || n.op === 'vatom' || n.op === 'isArgmax') return n;
+    if (reachable([n]).some((m) => m.op === 'atom')) return n; // depends on C: not a constant pair
     const v = new RowEvaluator([0, 0], 0).vector(n);
     const [at1, at0] = [v[0], v[1]];
     if (!Number.isFinite(at0) || !Number.isFinite(at1)) return n;
