@@ -6,11 +6,12 @@
  * used inside a sum gets the sum of its per-class adjoints). The leaves collect three per-class
  * adjoints, gz = ∂L/∂z (direct), gl = ∂L/∂log p and gp = ∂L/∂p, each with a part at the target
  * (from z[y], −ce = log p[y], q = 1 − p[y], p[y]), and the Jacobians of log-softmax and softmax
- * are applied once at the end, written so that nothing cancels as p_y → 1:
+ * are applied once at the end, written so that nothing cancels as p_y → 1 (the target's entry
+ * uses q = Σ_{k≠y} p_k instead of 1 − p_y) nor as p_y → 0 (no large terms that must cancel):
  *
- *   glY = gl at y,  SL = Σ_{k≠y} gl_k,  gpY = gp at y,  D = Σ_{k≠y} p_k·(gpY − gp_k)
- *   dL/dz_j = gz_j + gl_j − p_j·(glY + SL) + p_j·((gp_j − gpY) + D)     (j ≠ y)
- *   dL/dz_y = gz_y + glY·q − p_y·SL + p_y·D                             (q = Σ_{k≠y} p_k)
+ *   glY = gl at y,  SL = Σ_{k≠y} gl_k,  gpY = gp at y,  SP = Σ_{k≠y} p_k·gp_k
+ *   dL/dz_j = gz_j + gl_j − p_j·(glY + SL) + p_j·(gp_j − p_y·gpY − SP)   (j ≠ y)
+ *   dL/dz_y = gz_y + glY·q − p_y·SL + p_y·(q·gpY − SP)
  */
 import { reachable, type Graph, type Node } from './ir.ts';
 
@@ -89,11 +90,12 @@ export function gradient(g: Graph, root: Node): Node {
   const glY = g.add(gl.atY ?? zero, gl.all ? g.atY(gl.all) : zero);
   const sl = gl.all ? g.sum(gl.all, true) : zero;
   const gpY = g.add(gp.atY ?? zero, gp.all ? g.atY(gp.all) : zero);
-  const d = g.sum(g.mul(p, g.sub(gpY, gp.all ?? zero)), true);
-  const off = g.add(g.add(gz.all ?? zero, g.sub(gl.all ?? zero, g.mul(p, g.add(glY, sl)))),
-    g.mul(p, g.add(g.sub(gp.all ?? zero, gpY), d)));
+  const sp = gp.all ? g.sum(g.mul(p, gp.all), true) : zero;
   const py = g.atom('py');
+  const q = g.atom('q');
+  const off = g.add(g.add(gz.all ?? zero, g.sub(gl.all ?? zero, g.mul(p, g.add(glY, sl)))),
+    g.mul(p, g.sub(g.sub(gp.all ?? zero, g.mul(py, gpY)), sp)));
   const atTarget = g.add(g.add(gz.all ? g.atY(gz.all) : zero, gz.atY ?? zero),
-    g.add(g.sub(g.mul(glY, g.atom('q')), g.mul(py, sl)), g.mul(py, d)));
+    g.add(g.sub(g.mul(glY, q), g.mul(py, sl)), g.mul(py, g.sub(g.mul(q, gpY), sp))));
   return g.selY(off, atTarget);
 }
