@@ -75,9 +75,9 @@ function label(def: LossDefinition, params: Record<string, number>, explicit: bo
   if (def.label) {
     const shown = def.label.replace(/\{(\w+)\}/g, (_, k: string) => fmt(params[k]));
     const all = Object.keys(params).every((k) => def.label!.includes(`{${k}}`));
-    return explicit && !all ? `${shown}:${Object.values(params).map(fmt).join(',')}` : shown;
+    return explicit && !all ? `${shown}-${Object.values(params).map(fmt).join('-')}` : shown;
   }
-  return explicit ? `${def.name}:${Object.values(params).map(fmt).join(',')}` : def.name;
+  return explicit ? `${def.name}-${Object.values(params).map(fmt).join('-')}` : def.name;
 }
 
 export interface ParseOptions {
