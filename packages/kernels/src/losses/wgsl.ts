@@ -79,8 +79,8 @@ export function lossRowWgsl(value: Node, grad: Node): string {
           case 't': return `select(0.0, 1.0, ${ix} == y)`;
           case 'logp': return `select(logitAt(i, ${ix}) - lse, -ce, ${ix} == y)`;
           case 'pmt': return `select(exp(logitAt(i, ${ix}) - mx) * inv, -q, ${ix} == y)`;
-          case 'omp': return `oneMinusP(i, ${ix}, y, P)`;
-          case 'rk': return `negLogPOverOneMinusP(i, ${ix}, y, P)`;
+          case 'omp': return `oneMinusP(i, ${ix}, y, pre)`;
+          case 'rk': return `negLogPOverOneMinusP(i, ${ix}, y, pre)`;
         }
         break;
       case 'neg': return `-${a()}`;
@@ -130,8 +130,8 @@ export function lossRowWgsl(value: Node, grad: Node): string {
   lines.push('if (grad) {', '  for (var k = 0u; k < C; k++) {', ...[...gbody, `setGrad(i, k, ${gv});`].map((l) => `    ${l}`), '  }', '}');
   return `
 fn lossRow(i: u32, C: u32, y: u32, grad: bool) -> LossRow {
-  let P = lossPrelude(i, C, y);
-  let mx = P.mx; let inv = P.inv; let lse = P.lse; let q = P.q; let py = P.py; let zy = P.zy; let ce = P.ce; let r = P.r; let am = P.am;
+  let pre = lossPrelude(i, C, y);
+  let mx = pre.mx; let inv = pre.inv; let lse = pre.lse; let q = pre.q; let py = pre.py; let zy = pre.zy; let ce = pre.ce; let r = pre.r; let am = pre.am;
 ${lines.map((l) => `  ${l}`).join('\n')}
   return LossRow(${loss}, select(0u, 1u, am == y));
 }

@@ -6,17 +6,8 @@
 // Shapes are constants prepended by head.ts: K4 = in/4, H4 = hidden/4, C classes, CQ = ⌈C/4⌉,
 // S = 2·H4 + CQ + 1 vec4s of scratch per sample, W_VEC4S and the offsets OB1, OW2, OB2 (vec4s).
 // Plain float32 with multiply-adds, summed in k order.
-struct Params {
-  n: u32,
-  gradScale: f32, // 1/n
-}
-
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
-@group(0) @binding(1) var<storage, read> labels: array<u32>;       // [n]
-@group(0) @binding(2) var<storage, read_write> scratch: array<vec4f>; // [n, S]
-@group(0) @binding(3) var<storage, read_write> dx: array<vec4f>;   // [n, K4]
-@group(0) @binding(4) var<uniform> w: array<vec4f, W_VEC4S>;
-@group(0) @binding(5) var<uniform> params: Params;
+// Bindings (x [n, K4], labels, scratch [n, S], dx [n, K4], the weights w) and the uniforms `p`
+// (n, gradScale = 1/n) are declared in head.ts.
 
 var<private> zrow: array<f32, C>;
 var<private> drow: array<f32, C>;
@@ -26,13 +17,13 @@ fn logitAt(i: u32, j: u32) -> f32 {
 }
 
 fn setGrad(i: u32, j: u32, d: f32) {
-  drow[j] = d * params.gradScale;
+  drow[j] = d * p.gradScale;
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
-  if (i >= params.n) { return; }
+  if (i >= p.n) { return; }
   let xb = i * K4;
   let sb = i * S;
 

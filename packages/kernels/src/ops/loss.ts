@@ -1,5 +1,6 @@
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor } from '../registry.ts';
+import { defineKernel, read, readWrite, type Kernel } from '../kernel.ts';
 import { parseLoss, type LossSpec } from '../losses/index.ts';
 import lossWgsl from './loss.wgsl?raw';
 import lossRowWgsl from './loss_row.wgsl?raw';
@@ -33,6 +34,21 @@ export function lossRowCode(kind: LossSpec): string {
   return lossRowWgsl + kind.compiled.wgsl;
 }
 
+const LOSS_BINDINGS = { logits: read(), labels: read('u32'), grad: readWrite(), perSample: readWrite(), stats: readWrite() } as const;
+const LOSS_UNIFORMS = { n: 'u32', c: 'u32', writeGrad: 'flag', writePerSample: 'flag', addStats: 'flag', gradScale: 'f32' } as const;
+type LossKernel = Kernel<typeof LOSS_BINDINGS, typeof LOSS_UNIFORMS>;
+/** One kernel per compiled loss (its lossRow is part of the code), built once. */
+const lossKernels = new Map<string, LossKernel>();
+
+function lossKernel(kind: LossSpec): LossKernel {
+  let k = lossKernels.get(kind.compiled.key);
+  if (!k) {
+    k = defineKernel({ name: `loss:${kind.compiled.key}`, code: [lossWgsl, lossRowCode(kind)], bindings: LOSS_BINDINGS, uniforms: LOSS_UNIFORMS });
+    lossKernels.set(kind.compiled.key, k);
+  }
+  return k;
+}
+
 /**
  * One dispatch (a single workgroup looping over the rows): loss, gradient of the mean loss and
  * batch statistics for `n` samples of `c` classes.
@@ -40,16 +56,15 @@ export function lossRowCode(kind: LossSpec): string {
 export function lossForwardBackward(ctx: KernelContext, o: LossArgs): Dispatch {
   const { n, c, kind } = o;
   if (!(n >= 1 && c >= 1 && c <= MAX_CLASSES)) throw new Error(`loss: need n >= 1 and 1 <= c <= ${MAX_CLASSES} (got n=${n}, c=${c})`);
-  const flags = (o.gradLogits ? 1 : 0) | (o.perSample ? 2 : 0) | (o.stats ? 4 : 0);
-  const raw = new ArrayBuffer(16);
-  new Uint32Array(raw, 0, 3).set([n, c, flags]);
-  new Float32Array(raw, 12, 1).set([(o.scale ?? 1) / n]);
-  const pipeline = ctx.pipeline(`loss:${kind.compiled.key}`, lossWgsl + lossRowCode(kind));
   // Unused outputs get their own 4-byte buffers (the kernel never writes them: flags).
   const spare = (b: BufferLike | undefined) => b ?? ctx.storage(4, 'loss_unused');
-  return ctx.dispatch(`loss_${kind.name}`, pipeline,
-    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1],
-    { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) });
+  return lossKernel(kind).dispatch(ctx, {
+    label: `loss_${kind.name}`,
+    bindings: { logits: o.logits, labels: o.target, grad: spare(o.gradLogits), perSample: spare(o.perSample), stats: spare(o.stats) },
+    uniforms: { n, c, writeGrad: !!o.gradLogits, writePerSample: !!o.perSample, addStats: !!o.stats, gradScale: (o.scale ?? 1) / n },
+    workgroups: [1],
+    work: { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) },
+  });
 }
 
 /**

@@ -83,16 +83,16 @@ fn lossPrelude(i: u32, C: u32, y: u32) -> LossPrelude {
 }
 
 // 1 − p_k: q at the target, from the other classes at the argmax (where p_k may be → 1), else direct (p_k ≤ 1/2).
-fn oneMinusP(i: u32, k: u32, y: u32, P: LossPrelude) -> f32 {
-  if (k == y) { return P.q; }
-  if (k == P.am) { return P.qmax; }
-  return 1.0 - exp(logitAt(i, k) - P.mx) * P.inv;
+fn oneMinusP(i: u32, k: u32, y: u32, pre: LossPrelude) -> f32 {
+  if (k == y) { return pre.q; }
+  if (k == pre.am) { return pre.qmax; }
+  return 1.0 - exp(logitAt(i, k) - pre.mx) * pre.inv;
 }
 
 // −log p_k / (1 − p_k), finite (→ 1) as p_k → 1: the series of ceOverQ below 1/2.
-fn negLogPOverOneMinusP(i: u32, k: u32, y: u32, P: LossPrelude) -> f32 {
-  if (k == y) { return P.r; }
-  let x = oneMinusP(i, k, y, P);
+fn negLogPOverOneMinusP(i: u32, k: u32, y: u32, pre: LossPrelude) -> f32 {
+  if (k == y) { return pre.r; }
+  let x = oneMinusP(i, k, y, pre);
   if (x < 0.5) { return ceOverQ(x); }
-  return (P.lse - logitAt(i, k)) / x;
+  return (pre.lse - logitAt(i, k)) / x;
 }
