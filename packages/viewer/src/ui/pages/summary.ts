@@ -19,7 +19,7 @@ import { selectionActive } from '../../data/runfilter.ts';
 import { comparisonControls } from './compare.ts';
 
 /** How every cell reads, said once under the tables. */
-const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary; Student-t CI below ${MIN_SEEDS_TO_TEST} seeds) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
+const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary; Student-t CI below ${MIN_SEEDS_TO_TEST} seeds; CIs are not adjusted for multiple comparisons, and a bootstrap over few seeds is narrow) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
 
 let sort: { key: SortKey; descending: boolean } = { key: { column: 'label' }, descending: false };
 
