@@ -16,6 +16,7 @@ import { fmt, fmtP } from '../format.ts';
 import type { PageContext } from '../context.ts';
 import { keepFocus } from '../focus.ts';
 import { selectionActive } from '../../data/runfilter.ts';
+import { lossInfo, lossTitle } from '../../data/losses.ts';
 import { comparisonControls } from './compare.ts';
 
 /** How every cell reads, said once under the tables. */
@@ -76,7 +77,7 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[], redraw
       metrics.map((m) => headerCell(info(m).short, { column: 'metric', metric: m },
         `${info(m).title}${info(m).better ? ` (${info(m).better === 'max' ? 'higher' : 'lower'} is better)` : ' — each loss\'s own criterion: not comparable across losses'}; sort`, redraw)))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-label': r.label },
-      h('th', { scope: 'row' }, h('span', { class: 'swatch', style: `background:${colorOf(r.label)}` }), r.label,
+      h('th', { scope: 'row', title: lossTitle(lossInfo(ctx.data, r.label)) }, h('span', { class: 'swatch', style: `background:${colorOf(r.label)}` }), r.label,
         r.diverged?.length ? h('div', { class: 'sub' }, `diverged: ${r.diverged.map((x) => `seed ${x.seed}${x.epoch === null ? '' : ` (epoch ${x.epoch})`}`).join(', ')}`) : null,
         r.failed?.length ? h('div', { class: 'sub' }, `${r.failed.length} failed`) : null,
         r.unfinished?.length ? h('div', { class: 'sub' }, `${r.unfinished.length} unfinished`) : null),
