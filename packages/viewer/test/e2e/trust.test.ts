@@ -12,10 +12,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
   beforeAll(async () => { s = await setup(); });
   afterAll(async () => { await s?.close(); });
 
-  const go = async (hash: string) => {
-    await s.page.goto(`${s.viewer.url}${hash}`);
-    await s.page.locator('main h1').waitFor();
-  };
+  const go = (hash: string) => s.go(hash);
 
   it('three copies that differ in lr and batch size: never pooled, every differing setting named, grouping kept in the address', async () => {
     await s.page.setViewportSize(DESKTOP);
