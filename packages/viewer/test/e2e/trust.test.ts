@@ -40,6 +40,11 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     // The nav keeps the grouping too.
     expect(await s.page.locator('nav a', { hasText: 'Summary' }).getAttribute('href')).toContain('?series=lr');
     await screenshotBoth(s.page, '41-three-settings-curves-series');
+    await s.page.setViewportSize(PHONE);
+    await s.page.waitForTimeout(400);
+    await s.page.locator('.grid-group').first().locator('[data-testid=curve-test_acc]').scrollIntoViewIfNeeded();
+    await screenshot(s.page, '41-three-settings-curves-series-phone-chart', false);
+    await s.page.setViewportSize(DESKTOP);
     // Overview: each folder's provenance.
     await go('#/s/study,lr02,bs128/overview');
     const folders = s.page.locator('[data-testid=folders-table] tbody tr');
