@@ -11,7 +11,8 @@ import { bundleFakeCli } from './helpers/spawn-cli.ts';
 import { screen } from './helpers/terminal.ts';
 import { useTmp } from './helpers/tmp.ts';
 
-const hasScript = spawnSync('script', ['--version']).status === 0;
+// util-linux `script`, and a pseudo-terminal it can open (a container may have no /dev/pts).
+const hasScript = spawnSync('script', ['-qfec', 'true', '/dev/null'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
 const tmp = useTmp();
 let cli: Awaited<ReturnType<typeof bundleFakeCli>>;
 beforeAll(async () => void (hasScript && (cli = await bundleFakeCli())), 60_000);
@@ -31,7 +32,7 @@ function inTerminal(args: string[], env: Record<string, string>, onScreen?: (tex
   return new Promise<{ code: number | null; text: string }>((resolve) => child.on('close', (code) => resolve({ code, text })));
 }
 
-if (!hasScript) console.warn('tty: the pseudo-terminal checks SKIPPED — they need `script` from util-linux');
+if (!hasScript) console.warn('tty: the pseudo-terminal checks SKIPPED — they need `script` from util-linux and a pseudo-terminal');
 describe.skipIf(!hasScript)('losslab run in a terminal', () => {
   it('a clean run: the bar shows LossLab\'s own study ETA, no placeholder loss, and every run\'s "done" line', async () => {
     const dir = join(await tmp(), 's');
