@@ -61,7 +61,8 @@ describe.skipIf(!hasScript)('losslab run in a terminal', () => {
     const lines = screen(r.text);
     expect(r.code, r.text).toBe(130);
     expect(lines.some((l) => /^(\^C)?SIGINT: stopping after the current epoch/.test(l)), r.text).toBe(true);
-    expect(lines.some((l) => /^run 0 clean_convnet_ce_s0: interrupted \(\d epochs?\)$/.test(l)), r.text).toBe(true);
+    // Which run the stop reaches depends on how fast the keystroke arrives on a loaded machine.
+    expect(lines.some((l) => /^run \d clean_convnet_(ce|l1)_s0: interrupted \(\d epochs?\)$/.test(l)), r.text).toBe(true);
     const hint = lines.find((l) => l.startsWith('interrupted: '));
     expect(hint, r.text).toBe(`interrupted: runs stopped after their last completed epoch; continue with: node ${cli.file} ${ARGS.join(' ')} --out ${dir} --resume`);
   }, 60_000);
