@@ -66,4 +66,15 @@ describe.skipIf(!hasScript)('losslab run in a terminal', () => {
     const hint = lines.find((l) => l.startsWith('interrupted: '));
     expect(hint, r.text).toBe(`interrupted: runs stopped after their last completed epoch; continue with: node ${cli.file} ${ARGS.join(' ')} --out ${dir} --resume`);
   }, 60_000);
+  it('Ctrl-C twice: stops at once, with the same command to continue', async () => {
+    const dir = join(await tmp(), 's');
+    let typed = 0;
+    const r = await inTerminal([...ARGS, '--out', dir], { LOSSLAB_TEST_STEPS: '6', LOSSLAB_TEST_STEP_MS: '200' }, (text, type) => {
+      if (typed === 0 && /clean_convnet_ce_s0 epoch 1\/3/.test(text)) type('\x03'), (typed = 1);
+      if (typed === 1 && /SIGINT: stopping after the current epoch/.test(text)) type('\x03'), (typed = 2);
+    });
+    expect(r.code, r.text).toBe(130);
+    const again = `SIGINT again: stopping now; continue from the last completed epoch with: node ${cli.file} ${ARGS.join(' ')} --out ${dir} --resume`;
+    expect(screen(r.text).map((l) => l.replace(/^\^C/, '')), r.text).toContain(again);
+  }, 60_000);
 });
