@@ -37,8 +37,7 @@ const ROWS: [string, string[], RegExp, Setup?][] = [
   ['a huge epoch count', ['run', '--epochs', '1e300'], /epochs must be a positive integer, got 1e\+300/],
   // #3: a damaged status file in the folder, without --resume
   ['a truncated status file', ['run', '--losses', 'ce', '--seeds', '0', '--epochs', '1', '--out', '{d}/s'], /CE_status.json is damaged \(not valid JSON\); add --resume/, async (d) => {
-    await mkdir(join(d, 's/seed_0'), { recursive: true });
-    await writeFile(join(d, 's/study.json'), JSON.stringify({ format: 1, name: 'default', config: { name: 'default', losses: ['ce'], seeds: [0], epochs: 1, batchSize: 64, lr: 0.01, momentum: 0.9, weightDecay: 0, nesterov: false, schedule: { type: 'step', stepSize: 10, gamma: 0.5 }, arch: ['convnet'], data: ['clean'], evalEvery: 1, trainSubset: null }, runs: [] }));
+    await runMain(['run', '--losses', 'ce', '--seeds', '0', '--epochs', '1', '--out', join(d, 's')]);
     await writeFile(join(d, 's/seed_0/CE_status.json'), '{"id": "clean_conv');
   }],
   // #11: summary

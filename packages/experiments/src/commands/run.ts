@@ -9,6 +9,8 @@ import { ensureWritableDir } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
+import { TERMINAL } from '../study/status.ts';
+import { UsageError } from '../util/errors.ts';
 
 export interface RunOptions extends RunFlags {
   cell?: string;
@@ -41,6 +43,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       process.stdout.write(`${grid.length} cells; this process would run ${sel.how}\n`);
       return 0;
     }
+    const claimStaleMs = claimTimeout(deps.env ?? process.env);
     const dir = resolve(config.outDir);
     await ensureWritableDir(config.outDir);
     await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
@@ -49,7 +52,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       const engine = await deps.engine({ dataDir: o.dataDir, log });
       try {
         const results = await runStudy(
-          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal },
+          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal, claimStaleMs },
           engine.factory,
           { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
         );
@@ -57,6 +60,12 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
           const args = process.argv.slice(2).filter((a) => a !== '--resume');
           log(`interrupted: runs stopped after their last completed epoch; continue with: losslab ${args.join(' ')} --resume`);
           return stop.code();
+        }
+        // A selected run this process did not train and that is not finished (another process holds it) is not a success.
+        const untrained = results.filter((r) => r.skipped && !TERMINAL.includes(r.status));
+        if (untrained.length) {
+          log(`not done: ${untrained.map((r) => `${r.id} (${r.skipped})`).join('; ')}; run again with --resume once it is free`);
+          return 1;
         }
         return results.some((r) => r.status === 'failed') ? 1 : 0;
       } finally {
@@ -68,6 +77,15 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
   } catch (e) {
     return reportError('run', e);
   }
+}
+
+/** LOSSLAB_CLAIM_TIMEOUT (seconds): how long a run's claim may go without a heartbeat before another process takes it over. */
+function claimTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.LOSSLAB_CLAIM_TIMEOUT;
+  if (v === undefined || v === '') return undefined;
+  const s = /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+  if (!(s >= 0.1 && s <= 86_400)) throw new UsageError(`LOSSLAB_CLAIM_TIMEOUT must be seconds from 0.1 to 86400, got ${JSON.stringify(v)}`);
+  return s * 1000;
 }
 
 /**

@@ -44,3 +44,11 @@ export async function ensureWritableDir(dir: string, what = '--out'): Promise<vo
   }
   await rm(probe, { force: true });
 }
+
+/** Checks, before any work, that `file` can be written (atomically: a temporary file beside it, then a rename). */
+export async function ensureWritableFile(file: string, what = '--out'): Promise<void> {
+  if (file === '') throw new UsageError(`${what} needs a file name`);
+  const k = await kind(resolve(file));
+  if (k === 'dir') throw new UsageError(`${what} ${file}: is a folder, not a file`);
+  await ensureWritableDir(dirname(resolve(file)), `${what} ${file}: its folder`);
+}
