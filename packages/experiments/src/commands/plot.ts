@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../util/errors.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { ensureWritableDir } from '../util/out-dir.ts';
 import { reportError } from './errors.ts';
 import { requireStudyFolders } from './study-folders.ts';
 
@@ -16,8 +18,9 @@ export async function plotCommand(dirs: string[], o: PlotOptions): Promise<numbe
     const smoothing = o.smoothing === undefined ? 0 : Number(o.smoothing);
     if (!(smoothing >= 0 && smoothing < 1)) throw new UsageError(`--smoothing must be in [0, 1), got ${o.smoothing}`);
     const out = o.out ?? join(dirs[0], 'figures');
+    await ensureWritableDir(out); // before any work (and never mkdir -p: it loops forever under /proc)
     // Loaded here, not at start: the renderer brings a DOM shim and a native rasteriser no other command needs.
-    const { loadFolders, studyFigures, writeFigures } = await import('@losslab/viewer/render');
+    const { loadFolders, studyFigures, toPng } = await import('@losslab/viewer/render');
     const { data, comparison } = await loadFolders(dirs, o.groupBy).catch((e: Error) => { throw new UsageError(e.message); });
     if (o.groupBy && !comparison?.differing.includes(o.groupBy)) {
       throw new UsageError(`--group-by ${o.groupBy}: the folders do not differ in it${comparison?.differing.length ? ` (they differ in ${comparison.differing.join(', ')})` : ''}`);
@@ -26,7 +29,12 @@ export async function plotCommand(dirs: string[], o: PlotOptions): Promise<numbe
     const figures = studyFigures(data, { smoothing });
     if (!figures.length) throw new UsageError(`${dirs.join(', ')}: no run has finished an epoch yet: nothing to plot`);
     let n = 0;
-    await writeFigures(figures, out, formats as ('svg' | 'png')[], () => void n++);
+    for (const f of figures) {
+      for (const fmt of formats) {
+        await writeFileAtomic(join(out, `${f.name}.${fmt}`), fmt === 'svg' ? f.svg : await toPng(f.svg), { createDir: false });
+        n++;
+      }
+    }
     if (comparison) process.stderr.write(comparison.groupBy ? `compared in groups by ${comparison.groupBy}\n` : `merged ${comparison.studies.length} folders as one study\n`);
     process.stderr.write(`wrote ${n} files (${figures.length} figures) to ${out}\n`);
     return 0;

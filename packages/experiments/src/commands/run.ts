@@ -5,12 +5,13 @@ import { resolveConfig, type RunFlags } from '../config/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
 import { expandGrid, preflight, runFiles, runStudy, selectCells, type StopSignal } from '../study/index.ts';
-import { ensureWritableDir } from '../util/out-dir.ts';
+import { ensureWritableDir, removeIfEmpty } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
 import { TERMINAL } from '../study/status.ts';
 import { UsageError } from '../util/errors.ts';
+import { decimal } from '../util/decimal.ts';
 
 export interface RunOptions extends RunFlags {
   cell?: string;
@@ -29,7 +30,9 @@ export interface RunDeps {
 export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> {
   const reporter = o.json ? jsonReporter() : ttyReporter();
   const log = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => reporter.info(l);
+  let created: string[] = [];
   try {
+    if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
     const config = await resolveConfig(o);
     const grid = expandGrid(config);
     const sel = selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
@@ -45,7 +48,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
     }
     const claimStaleMs = claimTimeout(deps.env ?? process.env);
     const dir = resolve(config.outDir);
-    await ensureWritableDir(config.outDir);
+    created = await ensureWritableDir(config.outDir);
     await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
     const stop = onInterrupt(log);
     try {
@@ -75,6 +78,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       stop.dispose();
     }
   } catch (e) {
+    await removeIfEmpty(created); // e.g. a data error: no empty --out folder left behind
     return reportError('run', e);
   }
 }
@@ -83,7 +87,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
 function claimTimeout(env: NodeJS.ProcessEnv): number | undefined {
   const v = env.LOSSLAB_CLAIM_TIMEOUT;
   if (v === undefined || v === '') return undefined;
-  const s = /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+  const s = decimal(v);
   if (!(s >= 0.1 && s <= 86_400)) throw new UsageError(`LOSSLAB_CLAIM_TIMEOUT must be seconds from 0.1 to 86400, got ${JSON.stringify(v)}`);
   return s * 1000;
 }

@@ -45,3 +45,21 @@ export async function collectStudy(dir: string): Promise<{ study: StudyJson; rec
   }));
   return { study, records };
 }
+
+/** Config keys that may differ between folders read together: the grid's axes (each run is labelled with its own) and the name. */
+const GRID_KEYS = new Set(['name', 'losses', 'seeds', 'data', 'arch']);
+
+/**
+ * Folders read together (summary, compare) must have trained with the same settings: merging 3-epoch
+ * and 2-epoch runs would compute differences across settings. UsageError naming what differs.
+ */
+export function requireSameSettings(studies: { dir: string; study: StudyJson }[]): void {
+  const [first, ...rest] = studies;
+  for (const other of rest) {
+    const a = first.study.config as unknown as Record<string, unknown>;
+    const b = other.study.config as unknown as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => !GRID_KEYS.has(k));
+    const diff = keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k} ${JSON.stringify(a[k]) ?? 'unset'} vs ${JSON.stringify(b[k]) ?? 'unset'}`);
+    if (diff.length) throw new UsageError(`${first.dir} and ${other.dir} were trained with different settings (${diff.join('; ')}): summarise or compare them separately`);
+  }
+}

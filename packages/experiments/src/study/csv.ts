@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import type { EpochStats } from '../engine/types.ts';
 import { ece, macroF1 } from '../metrics/index.ts';
+import { decimal } from '../util/decimal.ts';
 
 export const CSV_COLUMNS = ['epoch', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'f1', 'test_nll', 'ece', 'lr', 'seconds'] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -40,7 +41,7 @@ function parseNumber(s: string, column: string, line: number): number | null {
   if (t === 'nan') return NaN;
   if (t === 'inf' || t === '+inf') return Infinity;
   if (t === '-inf') return -Infinity;
-  const x = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t) ? Number(t) : NaN;
+  const x = decimal(t);
   if (Number.isNaN(x)) throw new Error(`line ${line}: ${column} is not a number (${JSON.stringify(s.slice(0, 20))})`);
   return x;
 }
