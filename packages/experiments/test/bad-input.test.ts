@@ -41,7 +41,7 @@ const ROWS: [string, string[], RegExp, Setup?][] = [
     await writeFile(join(d, 's/seed_0/CE_status.json'), '{"id": "clean_conv');
   }],
   // #11: summary
-  ['summary of a folder that is no study', ['summary', '{d}'], /holds no study.json/],
+  ['summary of a folder that is no study', ['summary', '{d}'], /holds no readable study.json/],
   ['parity with a missing fixture (before any device opens)', ['parity', '--fixture', '{d}/nope.json'], /cannot read fixture .*nope.json/],
   ['parity with a file that is no fixture', ['parity', '--fixture', '{d}/c.json'], /is not a parity fixture/, file('c.json', '{}')],
 ];

@@ -4,7 +4,7 @@ import { lastRowValues, type CsvColumn } from './csv.ts';
 import { UsageError } from '../util/errors.ts';
 import { resolveInside } from '../util/inside.ts';
 import type { FinalJson } from './final.ts';
-import { committedEpochs, readRows } from './rows.ts';
+import { readRunRows } from './rows.ts';
 import { readStatusOrNull } from './status.ts';
 import { readStudy, type StudyJson, type StudyRun } from './study-file.ts';
 
@@ -37,7 +37,7 @@ export async function collectStudy(dir: string): Promise<{ study: StudyJson; rec
   const { study, runs } = await readStudyRuns(dir);
   const records = await Promise.all(runs.map(async (run): Promise<RunRecord> => {
     if (run.status !== 'done') return { source: dir, run, final: null, recall: null };
-    const got = await readRows(await resolveInside(dir, run.csv), committedEpochs(study.config, run));
+    const got = await readRunRows(await resolveInside(dir, run.csv), study.config, run);
     const final = 'rows' in got ? lastRowValues(got.rows) : null;
     if (!final) return { source: dir, run, final: null, recall: null, damaged: `${run.csv}: ${'problem' in got ? got.problem : 'no rows'}` };
     const fj = await readFile(await resolveInside(dir, run.final), 'utf8').then((t) => JSON.parse(t) as FinalJson, () => null);

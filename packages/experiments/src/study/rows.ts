@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { StudyConfig } from '../config/index.ts';
 import { parseCsv, type CsvRow } from './csv.ts';
-import type { RunStatus } from './status.ts';
+import { TERMINAL, type RunStatus } from './status.ts';
 
 /** The epochs that have a CSV row once `upTo` epochs are committed. */
 export function evaluatedEpochs(config: Pick<StudyConfig, 'epochs' | 'evalEvery'>, upTo: number): number[] {
@@ -16,19 +16,22 @@ export function evaluatedEpochs(config: Pick<StudyConfig, 'epochs' | 'evalEvery'
   return out;
 }
 
-/** The epochs whose rows a run with this status has committed (a run still going may have written one more). */
-export function committedEpochs(config: Pick<StudyConfig, 'evalEvery'>, run: Pick<RunStatus, 'status' | 'epochsDone' | 'epochs' | 'divergedEpoch'>): number[] {
-  const out = evaluatedEpochs({ epochs: run.epochs, evalEvery: config.evalEvery }, run.epochsDone);
-  if (run.status === 'diverged' && run.divergedEpoch !== null && !out.includes(run.divergedEpoch)) out.push(run.divergedEpoch);
-  return out;
+/** Reads a run's CSV and checks it holds the rows its status says it committed: exactly those once the run has ended. */
+export function readRunRows(file: string, config: Pick<StudyConfig, 'evalEvery'>, run: Pick<RunStatus, 'status' | 'epochsDone' | 'epochs' | 'divergedEpoch'>): Promise<RowsOutcome> {
+  const expected = evaluatedEpochs({ epochs: run.epochs, evalEvery: config.evalEvery }, run.epochsDone);
+  if (run.status === 'diverged' && run.divergedEpoch !== null && !expected.includes(run.divergedEpoch)) expected.push(run.divergedEpoch);
+  return readRows(file, expected, TERMINAL.includes(run.status));
 }
 
 export type RowsOutcome = { rows: CsvRow[] } | { problem: string };
 
-/** `rows` up to the last of `expected` (later ones are not committed yet), or why they are not those epochs. */
-export function checkRows(rows: CsvRow[], expected: number[]): RowsOutcome {
+/**
+ * `rows` if they are those of `expected`, or why not. `exact` (a finished run): nothing else; else
+ * rows past the last expected epoch are dropped (written by a process killed before its commit).
+ */
+export function checkRows(rows: CsvRow[], expected: number[], exact: boolean): RowsOutcome {
   const last = expected.length ? expected[expected.length - 1] : 0;
-  const kept = rows.filter((r) => r.epoch! <= last);
+  const kept = exact ? rows : rows.filter((r) => r.epoch! <= last);
   const got = kept.map((r) => r.epoch);
   if (got.length !== expected.length || got.some((e, i) => e !== expected[i])) {
     return { problem: `holds rows for epochs [${got.join(', ')}], expected [${expected.join(', ')}]` };
@@ -36,8 +39,8 @@ export function checkRows(rows: CsvRow[], expected: number[]): RowsOutcome {
   return { rows: kept };
 }
 
-/** Reads and checks a run's CSV. A missing CSV is fine while no row is expected. */
-export async function readRows(file: string, expected: number[]): Promise<RowsOutcome> {
+/** Reads and checks a run's CSV (see checkRows). A missing CSV is fine while no row is expected. */
+export async function readRows(file: string, expected: number[], exact = false): Promise<RowsOutcome> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -52,5 +55,5 @@ export async function readRows(file: string, expected: number[]): Promise<RowsOu
   } catch (e) {
     return { problem: `not a results CSV (${(e as Error).message.split('\n')[0]})` };
   }
-  return checkRows(rows, expected);
+  return checkRows(rows, expected, exact);
 }

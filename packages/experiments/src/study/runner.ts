@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
 import type { EngineFactory } from '../engine/types.ts';
 import { UsageError } from '../util/errors.ts';
+import { resolveInside } from '../util/inside.ts';
 import { EtaClock } from './eta.ts';
 import { runFiles, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
@@ -34,6 +35,8 @@ export interface StudyOptions {
 /** Everything that can be refused without work: another study in the folder, cells with results but no --resume. */
 export async function preflight(o: Pick<StudyOptions, 'config' | 'dir' | 'cells' | 'resume'>): Promise<void> {
   const existing = await checkStudyFolder(o.dir, o.config);
+  // A run folder that is a link out of the study (a folder received from elsewhere) is never written through.
+  for (const d of new Set(o.cells.map((c) => c.dir))) await resolveInside(o.dir, d, 'the grid');
   if (!existing || o.resume) return;
   for (const c of o.cells) {
     const file = join(o.dir, runFiles(c).status);

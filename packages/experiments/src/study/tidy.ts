@@ -5,7 +5,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { CSV_COLUMNS, formatNumber, type CsvColumn } from './csv.ts';
 import { readStudyRuns } from './collect.ts';
-import { committedEpochs, readRows } from './rows.ts';
+import { readRunRows } from './rows.ts';
 import { resolveInside } from '../util/inside.ts';
 
 /** Column → type: `value` is a float (NaN for a diverged epoch: `nan` in CSV, null in JSON lines). */
@@ -47,7 +47,7 @@ export async function tidyMetrics(dir: string): Promise<{ rows: TidyRow[]; damag
   const rows: TidyRow[] = [];
   const damaged: TidyDamage[] = [];
   for (const r of runs) {
-    const got = await readRows(await resolveInside(dir, r.csv), committedEpochs(study.config, r));
+    const got = await readRunRows(await resolveInside(dir, r.csv), study.config, r);
     if ('problem' in got) {
       damaged.push({ run: r.id, why: `${r.csv}: ${got.problem}` });
       continue;

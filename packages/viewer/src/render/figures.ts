@@ -42,8 +42,9 @@ function xml(n: Node): string {
   if (n.nodeType === 3) return xmlEscape(n.textContent ?? '', false);
   if (n.nodeType !== 1) return '';
   const e = n as Element;
-  const attrs = [...e.attributes].map((a) => ` ${a.name}="${xmlEscape(a.value, true)}"`).join('');
-  return `<${e.tagName}${attrs}>${[...e.childNodes].map(xml).join('')}</${e.tagName}>`;
+  const attrs = Array.from(e.attributes).map((a) => ` ${a.name}="${xmlEscape(a.value, true)}"`).join('');
+  const inner = Array.from(e.childNodes).map(xml).join('');
+  return inner ? `<${e.localName}${attrs}>${inner}</${e.localName}>` : `<${e.localName}${attrs} />`;
 }
 
 function serialize(svg: SVGSVGElement): string {
