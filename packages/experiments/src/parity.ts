@@ -70,7 +70,7 @@ export function readParityFixture(fixturePath: string): ParityFixture {
     throw new UsageError(`cannot read fixture ${fixturePath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message.split('\n')[0]}`);
   }
   if (!raw || typeof raw !== 'object' || !('params' in raw) || !('input' in raw) || !('target' in raw)) {
-    throw new UsageError(`${fixturePath} is not a parity fixture (needs params, input, target; see packages/nn/scripts/make_fixture.py)`);
+    throw new UsageError(`${fixturePath} is not a parity fixture (needs params, input and target, as the PyTorch fixture scripts of the LossLab source repository write them)`);
   }
   const f = FixtureSchema.safeParse(raw);
   if (!f.success) throw new UsageError(`${fixturePath} is not a valid parity fixture (${firstIssue(f.error)})`);

@@ -12,6 +12,7 @@ import { reportError } from './errors.ts';
 import { TERMINAL } from '../study/status.ts';
 import { UsageError } from '../util/errors.ts';
 import { decimal } from '../util/decimal.ts';
+import { resumeCommand } from './resume-hint.ts';
 
 export interface RunOptions extends RunFlags {
   cell?: string;
@@ -60,8 +61,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
           { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
         );
         if (stop.signal.requested) {
-          const args = process.argv.slice(2).filter((a) => a !== '--resume');
-          log(`interrupted: runs stopped after their last completed epoch; continue with: losslab ${args.join(' ')} --resume`);
+          log(`interrupted: runs stopped after their last completed epoch; continue with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
           return stop.code();
         }
         // A selected run this process did not train and that is not finished (another process holds it) is not a success.

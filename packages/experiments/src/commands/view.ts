@@ -1,4 +1,5 @@
 /** `losslab view [RESULTS_DIR]`: serves the viewer and the results folder (read-only) on 127.0.0.1. */
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -31,14 +32,17 @@ export function registerView(program: Command, setExit: (code: number) => void):
         // A folder this process cannot list would be served as empty: refuse it instead.
         for (const d of dirs) {
           await readdir(resolve(d)).catch((e: NodeJS.ErrnoException) => {
-            if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return; // said by the viewer (not a folder)
+            if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return; // made, or refused, by the viewer
             throw new UsageError(`${d}: cannot be read (${e.code ?? e.message})`);
           });
         }
-        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port }).catch((e: Error) => {
+        const missing = dirs.filter((d) => !existsSync(d));
+        // A folder a study is about to write to: made now, and the page shows the study once it starts.
+        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port, create: true }).catch((e: Error) => {
           throw new UsageError(e.message);
         });
         console.log(`LossLab viewer: ${v.url}  (serving ${dirs.map((d) => resolve(d)).join(', ')}; Ctrl-C to stop)`);
+        if (missing.length) console.log(`made ${missing.join(', ')} (did not exist): the page shows a study there once it starts`);
         await new Promise<void>((done) => {
           const stop = () => void v.close().then(done);
           process.once('SIGINT', stop);
