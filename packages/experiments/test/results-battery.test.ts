@@ -66,7 +66,7 @@ const READERS: [string, (d: { dir: string; ref: string; root: string }) => strin
     const ce = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')).groups[0].rows.find((x: { loss: string }) => x.loss === 'ce');
     expect(ce.n).toBe(0);
     expect(ce.damaged).toEqual([{ seed: 0, why: expect.stringMatching(why) }]);
-    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/left out: seed 0 \(seed_0\/CE_results.csv: /);
+    expect(await readFile(join(dir, 'summary.md'), 'utf8')).toMatch(/left out: seed 0 \(seed_0\/CE_/);
   }],
   ['compare', ({ dir, ref }) => ['compare', dir, '--reference', ref, '--json'], async (r, _dir, why) => {
     expect(r.code, r.err).toBe(0);
@@ -96,6 +96,33 @@ describe('a damaged results CSV, read by every reading command', () => {
     await apply(s.dir);
     const r = await runMain(args(s));
     await check(r, s.dir, why);
+  });
+});
+
+/** Damage to a finished run's final.json: summary and compare name the run; run --resume finishes it again from its state. */
+const FINAL = 'seed_0/CE_final.json';
+const FINAL_DAMAGE: [string, (dir: string) => Promise<void>, RegExp][] = [
+  ['cut short', edit(FINAL, (t) => t.slice(0, 100)), /CE_final.json: not valid JSON/],
+  ['missing', (d) => rm(join(d, FINAL)), /CE_final.json: missing/],
+  ['a JSON array', edit(FINAL, () => '[]'), /CE_final.json: not a final.json/],
+  ['empty', edit(FINAL, () => ''), /CE_final.json: not valid JSON/],
+];
+
+describe('a damaged final.json', () => {
+  const rows = FINAL_DAMAGE.flatMap(([damage, apply, why]) => READERS.slice(0, 2).map(([cmd, args, check]) => [`${cmd}: final.json ${damage}`, apply, why, args, check] as const));
+  it.each(rows)('%s', async (_name, apply, why, args, check) => {
+    const s = await study();
+    await apply(s.dir);
+    await check(await runMain(args(s)), s.dir, why);
+  });
+
+  it.each(FINAL_DAMAGE)('run --resume: final.json %s: the run is finished again from its state, as an uninterrupted one', async (_name, apply) => {
+    const s = await study();
+    await apply(s.dir);
+    const r = await runMain([...ARGS, '--out', s.dir, '--resume']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err + r.out).toMatch(/its status is done but seed_0\/CE_final.json: .*; finishing it again from its state file/);
+    expect(await readFile(join(s.dir, FINAL), 'utf8')).toBe(await readFile(join(pristine, FINAL), 'utf8'));
   });
 });
 

@@ -1,9 +1,8 @@
 /** Reads a study folder back: study.json merged with the run status files, final CSV rows and final.json. */
-import { readFile } from 'node:fs/promises';
 import { lastRowValues, type CsvColumn } from './csv.ts';
 import { UsageError } from '../util/errors.ts';
 import { resolveInside } from '../util/inside.ts';
-import type { FinalJson } from './final.ts';
+import { readFinal } from './final.ts';
 import { readRunRows } from './rows.ts';
 import { readStatusOrNull } from './status.ts';
 import { readStudy, type StudyJson, type StudyRun } from './study-file.ts';
@@ -40,8 +39,9 @@ export async function collectStudy(dir: string): Promise<{ study: StudyJson; rec
     const got = await readRunRows(await resolveInside(dir, run.csv), study.config, run);
     const final = 'rows' in got ? lastRowValues(got.rows) : null;
     if (!final) return { source: dir, run, final: null, recall: null, damaged: `${run.csv}: ${'problem' in got ? got.problem : 'no rows'}` };
-    const fj = await readFile(await resolveInside(dir, run.final), 'utf8').then((t) => JSON.parse(t) as FinalJson, () => null);
-    return { source: dir, run, final, recall: Array.isArray(fj?.perClass) ? fj.perClass.map((c) => c.recall) : null };
+    const fj = await readFinal(await resolveInside(dir, run.final));
+    if ('problem' in fj) return { source: dir, run, final: null, recall: null, damaged: `${run.final}: ${fj.problem}` };
+    return { source: dir, run, final, recall: Array.isArray(fj.final.perClass) ? fj.final.perClass.map((c) => c.recall) : null };
   }));
   return { study, records };
 }

@@ -6,7 +6,6 @@
  * is repaired on resume: the state's epoch wins, and the CSV must hold exactly the rows of the
  * epochs up to it (else the cell is trained again from its start).
  */
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
 import type { EngineFactory, EpochStats, RunEngine } from '../engine/types.ts';
@@ -15,7 +14,7 @@ import { acquireLease, describeOwner, LeaseBusyError, type Lease } from '../util
 import { formatCsv, rowFromStats, type CsvRow } from './csv.ts';
 import { evaluatedEpochs, readRows } from './rows.ts';
 import type { EtaClock } from './eta.ts';
-import { finalJson } from './final.ts';
+import { finalJson, readFinal } from './final.ts';
 import { writeSaliency } from './saliency.ts';
 import { runFiles, runSpec, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
@@ -113,12 +112,13 @@ async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContex
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
   if (ctx.resume && previous && (previous.status === 'done' || previous.status === 'diverged')) {
-    if (await stat(path(f.final)).then((s) => s.isFile(), () => false)) {
+    const final = await readFinal(path(f.final));
+    if ('final' in final) {
       clock.skip(config.epochs);
       return previous;
     }
     // `done` always comes with its final.json: without one the run is finished again from its state.
-    reporter.info(`run ${cell.id}: its status is ${previous.status} but ${f.final} is missing; finishing it again from its state file`);
+    reporter.info(`run ${cell.id}: its status is ${previous.status} but ${f.final}: ${final.problem}; finishing it again from its state file`);
   }
   const status: RunStatus = {
     id: cell.id, index: cell.index, status: 'running', epochsDone: 0, epochs: config.epochs,
