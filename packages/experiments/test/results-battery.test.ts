@@ -206,3 +206,18 @@ describe('formula-like labels', () => {
     expect(r.out).not.toMatch(/,'[^,\n]*$/m); // the value column is the last one
   });
 });
+
+describe('labels with markup in figures', () => {
+  it.each(['CE<b>', 'A&B', 'say "hi"', "it's <&>"])('plot: a label %j gives SVG that is valid XML (the rasteriser parses it)', async (label) => {
+    const s = await study();
+    await editStudy((j) => j.runs.forEach((r: { loss: string; label: string }) => r.loss === 'ce' && (r.label = label)))(s.dir);
+    const out = join(s.root, 'figs');
+    const r = await runMain(['plot', s.dir, '--out', out, '--format', 'svg']);
+    expect(r.code, r.err).toBe(0);
+    const { toPng } = await import('@losslab/viewer/render');
+    const svgs = await Promise.all((await readdir(out)).filter((f) => f.endsWith('.svg')).map((f) => readFile(join(out, f), 'utf8')));
+    const labelled = svgs.filter((t) => t.includes(label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')));
+    expect(labelled.length).toBeGreaterThan(0);
+    for (const t of labelled.slice(0, 2)) await toPng(t, 0.25); // throws on XML that is not well-formed
+  });
+});
