@@ -69,6 +69,7 @@ const ROWS: [string, string[], RegExp, Setup?][] = [
   ['--cell with --shard', ['run', '--cell', '1', '--shard', '1/2'], /give --cell or --shard, not both/],
   ['--data-dir empty', ['run', '--data-dir', ''], /--data-dir needs a folder, got an empty name/],
   ['control bytes in a loss name', ['run', '--losses', '\u001b[31mc\re'], /\\x1b\[31mc\\x0de/],
+  ['a megabyte of garbage as a loss', ['run', '--losses', 'x'.repeat(1 << 20)], /unknown loss .*x…/],
   ['control bytes in a preset name', ['run', '--preset', 'q\u001b]0;pwned\u0007'], /unknown preset 'q\\x1b\]0;pwned\\x07'/],
   // Outputs checked before any work
   ['bench --out a folder', ['bench', '--synthetic', '--out', '{d}'], /--out .*: is a folder, not a file/],
@@ -119,6 +120,7 @@ describe('bad input: one line, exit 2, no work', () => {
     expect(r.err).toMatch(msg);
     expect(r.err.trim().split('\n'), r.err).toHaveLength(1);
     expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/); // control bytes echoed escaped
+    expect(r.err.length).toBeLessThan(2200); // garbage echoed by its start only
     expect(r.code).toBe(2);
     expect(r.engine).not.toHaveBeenCalled();
     if (args.includes('--out') && !args.includes('summary')) expect(existsSync(join(d, 't')), 'no --out folder left').toBe(false);

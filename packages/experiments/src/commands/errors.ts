@@ -22,9 +22,13 @@ export function describeError(e: unknown): string {
   return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
 }
 
+const MAX_LINE = 2000;
+
 /** The first line of `s` with control bytes (ESC, CR, …) shown as \xNN: echoed input never drives the terminal. */
 export function oneLine(s: string): string {
-  return s.split('\n')[0].replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const line = s.split('\n')[0];
+  // Garbage given as input can be megabytes: echo its start.
+  return (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line).replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {

@@ -2,7 +2,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../util/errors.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { ensureWritableFile } from '../util/out-dir.ts';
 import { reportError } from './errors.ts';
@@ -18,7 +17,8 @@ export async function reportCommand(dirs: string[], o: { out?: string; title?: s
     const app = await readFile(join(appDir(), 'index.html'), 'utf8').catch(() => {
       throw new Error(`viewer app ${appDir()} has no index.html: build it with \`npx turbo run build\``);
     });
-    const html = await reportHtml(app, dirs, o.title ?? dirs.map((d) => basename(resolve(d))).join(' + ')).catch((e: Error) => { throw new UsageError(e.message); });
+    // (the folders were checked above: what fails here is reading them, an I/O error)
+    const html = await reportHtml(app, dirs, o.title ?? dirs.map((d) => basename(resolve(d))).join(' + '));
     await writeFileAtomic(out, html); // a full disk leaves the previous report whole (and exits 1)
     process.stderr.write(`wrote ${out} (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB): open it in a browser, no server needed\n`);
     return 0;
