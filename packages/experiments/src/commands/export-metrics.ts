@@ -17,7 +17,8 @@ export async function exportMetricsCommand(dir: string, o: { format?: string; ou
     if (!toFile) process.stdout.write(text);
     else {
       await writeFileAtomic(o.out!, text);
-      process.stderr.write(`wrote ${o.out}: ${rows.length} rows (${new Set(rows.map((r) => r.run)).size} runs)\n`);
+      const runs = new Set(rows.map((r) => r.run)).size;
+      process.stderr.write(`wrote ${o.out}: ${rows.length} rows (${runs} run${runs === 1 ? '' : 's'})\n`);
     }
     if (!damaged.length) return 0;
     // The rows that could be read are written; the runs that could not are named, and the exit code says the table is incomplete.
