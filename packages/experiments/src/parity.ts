@@ -118,11 +118,11 @@ function number(flag: string, text: string, integer = false, min = 0, max = Infi
 
 /** The trajectory's settings, checked as `losslab run` checks its own (seeds below 2³², a batch no larger than the images). */
 export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
-  parseLoss(o.loss);
+  const loss = parseLoss(o.loss).source;
   buildModel(o.arch);
   const trainSubset = o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1, TRAIN_IMAGES);
   return {
-    arch: o.arch, loss: o.loss, seed: number('seed', o.seed, true, 0, MAX_SEED), epochs: number('epochs', o.epochs, true, 1, 10_000),
+    arch: o.arch, loss, seed: number('seed', o.seed, true, 0, MAX_SEED), epochs: number('epochs', o.epochs, true, 1, 10_000),
     batchSize: number('batch-size', o.batchSize, true, 1, trainSubset ?? TRAIN_IMAGES), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
     weightDecay: number('weight-decay', o.weightDecay), stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
     trainSubset,
@@ -140,7 +140,7 @@ export async function prepareTrajectory(o: TrajectoryFlags): Promise<TrajectoryP
   const spec = trajectorySpec(o);
   const threads = number('torch-threads', o.torchThreads, true, 1, 1024);
   if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
-  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
+  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${parseLoss(spec.loss).name.replace(':', '').replace(/,/g, '_')}-b${spec.batchSize}-lr${spec.lr}` +
     `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   await ensureWritableDir(dir);
   return { spec, dir, threads };

@@ -34,7 +34,7 @@ export function oneLine(s: string): string {
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
   const msg = (e as Error)?.message ?? String(e);
   const who = command ? `losslab ${command}` : 'losslab';
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'LossDefinitionError')) {
     err(`${who}: ${oneLine(msg)}`);
     return 2;
   }

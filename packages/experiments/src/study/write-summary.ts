@@ -17,7 +17,7 @@ export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
   requireSameSettings(collected);
   for (const { study, records: r } of collected) {
     records.push(...r);
-    for (const l of study.config.losses.map((x) => parseLoss(x).name)) if (!lossOrder.includes(l)) lossOrder.push(l);
+    for (const l of study.config.losses.map((x) => parseLoss(x).source)) if (!lossOrder.includes(l)) lossOrder.push(l);
     if (!names.includes(study.name)) names.push(study.name);
     if (!classNames.length) classNames = study.classNames;
   }
