@@ -5,7 +5,8 @@
  * chart and x-ticks never collide on a phone; the smoothing slider redraws the charts on screen once it rests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
+import { join } from 'node:path';
+import { ARTIFACTS, DESKTOP, PHONE, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
 describe('trustworthy comparisons', { timeout: 90_000 }, () => {
   let s: Setup;
@@ -132,7 +133,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
       await page.touchscreen.tap(box.x + ((x0 + x1) / 2) * scale, box.y + box.height * 0.5);
       const tip = page.locator('[data-testid=curve-test_acc] [data-testid=tooltip]').first();
       await expect.poll(() => tip.innerText()).toMatch(/^epoch 2\n/);
-      await page.screenshot({ path: `${process.cwd()}/test-artifacts/45-phone-tap.png` });
+      await page.screenshot({ path: join(ARTIFACTS, '45-phone-tap.png') });
       // No two x-tick labels overlap on any chart.
       const overlaps = await page.locator('svg.chart-main').evaluateAll((svgs) => svgs.flatMap((svg) => {
         const boxes = Array.from(svg.querySelectorAll('g[aria-label="x-axis tick label"] text'), (t) => t.getBoundingClientRect());
