@@ -109,13 +109,13 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     });
     expect(await draws()).toBe(0);
     await expect.poll(draws, { timeout: 10_000 }).toBeGreaterThan(0);
-    await s.page.waitForTimeout(500);
     const onScreen = await draws();
     expect(onScreen).toBeLessThan(7); // at 1440×900 some of the seven charts are below the fold
     expect(await s.page.locator('[data-testid=curve-test_acc] g[aria-description=raw] path').count()).toBe(2);
     expect(await s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(0); // not redrawn yet
-    await s.page.locator('[data-testid=curve-train_acc]').scrollIntoViewIfNeeded();
+    // Then, idle, the rest catch up one by one: every chart current, each drawn once for the ten steps.
     await expect.poll(() => s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(2);
+    expect(await draws()).toBe(7);
     await slider.fill('0');
   });
 
