@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { ARTIFACTS, DESKTOP, PHONE, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
-describe('trustworthy comparisons', { timeout: 90_000 }, () => {
+describe('trustworthy comparisons', { timeout: 120_000 }, () => {
   let s: Setup;
   beforeAll(async () => { s = await setup(); });
   afterAll(async () => { await s?.close(); });
@@ -114,8 +114,8 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     expect(await s.page.locator('[data-testid=curve-test_acc] g[aria-description=raw] path').count()).toBe(2);
     expect(await s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(0); // not redrawn yet
     // Then, idle, the rest catch up one by one: every chart current, each drawn once for the ten steps.
-    await expect.poll(() => s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(2);
-    expect(await draws()).toBe(7);
+    await expect.poll(() => s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(draws, { timeout: 30_000 }).toBe(7);
     await slider.fill('0');
   });
 

@@ -135,7 +135,7 @@ export function curvesPage(ctx: PageContext): HTMLElement {
     if (!next) return;
     seen?.unobserve(next.card);
     redrawSlot(next);
-    idle = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(catchUp) : catchUp()), 0);
+    idle = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(catchUp, { timeout: 500 }) : catchUp()), 0);
   };
   const redrawVisible = () => {
     for (const s of built.slots) {
