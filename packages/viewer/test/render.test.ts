@@ -125,7 +125,11 @@ describe('one source of truth for the statistics', () => {
         expect(m.final[k]!.std!, `${row.label} ${k}`).toBeCloseTo(row.final[k]!.std!, 12);
         expect(m.final[k]!.ci95![0]).toBeCloseTo(row.final[k]!.ci95![0], 12);
         const d = row.vsCE?.[k];
-        if (d) expect(m.vsCE![k]!.pValue!, `${row.label} ${k}`).toBeCloseTo(d.pValue!, 12);
+        if (d) {
+          expect(m.vsCE![k]!.pValue!, `${row.label} ${k}`).toBeCloseTo(d.pValue!, 12);
+          // The CLI's bootstrap CI, from the same function and seed.
+          for (const i of [0, 1]) expect(m.vsCE![k]!.bootstrapCi95![i], `${row.label} ${k}`).toBeCloseTo(d.bootstrapCi95![i], 12);
+        }
         else expect(m.vsCE?.[k]).toBeUndefined();
       }
     }

@@ -170,8 +170,8 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     const rows = summary.groups[0].rows;
     // Two seeds: no difference can be significant, so no "★ best" anywhere (the unit tests cover where one is).
     expect(await table.locator('td.best').count()).toBe(0);
-    expect(await s.page.locator('[data-testid=summary-source]').innerText()).toMatch(/★ best: the best mean among losses above chance.*significantly better than the runner-up/);
-    expect(await s.page.locator('[data-testid=summary-source]').innerText()).toContain('ECE: per run, 15 equal-width confidence bins');
+    expect(await s.page.locator('[data-testid=summary-how]').innerText()).toMatch(/★ best: the best mean among losses above chance.*significantly better than the runner-up/);
+    expect(await s.page.locator('[data-testid=summary-how]').innerText()).toContain('ECE: per run, 15 equal-width confidence bins');
     const labels = () => s.page.locator('[data-testid=summary-clean-convnet] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-label')));
     const byEce = [...rows].sort((a, b) => a.final.ece!.mean - b.final.ece!.mean).map((r) => r.label);
     expect(new Set(rows.map((r) => r.final.ece!.mean)).size).toBe(rows.length); // distinct: the order is defined

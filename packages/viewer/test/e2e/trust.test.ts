@@ -5,9 +5,10 @@
  * chart and x-ticks never collide on a phone; the smoothing slider redraws the charts on screen once it rests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
+import { join } from 'node:path';
+import { ARTIFACTS, DESKTOP, PHONE, screenshot, screenshotBoth, setup, type Setup } from './setup.ts';
 
-describe('trustworthy comparisons', { timeout: 90_000 }, () => {
+describe('trustworthy comparisons', { timeout: 120_000 }, () => {
   let s: Setup;
   beforeAll(async () => { s = await setup(); });
   afterAll(async () => { await s?.close(); });
@@ -108,13 +109,13 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     });
     expect(await draws()).toBe(0);
     await expect.poll(draws, { timeout: 10_000 }).toBeGreaterThan(0);
-    await s.page.waitForTimeout(500);
     const onScreen = await draws();
     expect(onScreen).toBeLessThan(7); // at 1440×900 some of the seven charts are below the fold
     expect(await s.page.locator('[data-testid=curve-test_acc] g[aria-description=raw] path').count()).toBe(2);
     expect(await s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(0); // not redrawn yet
-    await s.page.locator('[data-testid=curve-train_acc]').scrollIntoViewIfNeeded();
-    await expect.poll(() => s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count()).toBe(2);
+    // Then, idle, the rest catch up one by one: every chart current, each drawn once for the ten steps.
+    await expect.poll(() => s.page.locator('[data-testid=curve-train_acc] g[aria-description=raw] path').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(draws, { timeout: 30_000 }).toBe(7);
     await slider.fill('0');
   });
 
@@ -132,7 +133,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
       await page.touchscreen.tap(box.x + ((x0 + x1) / 2) * scale, box.y + box.height * 0.5);
       const tip = page.locator('[data-testid=curve-test_acc] [data-testid=tooltip]').first();
       await expect.poll(() => tip.innerText()).toMatch(/^epoch 2\n/);
-      await page.screenshot({ path: `${process.cwd()}/test-artifacts/45-phone-tap.png` });
+      await page.screenshot({ path: join(ARTIFACTS, '45-phone-tap.png') });
       // No two x-tick labels overlap on any chart.
       const overlaps = await page.locator('svg.chart-main').evaluateAll((svgs) => svgs.flatMap((svg) => {
         const boxes = Array.from(svg.querySelectorAll('g[aria-label="x-axis tick label"] text'), (t) => t.getBoundingClientRect());

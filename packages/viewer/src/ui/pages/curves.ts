@@ -31,6 +31,8 @@ const CHARTABLE = [...CURVE_METRICS, ...OTHER_METRICS];
 
 /** Quiet time after the last slider step before charts are redrawn. */
 export const SMOOTHING_SETTLE_MS = 120;
+/** Then how long before the charts off screen are redrawn too. */
+const CATCH_UP_MS = 1000;
 
 interface Slot {
   card: HTMLElement;
@@ -126,15 +128,26 @@ export function curvesPage(ctx: PageContext): HTMLElement {
       if (s) { seen!.unobserve(e.target); redrawSlot(s); }
     }
   });
+  // Off-screen charts also catch up a second after the slider rests, one per idle moment (a print or a full-page capture is then current too).
+  let idle: ReturnType<typeof setTimeout> | undefined;
+  const catchUp = () => {
+    const next = [...stale][0];
+    if (!next) return;
+    seen?.unobserve(next.card);
+    redrawSlot(next);
+    idle = setTimeout(() => (typeof requestIdleCallback === 'function' ? requestIdleCallback(catchUp, { timeout: 500 }) : catchUp()), 0);
+  };
   const redrawVisible = () => {
     for (const s of built.slots) {
       if (onScreen(s.card) || !seen) redrawSlot(s);
       else { stale.add(s); seen.observe(s.card); }
     }
+    idle = setTimeout(catchUp, CATCH_UP_MS);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const redraw = (settle: boolean) => {
     clearTimeout(timer);
+    clearTimeout(idle);
     if (settle) timer = setTimeout(redrawVisible, SMOOTHING_SETTLE_MS);
     else {
       seen?.disconnect();

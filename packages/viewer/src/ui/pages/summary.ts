@@ -46,7 +46,8 @@ function diffLines(m: string, d: PairedDiff): { delta: string; ci: string; test:
   const ci = d.bootstrapCi95 && d.n >= MIN_SEEDS_TO_TEST ? `95% CI ${interval(d.bootstrapCi95)}` : d.ci95 ? `95% t-CI ${interval(d.ci95)}` : '';
   const delta = `Δ vs CE ${signed(d.meanDiff)}`;
   if (d.pValue === null || d.n < 2) return { delta, ci, test: `${d.n} shared seed${d.n === 1 ? '' : 's'}: no test`, cls: 'diff' };
-  if (d.tooFewSeeds) return { delta, ci, test: `p ${fmtP(d.pValue)}; ${d.n} seeds: not tested`, cls: 'diff' };
+  // Older summaries lack tooFewSeeds: the seed count decides, as for summaries that have it.
+  if (d.tooFewSeeds || d.n < MIN_SEEDS_TO_TEST) return { delta, ci, test: `p ${fmtP(d.pValue)}; ${d.n} seeds: not tested`, cls: 'diff' };
   const holm = d.pAdjusted === undefined || d.pAdjusted === null ? '' : `, Holm ${fmtP(d.pAdjusted)}`;
   return { delta, ci, test: `p ${fmtP(d.pValue)}${holm}${sig ? ` — ${dir}` : ''}`, cls: `diff${sig ? ` significant ${dir}` : ''}` };
 }
@@ -89,11 +90,11 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[], redraw
 function sourceNote(ctx: PageContext, groups: (SummaryGroup | ProvisionalGroup)[]): HTMLElement {
   const { data } = ctx;
   if (data.summary) {
-    return h('p', { class: 'note', 'data-testid': 'summary-source' }, `From summary.json: final epoch of each run. ${HOW}`);
+    return h('p', { class: 'note', 'data-testid': 'summary-source' }, 'From summary.json: final epoch of each run (how to read the cells: under the tables).');
   }
   const epochs = [...new Set((groups as ProvisionalGroup[]).map((g) => g.epoch))];
   const ahead = (groups as ProvisionalGroup[]).reduce((a, g) => a + g.ahead, 0);
-  const tests = HOW;
+  const tests = 'How to read the cells: under the tables.';
   const at = `every seed at epoch ${epochs.join(' / ')}${ahead ? ` (the latest all runs have reached; ${ahead} run${ahead > 1 ? 's' : ''} further along ${ahead > 1 ? 'are' : 'is'} shown at that epoch too)` : ''}`;
   if (data.study.status === 'running') {
     return message('info', 'Provisional: the study is still running.', ` summary.json is written when it ends; this table compares ${at}. ${tests}`);
@@ -123,5 +124,5 @@ export function summaryPage(ctx: PageContext): HTMLElement {
     tableCard(groups.length > 1 ? `Summary — ${g.title}` : 'Summary', `${ctx.tag}_summary`, groupTable(ctx, g, metrics, redraw), csv)));
   const redraw = () => keepFocus(area, draw);
   draw();
-  return h('div', { class: 'page' }, comparisonControls(ctx), note, area);
+  return h('div', { class: 'page' }, comparisonControls(ctx), note, area, h('p', { class: 'note', 'data-testid': 'summary-how' }, HOW));
 }
