@@ -5,7 +5,8 @@ import { parseLoss, ZOO_LOSSES } from '../../src/losses/index.ts';
 
 /** The built-ins at the study's parameters, and every zoo loss at its defaults. */
 export const TESTED_LOSSES = ['ce', 'focal:0.5', 'focal:2', 'l1', 'l1-logits', 'ls:0.1', 'gce:0.7', ...ZOO_LOSSES.map((d) => d.name)];
-const LOSSES = TESTED_LOSSES;
+/** Users' definitions too: one inline loss, and Crammer–Singer's hinge (max over the classes). */
+const LOSSES = [...TESTED_LOSSES, 'mypoly=ce + 2*(1-p[y])', 'cs=max_k(z[k] + 1 - t[k]) - z[y]'];
 const NS = [1, 5, 64, 256, 1000];
 
 function lossCase(name: string, loss: string, logits: number[], target: number[], n: number, c: number): OpCase {
