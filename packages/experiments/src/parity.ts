@@ -62,10 +62,10 @@ function number(flag: string, text: string, integer = false, min = 0): number {
 }
 
 export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
-  parseLoss(o.loss);
+  const loss = parseLoss(o.loss).source;
   buildModel(o.arch);
   return {
-    arch: o.arch, loss: o.loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
+    arch: o.arch, loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
     batchSize: number('batch-size', o.batchSize, true, 1), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
     weightDecay: number('weight-decay', o.weightDecay), stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
     trainSubset: o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1),
@@ -87,7 +87,7 @@ export function runTorchTrajectory(dir: string, dataDir: string, threads: number
 
 export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
   const spec = trajectorySpec(o);
-  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
+  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${parseLoss(spec.loss).name.replace(':', '').replace(/,/g, '_')}-b${spec.batchSize}-lr${spec.lr}` +
     `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   if (o.compareOnly) return printComparison(dir, spec, log);
   const dataset = await loadCifar10({ dataDir: o.dataDir });
