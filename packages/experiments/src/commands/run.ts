@@ -80,7 +80,7 @@ function onInterrupt(log: (l: string) => void): { signal: StopSignal; code: () =
   const handler = (sig: NodeJS.Signals) => {
     exitCode = sig === 'SIGTERM' ? 143 : 130;
     if (signal.requested) {
-      log(`${sig} again: stopping now; --resume continues from the last completed epoch`);
+      log(`${sig} again: stopping now; continue from the last completed epoch with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
       process.exit(exitCode);
     }
     signal.requested = true;

@@ -69,8 +69,9 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
       if (!finals.length) continue;
       const which = `${l.label}, ${finals.length > 1 ? `${finals.length} seeds` : `seed ${finals[0].seed}`}${multi ? `, ${gridTitle(g)}` : ''}`;
       const classes = data.study.classNames.length ? data.study.classNames : finals[0].perClass.map((p) => p.class);
-      const conf = confusionChart(meanConfusionRates(finals, classes), classes, { title: `Confusion matrix — ${which}`, document: doc });
-      figures.push({ name: safe(`confusion_${l.label}${tag}`), title: `Confusion matrix — ${which}`, svg: serialize(conf) });
+      const confTitle = `Confusion matrix, % of each true class${finals.length > 1 ? ` (mean of ${finals.length} seeds)` : ''} — ${which}`;
+      const conf = confusionChart(meanConfusionRates(finals, classes), classes, { title: confTitle, document: doc });
+      figures.push({ name: safe(`confusion_${l.label}${tag}`), title: confTitle, svg: serialize(conf) });
       const cal = poolCalibration(finals);
       const rel = reliabilityChart(cal.bins, eceText(finals), colorOf(l.label), { title: `Reliability — ${which}`, document: doc });
       figures.push({ name: safe(`reliability_${l.label}${tag}`), title: `Reliability — ${which}`, svg: serialize(rel) });
