@@ -275,6 +275,6 @@ export function formatComparison(c: ReturnType<typeof compareTrajectories>, spec
     '',
     `| epoch | lr | train loss LossLab | train loss PyTorch |${has64 ? ' … float64 |' : ''} test acc LossLab | test acc PyTorch |${has64 ? ' … float64 |' : ''} test loss LossLab | test loss PyTorch |`,
     `|---:|---:|---:|---:|${has64 ? '---:|' : ''}---:|---:|${has64 ? '---:|' : ''}---:|---:|`,
-    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${lab.lr} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${has64 ? ` ${torch64 ? f(torch64.train_loss) : '–'} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${has64 ? ` ${torch64 ? f(torch64.test_acc) : '–'} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
+    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${Number(lab.lr.toPrecision(12))} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${has64 ? ` ${torch64 ? f(torch64.train_loss) : '–'} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${has64 ? ` ${torch64 ? f(torch64.test_acc) : '–'} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
   ].join('\n');
 }
