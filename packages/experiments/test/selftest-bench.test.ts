@@ -96,3 +96,17 @@ describe('synthetic CIFAR-shaped data', () => {
     expect(new Set(d.train.images).size).toBeGreaterThan(200); // varied bytes, not a constant image
   });
 });
+
+describe('help texts', () => {
+  it('name no issue numbers, internal jargon or repository-only paths', async () => {
+    const top = (await cli('--help')).out;
+    const commands = [...top.matchAll(/^ {2}([a-z][a-z-]+)\b/gm)].map((m) => m[1]).filter((c) => c !== 'help');
+    expect(commands).toContain('bench');
+    expect(commands).toContain('parity');
+    for (const c of commands) {
+      const { out } = await cli(c, '--help');
+      expect(out, c).toMatch(/Usage:/);
+      expect(out, c).not.toMatch(/issue #|#\d{2}\b|stepping stone|packages\/\w+\/(scripts|src)/i);
+    }
+  }, 60_000);
+});

@@ -123,17 +123,10 @@ export class KernelContext {
     return this.shared.pipelines.size;
   }
 
-  /** A uniform buffer holding `words` (u32 or f32 as given), padded to 16 bytes. */
-  uniform(words: ArrayLike<number>, kind: 'u32' | 'f32' = 'u32', label = 'params'): GPUBuffer {
-    const size = alignUp(Math.max(words.length * 4, 16), 16);
-    const buf = this.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });
-    const view = kind === 'u32' ? new Uint32Array(buf.getMappedRange()) : new Float32Array(buf.getMappedRange());
-    view.set(Array.from(words));
-    buf.unmap();
-    return buf;
-  }
-
-  /** A uniform buffer with mixed u32/f32 fields given as a raw ArrayBuffer. */
+  /**
+   * A uniform buffer holding `data` (padded to 16 bytes). Kernels do not call this with bytes of
+   * their own: their uniforms are packed from their declaration (kernel.ts).
+   */
   uniformRaw(data: ArrayBuffer, label = 'params'): GPUBuffer {
     const size = alignUp(Math.max(data.byteLength, 16), 16);
     const buf = this.createBuffer({ label, size, usage: UNIFORM | Usage.COPY_DST, mappedAtCreation: true });

@@ -12,7 +12,7 @@ describe('KernelContext scope', () => {
 
     const x = scope.upload(new Float32Array([-1, 2, -3, 4]), 'x');
     const y = scope.storage(16, 'y');
-    scope.uniform([1, 2, 3]);
+    scope.uniformRaw(new ArrayBuffer(12));
     expect(scope.ownedBuffers).toBe(3);
     expect(ctx.ownedBuffers).toBe(0); // the root context owns nothing
 

@@ -30,10 +30,31 @@ import { registerOp, numel, type HostTensor } from '../registry.ts';
 import randomWgsl from './random.wgsl?raw';
 import batchWgsl from './augment_batch.wgsl?raw';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite, struct, uniform } from '../kernel.ts';
 
 export const IMAGE_BYTES = 3072;
-export const AUGMENT_EPOCH_BYTES = 16;
-const augmentCode = randomWgsl + '\n' + batchWgsl;
+/** The epoch, written by the host once per epoch (writeAugmentEpoch). */
+const Epoch = struct('Epoch', { epoch: 'u32' });
+export const AUGMENT_EPOCH_BYTES = Epoch.size;
+
+// img0/img1: uint8 CHW records as little-endian u32 words, in two bindings (one binding may be
+// limited to 128 MiB on lavapipe); step[0]: index within `order` of the batch's first sample (a
+// buffer, not a plan constant, so every step recorded into one command buffer reads its own);
+// out: [batch, C, H, W] as vec4s. Uniforms: images_per_chunk images in img0 (image k is in chunk
+// k / images_per_chunk); pad: crop padding (offsets uniform in [0, 2·pad]); use_order false: dataset
+// index = position (the test set); row: invocations per grid row; scale, bias: per channel
+// 1 / (255·std) and -mean / std.
+const augmentKernel = defineKernel({
+  name: 'augment_batch', code: [randomWgsl, batchWgsl],
+  bindings: {
+    img0: read('u32'), img1: read('u32'), labels: read('u32'), order: read('u32'), step: read('u32'),
+    out: readWrite('vec4f'), out_labels: readWrite('u32'), ep: uniform(Epoch),
+  },
+  uniforms: {
+    batch: 'u32', images_per_chunk: 'u32', seed: 'u32', pad: 'u32', flip: 'flag', use_order: 'flag', write_labels: 'flag', row: 'u32',
+    scale: 'vec4f', bias: 'vec4f',
+  },
+});
 
 export type ImageChunks = BufferLike | [BufferLike, BufferLike];
 type RGB = readonly [number, number, number];
@@ -56,11 +77,11 @@ export function uploadImageChunks(ctx: KernelContext, bytes: Uint8Array, imagesP
 }
 
 export function createAugmentEpoch(ctx: KernelContext, epoch = 0): GPUBuffer {
-  return ctx.uniform([epoch >>> 0], 'u32', 'augment_epoch');
+  return Epoch.createBuffer(ctx, { epoch: epoch >>> 0 }, 'augment_epoch');
 }
 
 export function writeAugmentEpoch(ctx: KernelContext, buffer: GPUBuffer, epoch: number): void {
-  ctx.device.queue.writeBuffer(buffer, 0, Uint32Array.of(epoch >>> 0));
+  Epoch.write(ctx, buffer, { epoch: epoch >>> 0 });
 }
 
 interface Plan {
@@ -84,22 +105,21 @@ function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
   if (!(a.imagesPerChunk >= 1)) throw new Error(`${label}: imagesPerChunk must be ≥ 1`);
   if (!Number.isInteger(a.pad) || a.pad < 0 || a.pad > 16) throw new Error(`${label}: crop padding ${a.pad} must be an integer in [0, 16]`);
   const g = grid1d(a.batch * (IMAGE_BYTES / 4));
-  const cfg = new ArrayBuffer(64);
-  const u = new Uint32Array(cfg);
-  const f = new Float32Array(cfg);
-  u.set([a.batch, a.imagesPerChunk, a.seed >>> 0, a.pad, a.flip ? 1 : 0, a.order ? 1 : 0, a.labels && a.outLabels ? 1 : 0, g.row]);
-  for (let c = 0; c < 3; c++) {
-    f[8 + c] = 1 / (255 * a.std[c]);
-    f[12 + c] = -a.mean[c] / a.std[c];
-  }
+  const perChannel = (f: (c: number) => number) => [0, 1, 2, 3].map((c) => (c < 3 ? f(c) : 0)) as [number, number, number, number];
   const [img0, img1] = Array.isArray(a.images) ? a.images : [a.images, ctx.storage(16, 'images1 (unused)')];
   const dummy = () => ctx.storage(16, 'unused');
   const first = typeof a.first === 'number' ? ctx.upload(Uint32Array.of(a.first), `${label}_offset`) : a.first;
   const epoch = typeof a.epoch === 'number' ? createAugmentEpoch(ctx, a.epoch) : a.epoch;
-  const pipeline = ctx.pipeline('augment_batch', augmentCode);
-  return ctx.dispatch(label, pipeline, [
-    img0, img1, a.labels ?? dummy(), a.order ?? dummy(), first, a.out, a.outLabels ?? dummy(), ctx.uniformRaw(cfg, `${label}_cfg`), epoch,
-  ], g.workgroups);
+  return augmentKernel.dispatch(ctx, {
+    label,
+    bindings: { img0, img1, labels: a.labels ?? dummy(), order: a.order ?? dummy(), step: first, out: a.out, out_labels: a.outLabels ?? dummy(), ep: epoch },
+    uniforms: {
+      batch: a.batch, images_per_chunk: a.imagesPerChunk, seed: a.seed >>> 0, pad: a.pad, flip: a.flip, use_order: a.order !== undefined,
+      write_labels: a.labels !== undefined && a.outLabels !== undefined, row: g.row,
+      scale: perChannel((c) => 1 / (255 * a.std[c])), bias: perChannel((c) => -a.mean[c] / a.std[c]),
+    },
+    workgroups: g.workgroups,
+  });
 }
 
 export interface AugmentBatchArgs {
