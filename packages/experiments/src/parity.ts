@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runParity, formatParity, parseLoss, buildModel, type ParityFixture } from '@losslab/nn';
 import type { LossLabDevice } from '@losslab/kernels';
-import { loadCifar10 } from './data/index.ts';
+import { DEFAULT_DATASET, datasetTag, resolveDataset, unknownDataset } from './data/index.ts';
 import { UsageError } from './util/errors.ts';
 import { PYTHON } from './bench/torch.ts';
 import { runLossLabTrajectory, readTrajectory, compareTrajectories, formatComparison, type TrajectorySpec } from './trajectory.ts';
@@ -47,6 +47,8 @@ export interface TrajectoryFlags {
   stepSize: string;
   gamma: string;
   dataDir?: string;
+  /** A --dataset name or manifest (default CIFAR-10). */
+  dataset?: string;
   out?: string;
   torchThreads: string;
   torchFloat64?: boolean;
@@ -72,10 +74,10 @@ export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
   };
 }
 
-/** Runs reference/trajectory.py on the exchange folder; its progress lines go to `log`. */
-export function runTorchTrajectory(dir: string, dataDir: string, threads: number, log: (s: string) => void, float64 = false): Promise<void> {
+/** Runs reference/trajectory.py on the exchange folder (which holds the images too); its progress lines go to `log`. */
+export function runTorchTrajectory(dir: string, threads: number, log: (s: string) => void, float64 = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = [TRAJECTORY_SCRIPT, '--dir', dir, '--data-dir', dataDir, '--threads', String(threads), ...(float64 ? ['--float64'] : [])];
+    const args = [TRAJECTORY_SCRIPT, '--dir', dir, '--threads', String(threads), ...(float64 ? ['--float64'] : [])];
     const p = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     p.stdout.on('data', (d: Buffer) => String(d).trim().split('\n').forEach((l) => log(l)));
@@ -87,16 +89,20 @@ export function runTorchTrajectory(dir: string, dataDir: string, threads: number
 
 export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
   const spec = trajectorySpec(o);
-  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
+  const name = o.dataset ?? DEFAULT_DATASET;
+  const bad = unknownDataset(name);
+  if (bad) throw new UsageError(`--dataset: ${bad}`);
+  const prefix = name === DEFAULT_DATASET ? '' : `${datasetTag(name)}-`;
+  const dir = o.out ?? join('results', 'trajectory', `${prefix}${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
     `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   if (o.compareOnly) return printComparison(dir, spec, log);
-  const dataset = await loadCifar10({ dataDir: o.dataDir });
+  const dataset = await resolveDataset(name).load({ dataDir: o.dataDir });
   if (spec.trainSubset !== null && spec.trainSubset > dataset.train.labels.length) throw new UsageError(`--train-subset: ${spec.trainSubset} is more than the ${dataset.train.labels.length} training images`);
-  log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, weight decay ${spec.weightDecay}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`} → ${dir}`);
+  log(`trajectory: ${dataset.spec.title}, ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, weight decay ${spec.weightDecay}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`} → ${dir}`);
   await runLossLabTrajectory(dev.device, dataset, spec, dir, log);
   const threads = number('torch-threads', o.torchThreads, true, 1);
-  await runTorchTrajectory(dir, dataset.dir, threads, log);
-  if (o.torchFloat64) await runTorchTrajectory(dir, dataset.dir, threads, log, true);
+  await runTorchTrajectory(dir, threads, log);
+  if (o.torchFloat64) await runTorchTrajectory(dir, threads, log, true);
   return printComparison(dir, spec, log);
 }
 

@@ -51,21 +51,38 @@ function adapterLine(a: Record<string, unknown>): string {
   return typeof a.summary === 'string' ? a.summary : JSON.stringify(a);
 }
 
-export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: StudyMeta): Promise<CellOutcome[]> {
+/** One data set's engine and class names. */
+export interface DatasetEngine {
+  factory: EngineFactory;
+  classNames: string[];
+}
+
+/**
+ * Runs the selected cells. `engines`: one engine factory per data set of the cells (by name), or a
+ * single factory for every cell (with meta.classNames).
+ */
+export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<string, DatasetEngine>, meta: StudyMeta): Promise<CellOutcome[]> {
   const t0 = performance.now();
+  const engineFor = (dataset: string): DatasetEngine => {
+    if ('createRun' in engines && typeof engines.createRun === 'function') return { factory: engines as EngineFactory, classNames: meta.classNames };
+    const e = (engines as Record<string, DatasetEngine>)[dataset];
+    if (!e) throw new Error(`no engine for data set ${dataset}`);
+    return e;
+  };
   await preflight(o);
   await mkdir(o.dir, { recursive: true });
   await removeStaleTemps(o.dir);
   await openStudy(o.dir, o.config, meta);
-  await refreshStudy(o.dir, { adapter: factory.adapter });
+  await refreshStudy(o.dir, o.cells.length ? { adapter: engineFor(o.cells[0].dataset).factory.adapter } : {});
   o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
   const clock = new EtaClock(o.cells.length * o.config.epochs);
   const results: CellOutcome[] = [];
   for (const cell of o.cells) {
     if (o.stop?.requested) break;
+    const { factory, classNames } = engineFor(cell.dataset);
     results.push(await runCell(cell, {
       dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock, stop: o.stop, claimStaleMs: o.claimStaleMs,
-      classNames: meta.classNames, adapter: adapterLine(factory.adapter),
+      classNames, adapter: adapterLine(factory.adapter),
       onCommit: async () => void (await refreshStudy(o.dir)),
     }));
     await refreshStudy(o.dir);

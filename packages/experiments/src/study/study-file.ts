@@ -23,6 +23,8 @@ export interface StudyRun extends RunStatus {
   seed: number;
   data: string;
   arch: string;
+  /** The data set (absent in study folders from before the dataset axis: CIFAR-10). */
+  dataset?: string;
   csv: string;
   final: string;
   state: string;
@@ -97,7 +99,7 @@ export async function checkStudyFolder(dir: string, config: StudyConfig): Promis
 function pendingRun(c: Cell, epochs: number): StudyRun {
   const f = runFiles(c);
   return {
-    id: c.id, index: c.index, loss: c.loss, label: c.label, seed: c.seed, data: c.data, arch: c.arch,
+    id: c.id, index: c.index, loss: c.loss, label: c.label, seed: c.seed, data: c.data, arch: c.arch, dataset: c.dataset,
     status: 'pending', epochsDone: 0, epochs, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null,
     csv: f.csv, final: f.final, state: f.state, statusFile: f.status,
   };
