@@ -1,5 +1,5 @@
 /** The default engine for `run`: a data set (found, validated or downloaded) on the Node WebGPU device. */
-import { DEFAULT_DATASET, resolveDataset } from '../data/index.ts';
+import { DEFAULT_DATASET, resolveDataset, specOf, type DatasetSpec } from '../data/index.ts';
 import { createEngineFactory } from '../engine/factory.ts';
 import type { EngineFactory } from '../engine/types.ts';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
@@ -8,6 +8,8 @@ import { downloadBar } from '../progress/download-bar.ts';
 export interface EngineHandle {
   factory: EngineFactory;
   classNames: string[];
+  /** The data set's numbers as loaded (study.json records them). */
+  spec?: DatasetSpec;
   close(): void;
 }
 
@@ -31,6 +33,7 @@ export const gpuEngineProvider: EngineProvider = async ({ dataDir, dataset: name
   return {
     factory,
     classNames: s.classNames,
+    spec: specOf(s),
     close: () => {
       factory.dispose();
       device.device.destroy();

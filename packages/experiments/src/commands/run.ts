@@ -56,7 +56,10 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
         const results = await runStudy(
           { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal },
           engines,
-          { versions: versions(), gitCommit: gitCommit(), classNames: one?.classNames ?? [] },
+          {
+            versions: versions(), gitCommit: gitCommit(), classNames: one?.classNames ?? [],
+            datasets: Object.fromEntries(Object.entries(engines).flatMap(([d, e]) => (e.spec ? [[d, e.spec]] : []))),
+          },
         );
         if (stop.signal.requested) {
           const args = process.argv.slice(2).filter((a) => a !== '--resume');

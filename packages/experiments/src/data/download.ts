@@ -65,9 +65,9 @@ async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: 
     res = await fetch(url, { signal });
   } catch (e) {
     const why = String((e as Error).cause ?? (e as Error).message);
-    throw new DataError(url, what, `no download (${why}); with no network, point --data-dir or ${envVar} at a folder holding the binary files`);
+    throw new DataError(url, what, `no download (${why}); with no network, point --data-dir or ${envVar} at a folder holding the binary files`, true);
   }
-  if (!res.ok || !res.body) throw new DataError(url, what, `HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok || !res.body) throw new DataError(url, what, `HTTP ${res.status} ${res.statusText}`, true);
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   const hash = createHash('md5');
@@ -85,10 +85,10 @@ async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: 
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), meter, createWriteStream(dest));
   } catch (e) {
     const why = signal.aborted ? 'no data for too long' : ((e as Error).message || String(e));
-    throw new DataError(url, total === null ? 'a complete download' : `${total} bytes`, `the transfer broke off after ${received} bytes (${why})`);
+    throw new DataError(url, total === null ? 'a complete download' : `${total} bytes`, `the transfer broke off after ${received} bytes (${why})`, true);
   }
   if (total !== null && received !== total) {
-    throw new DataError(url, `${total} bytes (Content-Length)`, `${received} bytes`);
+    throw new DataError(url, `${total} bytes (Content-Length)`, `${received} bytes`, true);
   }
   return hash.digest('hex');
 }
@@ -114,7 +114,7 @@ export async function downloadArchive(cacheRoot: string, a: ArchiveSpec): Promis
   const extractDir = join(cacheRoot, `.extract-${tag}`);
   try {
     const got = await downloadTo(url, archive, a.onProgress, undefined, a.what, a.envVar);
-    if (got !== md5) throw new DataError(url, `md5 ${md5}`, `md5 ${got} (corrupted or incomplete download)`);
+    if (got !== md5) throw new DataError(url, `md5 ${md5}`, `md5 ${got} (corrupted or incomplete download)`, true);
     await mkdir(extractDir);
     await tar.x({ file: archive, cwd: extractDir, strict: true });
     const extracted = join(extractDir, a.folder);

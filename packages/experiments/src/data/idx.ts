@@ -41,5 +41,5 @@ export async function readIdx(file: string, dims: number[]): Promise<Uint8Array>
   if (got.some((d, i) => d !== dims[i])) throw new DataError(file, `dimensions ${dims.join('×')}`, `dimensions ${got.join('×')}`);
   const size = header + dims.reduce((a, d) => a * d, 1);
   if (b.length !== size) throw new DataError(file, `${size.toLocaleString('en-US')} bytes (header and ${dims.join('×')} values)`, `${b.length.toLocaleString('en-US')} bytes`);
-  return b.subarray(header);
+  return new Uint8Array(b.buffer, b.byteOffset + header, b.length - header);
 }

@@ -73,7 +73,8 @@ export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<
   await mkdir(o.dir, { recursive: true });
   await removeStaleTemps(o.dir);
   await openStudy(o.dir, o.config, meta);
-  await refreshStudy(o.dir, o.cells.length ? { adapter: engineFor(o.cells[0].dataset).factory.adapter } : {});
+  // A process that joins a study (another shard) adds the specs of the data sets it loaded.
+  await refreshStudy(o.dir, { ...(o.cells.length ? { adapter: engineFor(o.cells[0].dataset).factory.adapter } : {}), ...(meta.datasets ? { datasets: meta.datasets } : {}) });
   o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
   const clock = new EtaClock(o.cells.length * o.config.epochs);
   const results: CellOutcome[] = [];

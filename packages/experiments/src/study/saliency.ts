@@ -88,7 +88,7 @@ export function saliencyImage(item: SaliencyItem, height = item.height ?? 32, wi
     predicted: item.predicted,
     gradMax: Number(max.toPrecision(4)),
     map: Array.from(raw, (v) => (max > 0 ? Math.round((v / max) * MAP_SCALE) : 0)),
-    rgb: Buffer.from(chwToRgb(item.image, pixels, channels)).toString('base64'),
+    rgb: Buffer.from(chwToRgb(item.image, pixels, item.image.length / pixels)).toString('base64'),
   };
 }
 
