@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { CSV_COLUMNS, formatNumber, parseCsv, type CsvColumn } from './csv.ts';
 import { readStudy } from './study-file.ts';
+import { runDataset } from './summary.ts';
 import { UsageError } from '../util/errors.ts';
 
 /** Column → type: `value` is a float (NaN for a diverged epoch: `nan` in CSV, null in JSON lines). */
@@ -14,6 +15,7 @@ export const TIDY_SCHEMA = {
   run: 'string', // the cell id, e.g. clean_convnet_ce_s0
   loss: 'string', // as given to --losses, e.g. ce, focal:2
   seed: 'integer',
+  dataset: 'string', // the data set: cifar10, fashion-mnist, … (a manifest's path)
   data: 'string', // data variant: clean, lt100, noise40, …
   arch: 'string',
   epoch: 'integer', // 1-based
@@ -29,6 +31,7 @@ export interface TidyRow {
   run: string;
   loss: string;
   seed: number;
+  dataset: string;
   data: string;
   arch: string;
   epoch: number;
@@ -51,7 +54,7 @@ export async function tidyMetrics(dir: string): Promise<TidyRow[]> {
       for (const metric of TIDY_METRICS) {
         const value = csvRow[metric];
         if (value === null || csvRow.epoch === null) continue;
-        rows.push({ run: r.id, loss: r.loss, seed: r.seed, data: r.data, arch: r.arch, epoch: csvRow.epoch, metric, value });
+        rows.push({ run: r.id, loss: r.loss, seed: r.seed, dataset: runDataset(r), data: r.data, arch: r.arch, epoch: csvRow.epoch, metric, value });
       }
     }
   }

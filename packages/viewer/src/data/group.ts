@@ -1,4 +1,4 @@
-/** Grouping runs: by comparison group (studies compared side by side), data variant × architecture, then loss. */
+/** Grouping runs: by comparison group (studies compared side by side), data set × data variant × architecture, then loss. */
 import type { LoadedRun } from './model.ts';
 
 export interface LossGroup {
@@ -10,19 +10,25 @@ export interface LossGroup {
 export interface GridGroup {
   /** The comparison group ('batchSize=128'), '' within one study. */
   group: string;
+  /** The data set, when not CIFAR-10. */
+  dataset?: string;
   data: string;
   arch: string;
   losses: LossGroup[];
 }
+
+/** A run's data set when it is not the default CIFAR-10 (undefined otherwise: titles and tags stay as they were). */
+export const runDatasetTag = (r: { dataset?: string }): string | undefined => (r.dataset && r.dataset !== 'cifar10' ? r.dataset : undefined);
 
 /** Groups in first-seen order; losses follow `lossOrder` (the config's), then first-seen. */
 export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): GridGroup[] {
   const grids = new Map<string, GridGroup>();
   for (const r of runs) {
     const group = r.group ?? '';
-    const key = `${group}\u0000${r.run.data}\u0000${r.run.arch}`;
+    const dataset = runDatasetTag(r.run);
+    const key = `${group}\u0000${dataset ?? ''}\u0000${r.run.data}\u0000${r.run.arch}`;
     let g = grids.get(key);
-    if (!g) grids.set(key, (g = { group, data: r.run.data, arch: r.run.arch, losses: [] }));
+    if (!g) grids.set(key, (g = { group, ...(dataset ? { dataset } : {}), data: r.run.data, arch: r.run.arch, losses: [] }));
     let l = g.losses.find((x) => x.loss === r.run.loss);
     if (!l) g.losses.push((l = { loss: r.run.loss, label: r.run.label, runs: [] }));
     l.runs.push(r);
@@ -45,8 +51,8 @@ export function lossLabels(runs: readonly LoadedRun[], lossOrder: readonly strin
   return labels;
 }
 
-export const gridTitle = (g: { group?: string; data: string; arch: string }): string =>
-  `${g.group ? `${g.group} · ` : ''}${g.data} data · ${g.arch}`;
+export const gridTitle = (g: { group?: string; dataset?: string; data: string; arch: string }): string =>
+  `${g.group ? `${g.group} · ` : ''}${g.dataset ? `${g.dataset} · ` : ''}${g.data} data · ${g.arch}`;
 
 /** A file-name-safe tag of a group. */
-export const gridTag = (g: { group?: string; data: string; arch: string }): string => [g.group, g.data, g.arch].filter(Boolean).join('_');
+export const gridTag = (g: { group?: string; dataset?: string; data: string; arch: string }): string => [g.group, g.dataset, g.data, g.arch].filter(Boolean).join('_');

@@ -84,7 +84,7 @@ export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly s
       return row;
     });
     adjustTable(rows);
-    return { group: g.group, data: g.data, arch: g.arch, rows, epoch, ahead };
+    return { group: g.group, ...(g.dataset ? { dataset: g.dataset } : {}), data: g.data, arch: g.arch, rows, epoch, ahead };
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lossCurves } from '../../src/data/bands.ts';
-import { groupRuns, lossLabels } from '../../src/data/group.ts';
+import { gridTitle, groupRuns, lossLabels } from '../../src/data/group.ts';
 import type { LoadedRun } from '../../src/data/model.ts';
 import { bestLabels, diffDirection, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
 import { confusionCells, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
@@ -33,6 +33,15 @@ describe('grouping', () => {
     expect(g[0].losses.map((l) => l.label)).toEqual(['CE', 'Focal2']);
     expect(g[0].losses[1].runs.map((r) => r.run.seed)).toEqual([0, 1]);
     expect(lossLabels(runs, ['ce', 'focal:2'])).toEqual(['CE', 'Focal2']);
+  });
+
+  it('groups by data set too: CIFAR-10 runs (named or from before the axis) apart from Fashion-MNIST runs', () => {
+    const mixed = [run('ce', 'CE', 0, [0.5]), run('ce', 'CE', 1, [0.5], { dataset: 'cifar10' }), run('ce', 'CE', 0, [0.8], { dataset: 'fashion-mnist' })];
+    const g = groupRuns(mixed);
+    expect(g.map((x) => x.dataset)).toEqual([undefined, 'fashion-mnist']);
+    expect(g.map((x) => x.losses[0].runs.length)).toEqual([2, 1]);
+    expect(gridTitle(g[1])).toBe('fashion-mnist · clean data · convnet');
+    expect(gridTitle(g[0])).toBe('clean data · convnet');
   });
 });
 

@@ -1,6 +1,6 @@
 /** One loss: confusion heatmap, per-class F1 bars and reliability diagram, pooled over seeds or per seed. */
 import { confusionCells, perClassF1, poolCalibration, sumConfusion } from '../../data/final.ts';
-import { gridTag, gridTitle } from '../../data/group.ts';
+import { gridTag, gridTitle, runDatasetTag } from '../../data/group.ts';
 import type { LoadedRun } from '../../data/model.ts';
 import type { FinalDetails } from '../../format/types.ts';
 import { chartCard } from '../card.ts';
@@ -18,12 +18,12 @@ function seedPicker(ctx: PageContext, seeds: number[], redraw: () => void): HTML
       seeds.map((s) => h('option', { value: String(s), selected: o.seed === s }, `seed ${s}`)))));
 }
 
-function sections(ctx: PageContext, label: string, finals: LoadedRun[], groups: { group?: string; data: string; arch: string }[]): HTMLElement[] {
+function sections(ctx: PageContext, label: string, finals: LoadedRun[], groups: { group?: string; dataset?: string; data: string; arch: string }[]): HTMLElement[] {
   const { data, options } = ctx;
   const color = colorOf(label);
   const pick = (fs: FinalDetails[]) => (options.seed === 'all' ? fs : fs.filter((f) => f.seed === options.seed));
   return groups.map((g) => {
-    const fs = pick(finals.filter((r) => (r.group ?? '') === (g.group ?? '') && r.run.data === g.data && r.run.arch === g.arch).map((r) => r.final!));
+    const fs = pick(finals.filter((r) => (r.group ?? '') === (g.group ?? '') && runDatasetTag(r.run) === g.dataset && r.run.data === g.data && r.run.arch === g.arch).map((r) => r.final!));
     const title = groups.length > 1 ? gridTitle(g) : '';
     if (!fs.length) return h('div', { class: 'grid-group' }, title ? h('h2', {}, title) : null, message('info', 'No end-of-run details for this selection yet.'));
     const tag = `${ctx.tag}_${label}_${options.seed === 'all' ? 'pooled' : `seed${options.seed}`}${groups.length > 1 ? `_${gridTag(g)}` : ''}`;
@@ -44,7 +44,8 @@ export function lossPage(ctx: PageContext, label: string): HTMLElement {
   const { data } = ctx;
   const runs = data.runs.filter((r) => r.run.label === label);
   if (!runs.length) return h('div', { class: 'page' }, message('error', `No runs of loss “${label}” in this study.`));
-  const groups = [...new Map(runs.map((r) => [`${r.group ?? ''}\u0000${r.run.data}\u0000${r.run.arch}`, { group: r.group, data: r.run.data, arch: r.run.arch }])).values()];
+  const groups = [...new Map(runs.map((r) => [`${r.group ?? ''}\u0000${runDatasetTag(r.run) ?? ''}\u0000${r.run.data}\u0000${r.run.arch}`,
+    { group: r.group, dataset: runDatasetTag(r.run), data: r.run.data, arch: r.run.arch }])).values()];
   const problems = runs.filter((r) => r.finalError).map((r) => message('error', `${r.run.id}:`, ` ${r.finalError}`));
   const pending = runs.filter((r) => !r.final && !r.finalError).map((r) => r.run.id);
   const finals = runs.filter((r) => r.final);

@@ -57,7 +57,7 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[], redraw
   const best = new Map(metrics.map((m) => [m, bestLabels(g.rows, m)]));
   const rows = sortRows(g.rows, sort.key, sort.descending);
   const info = (m: string) => metricInfo(m);
-  return h('table', { class: 'data summary', 'data-testid': `summary-${g.data}-${g.arch}` },
+  return h('table', { class: 'data summary', 'data-testid': `summary-${g.dataset ? `${g.dataset}-` : ''}${g.data}-${g.arch}` },
     h('caption', { class: 'visually-hidden' }, `Summary ${gridTitle(g)}: mean ± std over seeds per loss; sort with the column buttons`),
     h('thead', {}, h('tr', {}, headerCell('loss', { column: 'label' }, 'sort by loss', redraw), h('th', { scope: 'col', title: 'seeds' }, 'n'),
       metrics.map((m) => headerCell(info(m).short, { column: 'metric', metric: m },
