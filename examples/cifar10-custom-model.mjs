@@ -1,14 +1,17 @@
 // A model built from nn's modules, trained on (a subset of) CIFAR-10 with focal loss, evaluated,
 // and its state dict saved — plain Node, the objects the `losslab` CLI uses:
-//   CIFAR10_DIR=/path/to/cifar-10-batches-bin node cifar10-custom-model.mjs [out-dir]
+//   CIFAR10_DIR=/path/to/cifar-10-batches-bin node cifar10-custom-model.mjs [out-dir]   (default: a new folder under the system's temp folder)
 // (without CIFAR10_DIR it looks in the cache, ~/.cache/losslab, and downloads there if needed).
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { openDevice, loadCifar10, createEngineFactory, runSpecFor } from '@losslab/experiments';
 import { ARCHITECTURES, Sequential, Conv2d, ReLU, MaxPool2d, Flatten, Linear, stateDictToJson } from '@losslab/nn';
 
-const outDir = process.argv[2] ?? 'cifar10-out';
+// The output folder: the one given, else a new temporary folder (never the current one).
+const outDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'losslab-cifar10-'));
 mkdirSync(outDir, { recursive: true });
+console.log(`writing into ${resolve(outDir)}`);
 
 // A model from modules, registered by name: the engine builds every run's model by name.
 ARCHITECTURES['small-cnn'] = (classes = 10) => new Sequential([

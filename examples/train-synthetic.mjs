@@ -1,13 +1,16 @@
 // Trains LossLab's ConvNet on synthetic images with plain Node, on the WebGPU adapter:
-//   npm install @losslab/experiments @losslab/nn && node train-synthetic.mjs [out-dir]
+//   npm install @losslab/experiments @losslab/nn && node train-synthetic.mjs [out-dir]   (default: a new folder under the system's temp folder)
 // The same objects the `losslab` CLI uses: device, data set, engine, RunSpec, state dicts.
-import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync, readFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { openDevice, datasetFromArrays, createEngineFactory, runSpecFor, IMAGE_BYTES } from '@losslab/experiments';
 import { stateDictToJson, stateDictFromJson } from '@losslab/nn';
 
-const outDir = process.argv[2] ?? 'synthetic-out';
+// The output folder: the one given, else a new temporary folder (never the current one).
+const outDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'losslab-synthetic-'));
 mkdirSync(outDir, { recursive: true });
+console.log(`writing into ${resolve(outDir)}`);
 
 // Ten classes, each a noisy image with a bright bar at its own position and colour channel.
 function synthetic(n, seed) {

@@ -45,6 +45,11 @@ if [ "${1:-}" = --debian-mirror ]; then
   [ -n "$m" ] && echo "$m" && exit 0
   exit 1
 fi
+# 0. Node is not installed here (the distribution's, nodejs.org's or a version manager's will do); say
+# so early. Only a note: under sudo the PATH may not show the user's Node.
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+  echo "setup: note: LossLab needs Node >= 20.19 for npm ci (found on this PATH: $(node --version 2>/dev/null || echo none)); this script does not install Node — install it from your distribution or https://nodejs.org/" >&2
+fi
 need_update=1
 apt_update() { if [ $need_update = 1 ]; then $SUDO apt-get update -qq; need_update=0; fi; }
 

@@ -10,7 +10,7 @@ export default defineConfig({
     target: 'node20',
     sourcemap: true,
     emptyOutDir: false, // beside the library build (vite.lib.config.ts)
-    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es', inlineDynamicImports: true } }, // one file, dynamic imports included
+    rollupOptions: { output: { entryFileNames: 'cli.js', format: 'es', codeSplitting: false } }, // one file, dynamic imports included
   },
   // Everything is bundled but native bindings: Dawn's, so dist/cli.js runs with only `webgpu` beside it (scripts/gpu),
   // and resvg's (imported on demand by `losslab plot`'s PNG output).

@@ -5,7 +5,7 @@ import viteConfig from './vite.config.ts';
 // `losslab-source` resolve conditions), plus the tests: the unit tests, then the end-to-end checks
 // that keep both cores busy for a minute (packed tarballs, SLURM), one file at a time, so they never
 // starve the unit tests' timeouts.
-export default mergeConfig(viteConfig, defineConfig({
+const merged = mergeConfig(viteConfig, defineConfig({
   test: {
     passWithNoTests: false,
     // 30 s: several tests run real CLI processes and a loaded 2-core machine can stretch a 1 s test past vitest's 5 s default.
@@ -16,3 +16,5 @@ export default mergeConfig(viteConfig, defineConfig({
     ],
   },
 }));
+merged.ssr = { ...merged.ssr, noExternal: undefined };
+export default merged;

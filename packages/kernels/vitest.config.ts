@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { existsSync } from 'node:fs';
 import { sourceResolve } from '../../build/vite.ts';
 
-const repoRoot = resolve(__dirname, '../..');
+const repoRoot = resolve(import.meta.dirname, '../..');
 // The optional golden cross-check (test/golden.ts): '' when the folder is absent.
 const goldenCandidate = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(repoRoot, '../shared/golden'));
 const goldenDir = existsSync(goldenCandidate) ? goldenCandidate : '';

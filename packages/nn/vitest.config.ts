@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { sourceResolve } from '../../build/vite.ts';
 
 // The optional golden cross-check (test/parity.test.ts): '' when the folder is absent.
-const goldenCandidate = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(__dirname, '../../../shared/golden'));
+const goldenCandidate = resolve(process.env.LOSSLAB_GOLDEN_DIR ?? resolve(import.meta.dirname, '../../../shared/golden'));
 const goldenDir = existsSync(goldenCandidate) ? goldenCandidate : '';
 
 export default defineConfig({

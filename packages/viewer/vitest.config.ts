@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     // e2e starts a browser: one file at a time on a small machine.
     fileParallelism: false,
+    // A page under load (two shared cores) can take seconds to redraw: polls wait up to 10 s.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -22,7 +22,7 @@ export function readParityFixture(fixturePath: string): ParityFixture {
   } catch (e) {
     throw new Error(`cannot read fixture ${fixturePath}: ${(e as Error).message}`);
   }
-  if (!fixture?.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input, target; see packages/nn/scripts/make_fixture.py)`);
+  if (!fixture?.params || !fixture.input || !fixture.target) throw new Error(`${fixturePath} is not a parity fixture (needs params, input and target, as the PyTorch fixture scripts of the LossLab source repository write them)`);
   return fixture;
 }
 

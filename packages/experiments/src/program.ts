@@ -53,8 +53,12 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerPlot(program, setExit);
   registerReport(program, setExit);
   registerExport(program, setExit);
+  // What commander refuses (a missing argument or required option, an unknown flag) reads like every other error.
+  const houseStyle = (who: string) => ({ outputError: (s: string, write: (s: string) => void) => write(`${who}: ${s.replace(/^error: /, '')}`) });
+  program.configureOutput(houseStyle('losslab'));
   for (const c of program.commands) {
     if (!c.options.some((o) => o.long === '--verbose')) c.option('--verbose', 'print the stack of an unexpected error');
+    c.configureOutput(houseStyle(`losslab ${c.name()}`));
   }
   try {
     await program.parseAsync(argv);

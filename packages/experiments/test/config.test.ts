@@ -107,7 +107,7 @@ describe('losslab run: bad input is one line and exit code 2, before any work', 
     [['run', '--config', '/nonexistent.json'], /^losslab run: cannot read config/],
     [['run', '--cell', '99'], /^losslab run: --cell is 99, but the study has 12 cells/],
     [['run', '--shard', '3/2'], /^losslab run: --shard must be I\/N/],
-    [['run', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['run', '--no-such-flag'], /^losslab run: unknown option '--no-such-flag'/],
   ])('%j', async (args, msg) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

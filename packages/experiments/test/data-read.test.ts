@@ -86,6 +86,7 @@ describe('CIFAR-10 reader', () => {
   });
 });
 
+if (!process.env.CIFAR10_DIR) console.warn('data-read: reading the real CIFAR-10 SKIPPED — set CIFAR10_DIR to the cifar-10-batches-bin folder');
 describe.skipIf(!process.env.CIFAR10_DIR)('the real CIFAR-10 (CIFAR10_DIR)', () => {
   it('reads and validates all 60,000 images', async () => {
     const d = await loadCifar10({ dataDir: process.env.CIFAR10_DIR });

@@ -67,7 +67,7 @@ describe('leases', () => {
       await sleep(5);
       await writeFile(counter, String(n + 1));
       inside--;
-    }, { staleMs: 2000, timeoutMs: 20_000 }))); // staleMs well above a loaded machine's fsync stalls (the holders beat every 500 ms)
+    }, { staleMs: 2000, timeoutMs: 20_000, onWait: () => undefined }))); // quiet: the wait notice is the first test's; staleMs well above a loaded machine's fsync stalls (the holders beat every 500 ms)
     expect(most).toBe(1);
     expect(await readFile(counter, 'utf8')).toBe('8');
   });

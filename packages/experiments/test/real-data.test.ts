@@ -22,6 +22,7 @@ const torchThere = (() => {
   }
 })();
 
+if (!process.env.CIFAR10_DIR) console.warn('real-data: short run on the real CIFAR-10 SKIPPED — set CIFAR10_DIR to the cifar-10-batches-bin folder');
 describe.skipIf(!process.env.CIFAR10_DIR || !engineThere)('a short run on the real CIFAR-10 (CIFAR10_DIR)', () => {
   it('trains one epoch on a subset and writes the study files', async () => {
     const out = join(await tmp(), 'real');

@@ -53,7 +53,7 @@ describe('losslab selftest', () => {
 });
 
 describe('losslab bench --synthetic', () => {
-  it('measures the limits, the step kernel by kernel, an epoch and the targets', async () => {
+  it('measures the limits, the step kernel by kernel, an epoch and the goals', async () => {
     const file = join(await tmp(), 'bench.json');
     const { code, out } = await cli('bench', '--synthetic', '--train-images', '128', '--batches', '16', '--no-kernels', '--epochs', '1', '--arch', 'convnet', '--out', file);
     expect(code, out).toBe(0);
@@ -70,10 +70,13 @@ describe('losslab bench --synthetic', () => {
     expect(epoch).toMatchObject({ arch: 'convnet', trainImages: 128 });
     expect(epoch.trainSeconds).toBeGreaterThan(epoch.losslab[0].train); // scaled to 50,000 images
     expect(epoch.studySeconds).toBeCloseTo(12 * 30 * (epoch.trainSeconds + epoch.evalSeconds));
-    expect(r.targets.map((t: { id: number }) => t.id)).toEqual([1, 2, 3, 4, 5]);
-    expect(r.targets[1].met).toBe(true); // every step kernel states its work
-    expect(out).toMatch(/targets \(issue #14\)/);
+    expect(r.goals.map((t: { id: number }) => t.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.goals[3].measured).toMatch(/hot kernels/); // every step kernel over 5% placed against the peak
+    expect(out).toMatch(/goals:/);
     expect(out).toMatch(/of peak/);
+    expect(out).toMatch(/EXTRAPOLATED/); // 128 images: the 50,000-image epoch is said to be extrapolated
+    expect(out).not.toMatch(/issue #|stepping stone/i);
+    expect(out.match(/^adapter:/gm)).toHaveLength(1);
   }, 300_000);
 
   it('rejects an unknown architecture with a one-line usage error', async () => {

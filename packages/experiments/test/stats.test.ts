@@ -122,6 +122,8 @@ describe('summary statistics across a table', () => {
     expect(v).toMatchObject({ n: 2, tooFewSeeds: true, significant: false, pAdjusted: null });
     expect(v.pValue).toBeLessThan(0.05); // the raw test would have called it
     expect(renderSummaryMd(s)).toMatch(/Too few seeds to test[^\n]*\n- L1 − CE, test accuracy/);
+    expect(renderSummaryMd(s)).toMatch(/paired t-test at α = 0.05: no comparison here has enough paired seeds to test\./);
+    expect(renderSummaryMd(s)).not.toMatch(/across the 0 tested/);
   });
 
   it('adjusted p over all comparisons of the table; significance follows the adjusted p', () => {

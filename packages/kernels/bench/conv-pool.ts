@@ -4,6 +4,7 @@
  */
 import type { KernelContext } from '../src/core.ts';
 import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, conv2dOutputSize, type Conv2dShape } from '../src/ops/conv2d.ts';
+import { describeConvPlan, planConv } from '../src/ops/conv2d_plan.ts';
 import { maxpool2dForward, maxpool2dBackward, maxpool2dOutputSize, type Pool2dShape } from '../src/ops/maxpool2d.ts';
 import { conv2dReluPoolForward, conv2dReluPoolBackward, conv2dReluPoolSizes } from '../src/ops/conv2d_relu_pool.ts';
 import { benchRow, timeDispatches, type BenchRow } from './timing.ts';
@@ -20,7 +21,8 @@ function filled(ctx: KernelContext, count: number, seed: number): GPUBuffer {
 
 async function benchConv(ctx: KernelContext, name: string, s: Conv2dShape, withInputGrad: boolean): Promise<BenchRow[]> {
   const { oh, ow } = conv2dOutputSize(s);
-  const shape = `${s.n}×${s.cin}×${s.h}×${s.w} → ${s.cout}×${oh}×${ow} k${s.kh}`;
+  const shape = `${s.n}×${s.cin}×${s.h}×${s.w} → ${s.cout}×${oh}×${ow} k${s.kh}${s.stride > 1 ? ` s${s.stride}` : ''}${s.pad ? ` p${s.pad}` : ''}`;
+  const plan = describeConvPlan(planConv(s, { relu: true, bias: true }, ctx.device.limits));
   const outCount = s.n * s.cout * oh * ow;
   const xCount = s.n * s.cin * s.h * s.w;
   const wCount = s.cout * s.cin * s.kh * s.kw;
@@ -35,7 +37,7 @@ async function benchConv(ctx: KernelContext, name: string, s: Conv2dShape, withI
   const dbias = ctx.storage(s.cout * 4);
   const rows: BenchRow[] = [];
   const fwd = [conv2dForward(ctx, { shape: s, x, weight, bias, y, relu: true })].flat();
-  rows.push(benchRow(`${name} forward+relu`, shape, await timeDispatches(ctx, fwd), fwd.length, { flops, bytes: 4 * (xCount + outCount) }));
+  rows.push(benchRow(`${name} forward+relu`, shape, await timeDispatches(ctx, fwd), fwd.length, { flops, bytes: 4 * (xCount + outCount) }, plan));
   if (withInputGrad) {
     const bi = [conv2dBackwardInput(ctx, { shape: s, dy, weight, dx })].flat();
     rows.push(benchRow(`${name} backward input`, shape, await timeDispatches(ctx, bi), bi.length, { flops, bytes: 4 * (xCount + outCount) }));
@@ -69,6 +71,7 @@ async function benchPool(ctx: KernelContext, name: string, s: Pool2dShape): Prom
 async function benchConvReluPool(ctx: KernelContext, name: string, s: Conv2dShape, withInputGrad: boolean): Promise<BenchRow[]> {
   const z = conv2dReluPoolSizes(s);
   const shape = `${s.n}×${s.cin}×${s.h}×${s.w} → ${s.cout}×${z.ph}×${z.pw} k${s.kh}+pool2`;
+  const plan = describeConvPlan(planConv(s, { relu: true, bias: true, pool: { kernel: 2, stride: 2 } }, ctx.device.limits));
   const xCount = s.n * s.cin * s.h * s.w;
   const wCount = s.cout * s.cin * s.kh * s.kw;
   const yCount = s.n * s.cout * z.ph * z.pw;
@@ -83,7 +86,7 @@ async function benchConvReluPool(ctx: KernelContext, name: string, s: Conv2dShap
   const dweight = ctx.storage(wCount * 4);
   const dbias = ctx.storage(s.cout * 4);
   const fwd = conv2dReluPoolForward(ctx, { shape: s, x, weight, bias, y, arg });
-  const rows = [benchRow(`${name} fused conv+relu+pool forward`, shape, await timeDispatches(ctx, fwd), fwd.length, { flops, bytes: 4 * (xCount + yCount) })];
+  const rows = [benchRow(`${name} fused conv+relu+pool forward`, shape, await timeDispatches(ctx, fwd), fwd.length, { flops, bytes: 4 * (xCount + yCount) }, plan)];
   ctx.run(fwd); // argmax words for the backward
   const bwd = conv2dReluPoolBackward(ctx, { shape: s, x, weight, gy, arg, dweight, dbias, dx: withInputGrad ? dx : undefined });
   rows.push(benchRow(`${name} fused backward${withInputGrad ? ' (weight+input)' : ' (weight)'}`, shape, await timeDispatches(ctx, bwd), bwd.length, { flops: flops * (withInputGrad ? 2 : 1) }));
@@ -91,7 +94,11 @@ async function benchConvReluPool(ctx: KernelContext, name: string, s: Conv2dShap
   return rows;
 }
 
-/** conv1/conv2 forward and backward (conv1 needs no input gradient in training) and both pools, at `batch`. */
+/**
+ * conv1/conv2 forward and backward (conv1 needs no input gradient in training) and both pools, at
+ * `batch`; ResNet's 3×3 convolution at 16 channels and its stride-2 16→32 one. Each conv row
+ * carries the planner's choice.
+ */
 export async function benchConvPool(ctx: KernelContext, batch: number): Promise<BenchRow[]> {
   const k3 = { kh: 3, kw: 3, stride: 1, pad: 0 };
   return [
@@ -101,5 +108,7 @@ export async function benchConvPool(ctx: KernelContext, batch: number): Promise<
     ...(await benchPool(ctx, 'pool2', { n: batch, c: 8, h: 13, w: 13, kernel: 2, stride: 2 })),
     ...(await benchConvReluPool(ctx, 'conv1', { n: batch, cin: 3, h: 32, w: 32, cout: 4, ...k3 }, false)),
     ...(await benchConvReluPool(ctx, 'conv2', { n: batch, cin: 4, h: 15, w: 15, cout: 8, ...k3 }, true)),
+    ...(await benchConv(ctx, 'resnet 3×3', { n: batch, cin: 16, h: 32, w: 32, cout: 16, kh: 3, kw: 3, stride: 1, pad: 1 }, true)),
+    ...(await benchConv(ctx, 'resnet 3×3 stride 2', { n: batch, cin: 16, h: 32, w: 32, cout: 32, kh: 3, kw: 3, stride: 2, pad: 1 }, true)),
   ];
 }

@@ -3,14 +3,10 @@
 // the FMA latency; FUSED picks fma() or a separate multiply and add (some drivers lower fma()
 // to a slow exact routine, some fuse a*b+c themselves): the bench takes the faster.
 override FUSED: bool = true;
-struct Params { iterations: u32, row: u32 }
-
-@group(0) @binding(0) var<storage, read_write> out: array<vec4f>;
-@group(0) @binding(1) var<uniform> params: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * params.row;
+  let i = gid.x + gid.y * p.row;
   let seed = f32(i & 255u) * 1e-3;
   let m = vec4f(0.999, 0.9991, 0.9992, 0.9993);
   let a = vec4f(1e-4 + seed);
@@ -22,7 +18,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var c5 = c0 + 0.5;
   var c6 = c0 + 0.6;
   var c7 = c0 + 0.7;
-  for (var k = 0u; k < params.iterations; k++) {
+  for (var k = 0u; k < p.iterations; k++) {
     if (FUSED) {
       c0 = fma(c0, m, a); c1 = fma(c1, m, a); c2 = fma(c2, m, a); c3 = fma(c3, m, a);
       c4 = fma(c4, m, a); c5 = fma(c5, m, a); c6 = fma(c6, m, a); c7 = fma(c7, m, a);

@@ -15,6 +15,8 @@ export interface BenchRow {
   /** Memory rate (bytes read + written once), when known. */
   gbps?: number;
   dispatches: number;
+  /** The kernel variant chosen (the convolution planner's choice, for convolutions). */
+  plan?: string;
 }
 
 /** Timestamp-query resources per device, when the adapter has the feature. */
@@ -73,12 +75,13 @@ export async function timeDispatches(ctx: KernelContext, dispatches: readonly Di
   return opts.best ? times[0] : times[Math.floor(times.length / 2)];
 }
 
-export function benchRow(kernel: string, shape: string, ms: number, dispatches: number, work: { flops?: number; bytes?: number } = {}): BenchRow {
+export function benchRow(kernel: string, shape: string, ms: number, dispatches: number, work: { flops?: number; bytes?: number } = {}, plan?: string): BenchRow {
   return {
     kernel,
     shape,
     ms,
     dispatches,
+    ...(plan ? { plan } : {}),
     gflops: work.flops !== undefined ? work.flops / (ms * 1e6) : undefined,
     gbps: work.bytes !== undefined ? work.bytes / (ms * 1e6) : undefined,
   };

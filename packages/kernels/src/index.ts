@@ -1,4 +1,5 @@
 export * from './core.ts';
+export * from './kernel.ts';
 export * from './device.ts';
 export * from './registry.ts';
 export * from './ops/index.ts';

@@ -2,13 +2,13 @@
  * The fusion pass: a rewrite of the graph into planned nodes, so that today's fast paths stay
  * fast without the planner knowing any layer. Patterns, each only where the intermediate tensor
  * has exactly one consumer:
- *   conv → ReLU → max pool 2/2   one fused op (when the kernel supports the shape)
+ *   conv → ReLU → max pool        one fused op, where the convolution planner (kernels' planConv) fuses it
  *   conv → ReLU, linear → ReLU    ReLU in the forward; consumers apply its mask in their backward
  *   BatchNorm → ReLU, add → ReLU  ReLU in the forward and, from its own output, in its backward
  * A fused node keeps the first module's name (its parameters) and takes the last one's output
  * name (what consumers read); its activation is named as the unfused graph names it.
  */
-import { conv2dReluPoolSupported } from '@losslab/kernels';
+import { planConv, type ConvLimits } from '@losslab/kernels';
 import type { Module } from './module.ts';
 import { INPUT, type Graph } from './graph.ts';
 import { Conv2d } from './modules/conv2d.ts';
@@ -38,7 +38,8 @@ function withRelu(m: Module): Module | undefined {
 /** A ReLU's activation is named after what it rectifies (fc1_relu), fused or not. */
 const reluName = (producer: string) => `${producer}_relu`;
 
-export function plannedNodes(model: Graph, fuse: boolean, batch: number): PlannedNode[] {
+/** `limits`: the adapter's (device.limits), which the convolution planner's choices depend on. */
+export function plannedNodes(model: Graph, fuse: boolean, batch: number, limits?: ConvLimits): PlannedNode[] {
   const shapes = model.shapeMap();
   const consumers = new Map<string, string[]>();
   for (const n of model.nodes) for (const x of n.inputs) consumers.set(x, [...(consumers.get(x) ?? []), n.name]);
@@ -58,8 +59,8 @@ export function plannedNodes(model: Graph, fuse: boolean, batch: number): Planne
     if (relu?.module.kind === 'relu') {
       const pool = only(relu.name);
       const inShape = shapes.get(n.inputs[0]) ?? shapes.get(INPUT)!;
-      if (n.module instanceof Conv2d && n.module.bias && pool?.module instanceof MaxPool2d &&
-          conv2dReluPoolSupported(n.module.shape(inShape, batch), { kernel: pool.module.kernelSize, stride: pool.module.stride })) {
+      if (n.module instanceof Conv2d && pool?.module instanceof MaxPool2d &&
+          planConv(n.module.shape(inShape, batch), { relu: true, bias: n.module.bias, pool: { kernel: pool.module.kernelSize, stride: pool.module.stride } }, limits).fused) {
         out.push({ prefix: n.name, name: pool.name, activation: pool.name, module: new ConvReluPool(n.module, pool.module), inputs });
         folded.add(relu.name).add(pool.name);
         alias.set(relu.name, pool.name);

@@ -64,7 +64,12 @@ export interface ParityFixture {
   /** SGD steps (train mode), each followed by StepLR's step; params after each step include the running state. */
   sgd?: { lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
   /** Eval-mode (running statistics) outputs of the initial parameters; saliency: d logit[predicted] / d input. */
-  eval?: { logits: T; saliency?: T };
+  eval?: {
+    logits: T;
+    saliency?: T;
+    /** Samples left out of the saliency check: an eval-mode ReLU input within float32 rounding of 0 (its mask, and so the gradient, is float32's coin toss). */
+    ambiguous_samples?: number[];
+  };
 }
 
 export interface ParityRow {
@@ -75,6 +80,8 @@ export interface ParityRow {
   pass: boolean;
   /** 'sum': bounded by Σ|terms| from the fixture's scales; 'f32': by |expected|; 'torch-f32': within TORCH_F32_FACTOR × PyTorch's own float32 error. */
   tolerance: 'sum' | 'f32' | 'torch-f32';
+  /** What the reader should know about this check (printed after the result). */
+  note?: string;
 }
 
 /** Golden loss names ('focal0.5', 'l1logits') to LossLab's ('focal:0.5', 'l1-logits'). */
@@ -151,7 +158,9 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     if (fixture.eval.saliency) {
       store.load(params);
       const r = await new SaliencyStep(ctx, model, store, batch).run(input);
-      rows.push(row('eval', 'saliency', r.grad, fixture.eval.saliency));
+      const left = fixture.eval.ambiguous_samples ?? [];
+      const note = left.length ? `sample${left.length > 1 ? 's' : ''} ${left.join(', ')} left out: a ReLU input within float32 rounding of 0` : undefined;
+      rows.push({ ...row('eval', 'saliency', r.grad, fixture.eval.saliency), ...(note ? { note } : {}) });
     }
   }
 
@@ -183,6 +192,6 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
 
 export function formatParity(rows: ParityRow[]): string {
   const w = Math.max(...rows.map((r) => `${r.group} ${r.name}`.length), 10);
-  const lines = rows.map((r) => `${`${r.group} ${r.name}`.padEnd(w)}  ${r.maxAbs.toExponential(2).padStart(9)}  ${r.maxRel.toExponential(2).padStart(9)}  ${r.tolerance.padEnd(8)}  ${r.pass ? 'ok' : 'FAIL'}`);
+  const lines = rows.map((r) => `${`${r.group} ${r.name}`.padEnd(w)}  ${r.maxAbs.toExponential(2).padStart(9)}  ${r.maxRel.toExponential(2).padStart(9)}  ${r.tolerance.padEnd(8)}  ${r.pass ? 'ok' : 'FAIL'}${r.note ? `  (${r.note})` : ''}`);
   return [`${'quantity'.padEnd(w)}  ${'max abs'.padStart(9)}  ${'max rel'.padStart(9)}  tol       result`, ...lines].join('\n');
 }

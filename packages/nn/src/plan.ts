@@ -68,7 +68,7 @@ export function planForward(ctx: KernelContext, model: Graph, store: ParamStore,
   const nodes: Node[] = [];
   const dispatches: Dispatch[] = [];
   const activations: ForwardPlan['activations'] = [];
-  for (const p of plannedNodes(model, opts.fuse ?? true, batch)) {
+  for (const p of plannedNodes(model, opts.fuse ?? true, batch, ctx.device.limits)) {
     const inputTensors = p.inputs.map((x) => tensors.get(x)!);
     const shape = p.module.outShape(inputTensors.map((t) => t.shape));
     const output: Tensor = p.module.view

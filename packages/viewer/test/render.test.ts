@@ -1,5 +1,5 @@
 /** losslab plot's figures and losslab report's HTML, made from the fixture study outside a browser. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +21,33 @@ describe('losslab plot figures', async () => {
   const figures = studyFigures(data);
   const byName = new Map(figures.map((f) => [f.name, f]));
 
-  it('are curves of every metric, the summary table, and per loss a confusion matrix and reliability diagram', () => {
+  it('are curves of every metric, the summary, per-class F1, and per loss a confusion matrix and reliability diagram', () => {
     expect([...byName.keys()].sort()).toEqual([
       'confusion_CE', 'confusion_Focal2', 'curve_ece', 'curve_f1', 'curve_test_acc', 'curve_test_loss', 'curve_test_nll', 'curve_train_acc', 'curve_train_loss',
-      'reliability_CE', 'reliability_Focal2', 'summary']);
+      'per_class_f1', 'reliability_CE', 'reliability_Focal2', 'summary']);
+  });
+
+  it('are ready for a paper: y axis with its unit, a caption of what the band is and how many seeds', () => {
+    const acc = parseHTML(byName.get('curve_test_acc')!.svg).document;
+    expect(Array.from(acc.querySelectorAll('g[aria-label="y-axis label"] text'), (t) => t.textContent).join('')).toContain('test accuracy (fraction correct)');
+    expect(acc.querySelector('text.chart-caption')!.textContent).toBe('line: mean over seeds; band: ± 1 sample std across seeds; n = 2 seeds per line.');
+    expect(parseHTML(byName.get('curve_test_nll')!.svg).document.querySelector('g[aria-label="y-axis label"]')!.textContent).toContain('nats');
+    expect(parseHTML(byName.get('per_class_f1')!.svg).document.querySelector('text.chart-caption')!.textContent).toMatch(/± 1 sample std across seeds; n = 2 seeds per loss/);
+    // Confusion matrices: percentages of each true class on one 0–100% scale with its legend, not raw counts.
+    const conf = parseHTML(byName.get('confusion_CE')!.svg).document;
+    expect(conf.querySelector('g.color-legend')!.textContent).toContain('100%');
+    const finals = ['seed_0', 'seed_1'].map((s) => JSON.parse(readFileSync(join(FIXTURE, s, 'CE_final.json'), 'utf8')) as { confusion: number[][] });
+    const rate = (f: { confusion: number[][] }) => f.confusion[0][0] / f.confusion[0].reduce((a, b) => a + b, 0);
+    const texts = Array.from(conf.querySelectorAll('g[aria-label=text] text'), (t) => t.textContent);
+    expect(texts[0]).toBe((((rate(finals[0]) + rate(finals[1])) / 2) * 100).toFixed(((rate(finals[0]) + rate(finals[1])) / 2) >= 0.095 ? 0 : 1));
+  });
+
+  it('the summary fits a column: at most 600 px (1,200 px as PNG) with each mean\'s 95% CI', async () => {
+    const f = byName.get('summary')!;
+    const w = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(f.svg)![1]);
+    expect(w).toBeLessThanOrEqual(600);
+    expect(pngSize(await toPng(f.svg)).width).toBeLessThanOrEqual(1200);
+    expect(f.svg).toContain('95% CI');
   });
 
   it('are well-formed SVG documents with title, legend and labels', () => {
@@ -45,10 +68,16 @@ describe('losslab plot figures', async () => {
   it('the summary table shows summary.json\'s numbers', () => {
     const summary = JSON.parse(readFileSync(join(FIXTURE, 'summary.json'), 'utf8')) as Summary;
     const text = byName.get('summary')!.svg;
-    for (const r of summary.groups[0].rows) expect(text).toContain(`${r.final.test_acc!.mean.toFixed(4)} ± ${r.final.test_acc!.std!.toFixed(4)}`);
+    for (const r of summary.groups[0].rows) expect(text).toContain(r.final.test_acc!.mean.toFixed(4));
+    const focal = summary.groups[0].rows[1].vsCE!.test_acc!;
+    // Two seeds: Δ with its (wide) Student-t CI and "not tested" — a 2-seed bootstrap would be misleadingly narrow.
+    expect(text).toContain(`[${focal.ci95![0].toFixed(4)}, ${focal.ci95![1].toFixed(4)}], n=2: untested`);
+    expect(text).not.toContain(`[${focal.bootstrapCi95![0].toFixed(4)}, ${focal.bootstrapCi95![1].toFixed(4)}]`);
   });
 
   it('rasterise to PNG at twice their size', async () => {
+    const dump = process.env.LOSSLAB_FIGURES_DIR; // to look at them: LOSSLAB_FIGURES_DIR=/some/dir npx vitest run test/render.test.ts
+    if (dump) for (const f of figures) writeFileSync(join(dump, `${f.name}.png`), await toPng(f.svg));
     for (const name of ['curve_test_acc', 'summary', 'confusion_CE']) {
       const f = byName.get(name)!;
       const w = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(f.svg)![1]);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { ARCHITECTURES } from '@losslab/nn';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
 import { runBench } from '../bench/index.ts';
-import { RESNET_ARCH } from '../bench/targets.ts';
+import { RESNET_ARCH } from '../bench/goals.ts';
 import { syntheticCifar } from '../bench/synthetic.ts';
 import { loadCifar10 } from '../data/index.ts';
 import { CIFAR10_SPEC } from '../data/index.ts';
@@ -27,12 +27,12 @@ const defaultArchs = () => ['convnet', ...(RESNET_ARCH in ARCHITECTURES ? [RESNE
 export function registerBench(program: Command, setExit: (code: number) => void): void {
   program
     .command('bench')
-    .description('benchmark the adapter\'s limits, kernels, training steps, an epoch and inference; print issue #14\'s targets')
+    .description('benchmark the adapter\'s limits, kernels, training steps, an epoch and inference, and print the goals with the measured figures')
     .option('--arch <list>', `architectures to time (default: ${defaultArchs()})`)
     .option('--batches <list>', 'batch sizes for kernels and steps', '64')
     .option('--epochs <n>', 'training epochs to time per architecture (0: none)', '1')
     .option('--synthetic', 'CIFAR-shaped random data made on the spot instead of CIFAR-10 files (timings do not depend on pixels)')
-    .option('--train-images <n>', 'training images of the synthetic data (epoch figures are scaled to 50,000)', String(CIFAR10_SPEC.trainSize))
+    .option('--train-images <n>', 'training images of the synthetic data (fewer than 50,000: the 50,000-image epoch is extrapolated, start-up costs included)', String(CIFAR10_SPEC.trainSize))
     .option('--vs-torch', 'also time PyTorch (reference/torch_train.py) epochs, alternating, and print the ratio')
     .option('--rounds <n>', 'alternating rounds with --vs-torch', '2')
     .option('--torch-threads <n>', 'PyTorch CPU threads', '2')

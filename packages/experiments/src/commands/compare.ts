@@ -36,7 +36,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     .command('compare')
     .description("compare the studies' final metrics per loss with reference runs of another implementation (e.g. PyTorch's)")
     .argument('<dirs...>', 'study folders (seeds may be spread over several)')
-    .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. ../shared/reference/torch-cpu-default (repeat for more folders)',
+    .requiredOption('--reference <dir>', 'folder of <loss>_seed<S>.csv reference curves, e.g. docs/measurements/default-study/torch (PyTorch; repeat for more folders)',
       (dir: string, prev: string[] | undefined) => [...(prev ?? []), dir])
     .option('--metric <name>', 'CSV column to compare at the last epoch', 'test_acc')
     .option('--arch <name>', "the studies' architecture to compare (default: their only one, else convnet)")

@@ -20,7 +20,7 @@ export function registerParity(program: Command, setExit: (code: number) => void
   program
     .command('parity')
     .description('PyTorch parity: replay a fixture (--fixture, exit 1 past tolerance) or train both side by side on the same batches (--trajectory)')
-    .option('--fixture <file>', 'fixture JSON (make one with packages/nn/scripts/make_fixture.py)')
+    .option('--fixture <file>', 'fixture JSON, as written by the PyTorch fixture scripts of the LossLab source repository (not installed with the CLI)')
     .option('--trajectory', 'train LossLab and PyTorch from the same weights on the same batches and compare losses, parameters and epochs')
     .option('--arch <name>', "architecture: of the fixture (default: the fixture's own, else convnet) or to train (default convnet)")
     .option('--loss <name>', 'trajectory: loss', 'ce')

@@ -10,6 +10,7 @@ import { ensureWritableDir } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineHandle, EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
+import { resumeCommand } from './resume-hint.ts';
 
 export interface RunOptions extends RunFlags {
   cell?: string;
@@ -62,8 +63,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
           },
         );
         if (stop.signal.requested) {
-          const args = process.argv.slice(2).filter((a) => a !== '--resume');
-          log(`interrupted: runs stopped after their last completed epoch; continue with: losslab ${args.join(' ')} --resume`);
+          log(`interrupted: runs stopped after their last completed epoch; continue with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
           return stop.code();
         }
         return results.some((r) => r.status === 'failed') ? 1 : 0;

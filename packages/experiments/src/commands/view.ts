@@ -1,4 +1,5 @@
 /** `losslab view [RESULTS_DIR]`: serves the viewer and the results folder (read-only) on 127.0.0.1. */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -27,10 +28,13 @@ export function registerView(program: Command, setExit: (code: number) => void):
       try {
         const port = o.port === undefined ? undefined : Number(o.port);
         if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port must be 1–65535, got ${o.port}`);
-        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port }).catch((e: Error) => {
+        const missing = dirs.filter((d) => !existsSync(d));
+        // A folder a study is about to write to: made now, and the page shows the study once it starts.
+        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port, create: true }).catch((e: Error) => {
           throw new UsageError(e.message);
         });
         console.log(`LossLab viewer: ${v.url}  (serving ${dirs.map((d) => resolve(d)).join(', ')}; Ctrl-C to stop)`);
+        if (missing.length) console.log(`made ${missing.join(', ')} (did not exist): the page shows a study there once it starts`);
         await new Promise<void>((done) => {
           const stop = () => void v.close().then(done);
           process.once('SIGINT', stop);

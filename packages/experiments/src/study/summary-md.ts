@@ -54,7 +54,9 @@ function significance(rows: SummaryRow[]): string[] {
     }
   }
   const m = sig.length + not.length;
-  const out = [`Paired over the same seeds, two-sided paired t-test; Holm's correction across the ${m} tested comparison${m === 1 ? '' : 's'} of this table, at α = ${ALPHA}.`, ''];
+  const out = [m
+    ? `Paired over the same seeds, two-sided paired t-test; Holm's correction across the ${m} tested comparison${m === 1 ? '' : 's'} of this table, at α = ${ALPHA}.`
+    : `Paired over the same seeds, two-sided paired t-test at α = ${ALPHA}: no comparison here has enough paired seeds to test.`, ''];
   if (m) {
     out.push(sig.length ? `**Significant at ${ALPHA} after Holm's correction:**` : `**No difference vs CE is significant at ${ALPHA} after Holm's correction.**`);
     for (const l of sig) out.push(`- ${l}`);

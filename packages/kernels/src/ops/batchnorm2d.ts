@@ -6,6 +6,7 @@
  */
 import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import statsWgsl from './batchnorm2d_stats.wgsl?raw';
 import forwardWgsl from './batchnorm2d_forward.wgsl?raw';
 import backwardReduceWgsl from './batchnorm2d_backward_reduce.wgsl?raw';
@@ -24,13 +25,34 @@ function check(s: BatchNorm2dShape): number {
   return s.n * s.c * s.h * s.w;
 }
 
-/** u32 and f32 fields in declaration order. */
-function params(ctx: KernelContext, fields: [number, 'u32' | 'f32'][], label: string): GPUBuffer {
-  const data = new ArrayBuffer(fields.length * 4);
-  const view = new DataView(data);
-  fields.forEach(([v, k], i) => (k === 'u32' ? view.setUint32(i * 4, v, true) : view.setFloat32(i * 4, v, true)));
-  return ctx.uniformRaw(data, label);
-}
+// Per-channel reductions (one workgroup per channel over n·hw values); update: apply the running-stat update.
+const statsKernel = defineKernel({
+  name: 'batchnorm2d_stats', code: statsWgsl,
+  bindings: { x: read(), saved: readWrite(), running_mean: readWrite(), running_var: readWrite(), batches: readWrite() },
+  uniforms: { n: 'u32', c: 'u32', hw: 'u32', update: 'flag', momentum: 'f32', eps: 'f32' },
+});
+// Element-wise over total = n·c·hw; mode 0 train (center = saved [mean | invstd]), 1 eval (running mean, var).
+const forwardKernel = defineKernel({
+  name: 'batchnorm2d_forward', code: forwardWgsl,
+  bindings: { x: read(), center: read(), spread: read(), weight: read(), bias: read(), y: readWrite() },
+  uniforms: { total: 'u32', c: 'u32', hw: 'u32', row: 'u32', mode: 'u32', relu: 'flag', eps: 'f32' },
+});
+const backwardReduceKernel = defineKernel({
+  name: 'batchnorm2d_backward_reduce', code: backwardReduceWgsl,
+  bindings: { x: read(), y: read(), dy: read(), saved: read(), dweight: readWrite(), dbias: readWrite() },
+  uniforms: { n: 'u32', c: 'u32', hw: 'u32', relu: 'flag' },
+});
+// m = n·hw: the values each channel's statistics were taken over.
+const backwardInputKernel = defineKernel({
+  name: 'batchnorm2d_backward_input', code: backwardInputWgsl,
+  bindings: { x: read(), y: read(), dy: read(), saved: read(), weight: read(), dweight: read(), dbias: read(), dx: readWrite() },
+  uniforms: { total: 'u32', c: 'u32', hw: 'u32', row: 'u32', relu: 'flag', m: 'u32' },
+});
+const backwardEvalKernel = defineKernel({
+  name: 'batchnorm2d_backward_eval', code: backwardEvalWgsl,
+  bindings: { y: read(), dy: read(), running_var: read(), weight: read(), dx: readWrite() },
+  uniforms: { total: 'u32', c: 'u32', hw: 'u32', row: 'u32', relu: 'flag', eps: 'f32' },
+});
 
 /** Bytes of the saved statistics buffer ([mean | invstd], 2·c floats). */
 export const batchnorm2dSavedBytes = (c: number): number => 2 * c * 4;
@@ -46,10 +68,12 @@ export function batchnorm2dForwardTrain(ctx: KernelContext, a: {
   const s = a.shape;
   const total = check(s);
   const eps = a.eps ?? BATCHNORM_EPS;
-  const stats = ctx.pipeline('batchnorm2d_stats', statsWgsl);
-  const u1 = params(ctx, [[s.n, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [a.update === false ? 0 : 1, 'u32'], [a.momentum ?? BATCHNORM_MOMENTUM, 'f32'], [eps, 'f32']], 'batchnorm2d stats params');
   return [
-    ctx.dispatch('batchnorm2d_stats', stats, [a.x, a.saved, a.state.runningMean, a.state.runningVar, a.state.numBatchesTracked, u1], [s.c], elementwiseWork(total, 3, 1)),
+    statsKernel.dispatch(ctx, {
+      bindings: { x: a.x, saved: a.saved, running_mean: a.state.runningMean, running_var: a.state.runningVar, batches: a.state.numBatchesTracked },
+      uniforms: { n: s.n, c: s.c, hw: s.h * s.w, update: a.update !== false, momentum: a.momentum ?? BATCHNORM_MOMENTUM, eps },
+      workgroups: [s.c], work: elementwiseWork(total, 3, 1),
+    }),
     normalize(ctx, s, total, a.x, a.saved, a.saved, a.weight, a.bias, a.y, 0, a.relu, eps),
   ];
 }
@@ -65,9 +89,10 @@ export function batchnorm2dForwardEval(ctx: KernelContext, a: {
 function normalize(ctx: KernelContext, s: BatchNorm2dShape, total: number, x: BufferLike, center: BufferLike, spread: BufferLike,
   weight: BufferLike, bias: BufferLike, y: BufferLike, mode: number, relu: boolean, eps: number): Dispatch {
   const g = grid1d(total);
-  const pipeline = ctx.pipeline('batchnorm2d_forward', forwardWgsl);
-  const u = params(ctx, [[total, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [g.row, 'u32'], [mode, 'u32'], [relu ? 1 : 0, 'u32'], [eps, 'f32']], 'batchnorm2d params');
-  return ctx.dispatch('batchnorm2d_forward', pipeline, [x, center, spread, weight, bias, y, u], g.workgroups, elementwiseWork(total, 2, 2));
+  return forwardKernel.dispatch(ctx, {
+    bindings: { x, center, spread, weight, bias, y }, uniforms: { total, c: s.c, hw: s.h * s.w, row: g.row, mode, relu, eps },
+    workgroups: g.workgroups, work: elementwiseWork(total, 2, 2),
+  });
 }
 
 /**
@@ -80,14 +105,16 @@ export function batchnorm2dBackward(ctx: KernelContext, a: {
 }): Dispatch[] {
   const s = a.shape;
   const total = check(s);
-  const reduce = ctx.pipeline('batchnorm2d_backward_reduce', backwardReduceWgsl);
-  const out = [ctx.dispatch('batchnorm2d_backward_reduce', reduce, [a.x, a.y, a.dy, a.saved, a.dweight, a.dbias,
-    ctx.uniform([s.n, s.c, s.h * s.w, a.relu ? 1 : 0], 'u32', 'batchnorm2d backward params')], [s.c], elementwiseWork(total, 4, 3))];
+  const out = [backwardReduceKernel.dispatch(ctx, {
+    bindings: { x: a.x, y: a.y, dy: a.dy, saved: a.saved, dweight: a.dweight, dbias: a.dbias },
+    uniforms: { n: s.n, c: s.c, hw: s.h * s.w, relu: a.relu }, workgroups: [s.c], work: elementwiseWork(total, 4, 3),
+  })];
   if (a.dx) {
     const g = grid1d(total);
-    const input = ctx.pipeline('batchnorm2d_backward_input', backwardInputWgsl);
-    out.push(ctx.dispatch('batchnorm2d_backward_input', input, [a.x, a.y, a.dy, a.saved, a.weight, a.dweight, a.dbias, a.dx,
-      ctx.uniform([total, s.c, s.h * s.w, g.row, a.relu ? 1 : 0, s.n * s.h * s.w], 'u32', 'batchnorm2d backward input params')], g.workgroups, elementwiseWork(total, 5, 4)));
+    out.push(backwardInputKernel.dispatch(ctx, {
+      bindings: { x: a.x, y: a.y, dy: a.dy, saved: a.saved, weight: a.weight, dweight: a.dweight, dbias: a.dbias, dx: a.dx },
+      uniforms: { total, c: s.c, hw: s.h * s.w, row: g.row, relu: a.relu, m: s.n * s.h * s.w }, workgroups: g.workgroups, work: elementwiseWork(total, 5, 4),
+    }));
   }
   return out;
 }
@@ -99,7 +126,8 @@ export function batchnorm2dBackwardEval(ctx: KernelContext, a: {
   const s = a.shape;
   const total = check(s);
   const g = grid1d(total);
-  const pipeline = ctx.pipeline('batchnorm2d_backward_eval', backwardEvalWgsl);
-  const u = params(ctx, [[total, 'u32'], [s.c, 'u32'], [s.h * s.w, 'u32'], [g.row, 'u32'], [a.relu ? 1 : 0, 'u32'], [a.eps ?? BATCHNORM_EPS, 'f32']], 'batchnorm2d backward eval params');
-  return ctx.dispatch('batchnorm2d_backward_eval', pipeline, [a.y, a.dy, a.state.runningVar, a.weight, a.dx, u], g.workgroups, elementwiseWork(total, 2, 3));
+  return backwardEvalKernel.dispatch(ctx, {
+    bindings: { y: a.y, dy: a.dy, running_var: a.state.runningVar, weight: a.weight, dx: a.dx },
+    uniforms: { total, c: s.c, hw: s.h * s.w, row: g.row, relu: a.relu, eps: a.eps ?? BATCHNORM_EPS }, workgroups: g.workgroups, work: elementwiseWork(total, 2, 3),
+  });
 }

@@ -1,17 +1,6 @@
 // BatchNorm2d backward, pass 2 (training mode), element-wise:
 // dx = γ·invstd·(g - dβ/M - x̂·dγ/M), with g = dy masked by the fused ReLU, M = N·H·W and dγ, dβ
 // the sums pass 1 wrote. dx is overwritten.
-struct Params { total: u32, c: u32, hw: u32, row: u32, relu: u32, m: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> y: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> saved: array<f32>; // [mean | invstd]
-@group(0) @binding(4) var<storage, read> weight: array<f32>;
-@group(0) @binding(5) var<storage, read> dweight: array<f32>;
-@group(0) @binding(6) var<storage, read> dbias: array<f32>;
-@group(0) @binding(7) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(8) var<uniform> p: Params;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -1,15 +1,6 @@
 // BatchNorm2d backward, pass 1: one workgroup per channel sums g and g·x̂ over N·H·W, where g is
 // dy masked by the fused ReLU (y > 0) when there is one and x̂ = (x - mean)·invstd. These sums are
 // the parameter gradients: dγ = Σ g·x̂ and dβ = Σ g (overwritten). Pass 2 reads them back.
-struct Params { n: u32, c: u32, hw: u32, relu: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> y: array<f32>;
-@group(0) @binding(2) var<storage, read> dy: array<f32>;
-@group(0) @binding(3) var<storage, read> saved: array<f32>; // [mean | invstd]
-@group(0) @binding(4) var<storage, read_write> dweight: array<f32>;
-@group(0) @binding(5) var<storage, read_write> dbias: array<f32>;
-@group(0) @binding(6) var<uniform> p: Params;
 
 const WG = 256u;
 var<workgroup> part_g: array<f32, 256>;

@@ -3,14 +3,6 @@
 // [mean | invstd] the forward and backward read. With update != 0 it also applies PyTorch's
 // running-stat update: r = (1 - momentum)·r + momentum·batch, the variance unbiased (M / (M - 1)),
 // and channel 0 counts num_batches_tracked.
-struct Params { n: u32, c: u32, hw: u32, update: u32, momentum: f32, eps: f32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> saved: array<f32>; // [mean (c) | invstd (c)]
-@group(0) @binding(2) var<storage, read_write> running_mean: array<f32>;
-@group(0) @binding(3) var<storage, read_write> running_var: array<f32>;
-@group(0) @binding(4) var<storage, read_write> batches: array<f32>; // num_batches_tracked
-@group(0) @binding(5) var<uniform> p: Params;
 
 const WG = 256u;
 var<workgroup> part: array<f32, 256>;

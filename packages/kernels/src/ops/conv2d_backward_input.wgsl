@@ -2,17 +2,6 @@
 // (n, iy, ix) computes a block of 8 input channels (workgroup z). Only taps with
 // iy + pad - ky divisible by stride are visited: ky starts at (iy + pad) % stride and steps by
 // stride while oy steps down by 1, so the inner loops have no div/mod.
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, kh: u32, kw: u32, stride: u32,
-  pad: u32, oh: u32, ow: u32, relu: u32,
-  row: u32,
-}
-
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> weight: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {

@@ -3,17 +3,6 @@
 // one extra column k = K whose "input" is 1, giving dbias). Invocation (chunk, tile) sums one
 // chunk of positions for a 4-channel × 8-column tile held in registers (4 dy + 8 x loads per
 // 32 FMAs) and writes its partial sums; conv2d_backward_weight_sum.wgsl adds the chunks.
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, kh: u32, kw: u32, stride: u32,
-  pad: u32, oh: u32, ow: u32, chunk: u32,  // chunk: positions per partial
-  chunks: u32, ktiles: u32, tiles: u32,     // tiles = ktiles · ceil(cout / 4)
-}
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> partial: array<f32>;  // [chunk][cout][K + 1]
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

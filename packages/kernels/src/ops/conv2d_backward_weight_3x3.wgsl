@@ -4,18 +4,6 @@
 // invocation owns a chunk of rows × one input channel × 4 output channels × all 9 taps, and walks
 // each row 4 pixels at a time: per step one new x vec4 for each of the 3 input rows and 4 dy vec4s
 // (aligned loads, not per-pixel gathers) feed 36 four-pixel dot products.
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32,
-  rows: u32,    // rows (n, oy) per chunk
-  chunks: u32,
-  groups: u32,  // invocations per chunk: cin · cout / 4
-}
-
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;
-@group(0) @binding(1) var<storage, read> dy: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> partial: array<f32>;  // [chunk][cout][cin·9 + 1]
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -1,11 +1,5 @@
 // dweight/dbias pass 2 of 2: one invocation per (co, k) entry adds that entry's partial sums
 // over all chunks in a fixed order (deterministic), then writes dweight (k < K) or dbias (k = K).
-struct Params { cout: u32, kk: u32, chunks: u32, pad: u32 }
-
-@group(0) @binding(0) var<storage, read> partial: array<f32>;  // [chunk][cout][K + 1]
-@group(0) @binding(1) var<storage, read_write> dweight: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dbias: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -4,20 +4,6 @@
 // With cout <= 4 the second half of the registers holds 4 more pixels instead (8 pixels × 4).
 // Padding and the ragged row end: indices are clamped and out-of-image values selected to 0.
 // Also used for the input gradient at stride 1 (flipped, transposed weights; see conv2d.ts).
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, kh: u32, kw: u32, stride: u32,
-  pad: u32, oh: u32, ow: u32, relu: u32,
-  row: u32,  // invocations per grid row: item = gid.x + gid.y * row
-  owq: u32,  // ceil(ow / px): pixel groups per output row
-  px8: u32,  // 1: 8 pixels × 4 channels per invocation (only when cout <= 4), 0: 4 pixels × 8 channels
-}
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> weight: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {

@@ -6,19 +6,6 @@
 // arranges them [cin·9][cout]). Outputs are stored 4 pixels at a time.
 override PX: u32 = 16u;  // pixels per invocation: 4, 8 or 16, dividing w
 
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, relu: u32,
-  row: u32,  // invocations per grid row: item = gid.x + gid.y * row
-  owq: u32,  // w / PX: pixel groups per row
-}
-
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;
-@group(0) @binding(1) var<storage, read> wt: array<vec4f>;  // [cin·9][cout / 4]
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<vec4f>;
-@group(0) @binding(4) var<uniform> p: Params;
-
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let per = p.h * p.owq;

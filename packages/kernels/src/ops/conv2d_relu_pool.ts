@@ -7,22 +7,42 @@
  * gradient exist only when the input gradient is wanted (a plan-time scratch buffer).
  */
 import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import { grid1d } from './grid.ts';
-import { conv2dBackwardInput, conv2dOutputSize, type Conv2dShape } from './conv2d.ts';
+import { conv2dBackwardInput, weightGradSum } from './conv2d.ts';
+import { conv2dOutputSize, planConv, type Conv2dShape, type ConvPlan } from './conv2d_plan.ts';
 import forwardWgsl from './conv2d_relu_pool_forward.wgsl?raw';
 import backwardWeightWgsl from './conv2d_relu_pool_backward_weight.wgsl?raw';
-import backwardWeightSumWgsl from './conv2d_backward_weight_sum.wgsl?raw';
 import unpoolWgsl from './conv2d_relu_pool_unpool.wgsl?raw';
-import { PACKED_VEC4S, packWeights } from './conv2d_relu_pool_pack.ts';
-import { conv2dReluPoolBackwardInput, conv2dReluPoolBackwardInputSupported } from './conv2d_relu_pool_backward_input.ts';
+import { packedWeights, packWeights } from './conv2d_relu_pool_pack.ts';
+import { conv2dReluPoolBackwardInput } from './conv2d_relu_pool_backward_input.ts';
 
 const WG = 64;
 
-/** Whether conv → ReLU → max pool (kernel, stride) can run fused: conv stride 1, kernel ≤ 3×3, pool 2/2. */
-export function conv2dReluPoolSupported(s: Conv2dShape, pool: { kernel: number; stride: number }): boolean {
-  const { oh, ow } = conv2dOutputSize(s);
-  return s.stride === 1 && ceilDiv(s.cout, 4) * s.cin * s.kh * s.kw <= PACKED_VEC4S && s.kh <= 3 && s.kw <= 3 && pool.kernel === 2 && pool.stride === 2 && oh >= 2 && ow >= 2;
-}
+// Pooled size ph × pw; pwq = ceil(pw / 2) invocations per pooled row (row: per grid row); cogs =
+// ceil(cout / 4) argmax words per pooled cell. wv: [group][K], 4 channels per vec4; x4: the same
+// buffer as x, read 4 floats at a time (ALIGNED).
+const forwardKernel = defineKernel({
+  name: 'conv2d_relu_pool_forward', code: forwardWgsl,
+  bindings: { x: read(), wv: packedWeights, bias: read(), y: readWrite(), arg: readWrite('u32'), x4: read('vec4f') },
+  uniforms: { n: 'u32', cin: 'u32', h: 'u32', w: 'u32', cout: 'u32', kh: 'u32', kw: 'u32', pad: 'u32', ph: 'u32', pw: 'u32', pwq: 'u32', row: 'u32', cogs: 'u32' },
+});
+// gy: the pooled gradient [n, cout, ph, pw]; arg [n, cogs, ph, pw]; partial [chunk][cout][K + 1]; chunk: pooled rows per partial.
+const backwardWeightKernel = defineKernel({
+  name: 'conv2d_relu_pool_backward_weight', code: backwardWeightWgsl,
+  bindings: { x: read(), gy: read(), arg: read('u32'), partial: readWrite() },
+  uniforms: { n: 'u32', cin: 'u32', h: 'u32', w: 'u32', cout: 'u32', pad: 'u32', ph: 'u32', pw: 'u32', cogs: 'u32', chunk: 'u32', chunks: 'u32' },
+});
+// dy [n, cout, oh, ow] from gy [n, cout, ph, pw] and arg; ch × cw 2×2 cells per plane.
+const unpoolKernel = defineKernel({
+  name: 'conv2d_relu_pool_unpool', code: unpoolWgsl,
+  bindings: { gy: read(), arg: read('u32'), dy: readWrite() },
+  uniforms: { n: 'u32', cout: 'u32', oh: 'u32', ow: 'u32', ph: 'u32', pw: 'u32', cogs: 'u32', row: 'u32', ch: 'u32', cw: 'u32' },
+});
+
+/** The planner's plan for conv → ReLU → 2×2/2 max pool with bias on this context's adapter. */
+const fusedPlan = (ctx: KernelContext, s: Conv2dShape): ConvPlan =>
+  planConv(s, { relu: true, bias: true, pool: { kernel: 2, stride: 2 } }, ctx.device.limits);
 
 /** Pooled output size and argmax words (u32 count) of the fused op. */
 export function conv2dReluPoolSizes(s: Conv2dShape): { oh: number; ow: number; ph: number; pw: number; cogs: number; argWords: number } {
@@ -33,11 +53,10 @@ export function conv2dReluPoolSizes(s: Conv2dShape): { oh: number; ow: number; p
   return { oh, ow, ph, pw, cogs, argWords: s.n * cogs * ph * pw };
 }
 
-function check(s: Conv2dShape): ReturnType<typeof conv2dReluPoolSizes> {
-  if (!conv2dReluPoolSupported(s, { kernel: 2, stride: 2 }) || ![s.n, s.cin, s.cout].every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new Error(`conv2dReluPool: unsupported shape ${JSON.stringify(s)}`);
-  }
-  return conv2dReluPoolSizes(s);
+function check(ctx: KernelContext, s: Conv2dShape): { plan: ConvPlan; z: ReturnType<typeof conv2dReluPoolSizes> } {
+  const plan = fusedPlan(ctx, s);
+  if (!plan.fused) throw new Error(`conv2dReluPool: the planner does not fuse shape ${JSON.stringify(s)}`);
+  return { plan, z: conv2dReluPoolSizes(s) };
 }
 
 /**
@@ -46,18 +65,19 @@ function check(s: Conv2dShape): ReturnType<typeof conv2dReluPoolSizes> {
  */
 export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; arg: BufferLike }): Dispatch[] {
   const s = a.shape;
-  const z = check(s);
+  const { plan, z } = check(ctx, s);
+  const aligned = plan.forward.kernel === 'relu_pool' && plan.forward.aligned;
   const pwq = ceilDiv(z.pw, 2);
   const g = grid1d(s.n * z.ph * pwq, WG);
-  const u = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.kh, s.kw, s.pad, z.ph, z.pw, pwq, g.row, z.cogs], 'u32', 'conv2d_relu_pool params');
-  const aligned = s.pad === 0 && s.w % 4 === 0 ? 1 : 0;
-  const pipeline = ctx.pipeline('conv2d_relu_pool_forward', forwardWgsl, { KH: s.kh, KW: s.kw, CIN: s.cin, ALIGNED: aligned });
   const kk = s.cin * s.kh * s.kw;
   const { wv, dispatch } = packWeights(ctx, a.weight, { rows: s.cout, kk, rs: kk, inner: kk, os: 0 });
   return [
     dispatch,
-    ctx.dispatch('conv2d_relu_pool_forward', pipeline, [a.x, wv, a.bias, a.y, a.arg, u, a.x], [g.workgroups[0], g.workgroups[1], z.cogs], {
-      flops: 2 * s.n * s.cout * z.oh * z.ow * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords),
+    forwardKernel.dispatch(ctx, {
+      bindings: { x: a.x, wv, bias: a.bias, y: a.y, arg: a.arg, x4: a.x },
+      uniforms: { n: s.n, cin: s.cin, h: s.h, w: s.w, cout: s.cout, kh: s.kh, kw: s.kw, pad: s.pad, ph: z.ph, pw: z.pw, pwq, row: g.row, cogs: z.cogs },
+      constants: { KH: s.kh, KW: s.kw, CIN: s.cin, ALIGNED: aligned ? 1 : 0 }, workgroups: [g.workgroups[0], g.workgroups[1], z.cogs],
+      work: { flops: 2 * s.n * s.cout * z.oh * z.ow * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords) },
     }),
   ];
 }
@@ -70,37 +90,37 @@ export function conv2dReluPoolBackward(ctx: KernelContext, a: {
   shape: Conv2dShape; x: BufferLike; weight: BufferLike; gy: BufferLike; arg: BufferLike; dweight: BufferLike; dbias: BufferLike; dx?: BufferLike;
 }): Dispatch[] {
   const s = a.shape;
-  const z = check(s);
-  // About 256 chunks of whole pooled rows: enough invocations for every core, few partials for pass 2.
-  const rows = s.n * z.ph;
-  const chunk = ceilDiv(rows, 256);
-  const chunks = ceilDiv(rows, chunk);
+  const { plan, z } = check(ctx, s);
+  if (plan.weightGrad.kernel !== 'relu_pool') throw new Error('conv2dReluPoolBackward: a fused plan without the fused weight gradient');
+  const { chunk, chunks } = plan.weightGrad;
   const kk = s.cin * s.kh * s.kw;
   const partial = ctx.storage(chunks * s.cout * (kk + 1) * 4, 'conv2d_relu_pool dweight partials');
-  const p1 = ctx.pipeline('conv2d_relu_pool_backward_weight', backwardWeightWgsl, { KH: s.kh, KW: s.kw });
-  const u1 = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.pad, z.ph, z.pw, z.cogs, chunk, chunks, 0], 'u32', 'conv2d_relu_pool dweight params');
-  const p2 = ctx.pipeline('conv2d_backward_weight_sum', backwardWeightSumWgsl);
-  const u2 = ctx.uniform([s.cout, kk, chunks, 0], 'u32', 'conv2d dweight sum params');
   const out = [
     // Work: a multiply-add per weight and pooled cell (the ReLU/pool route each pooled gradient to one conv output).
-    ctx.dispatch('conv2d_relu_pool_backward_weight', p1, [a.x, a.gy, a.arg, partial, u1], [ceilDiv(chunks * s.cin * z.cogs, WG)], {
-      flops: 2 * s.n * s.cout * z.ph * z.pw * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords + chunks * s.cout * (kk + 1)),
+    backwardWeightKernel.dispatch(ctx, {
+      bindings: { x: a.x, gy: a.gy, arg: a.arg, partial },
+      uniforms: { n: s.n, cin: s.cin, h: s.h, w: s.w, cout: s.cout, pad: s.pad, ph: z.ph, pw: z.pw, cogs: z.cogs, chunk, chunks },
+      constants: { KH: s.kh, KW: s.kw }, workgroups: [ceilDiv(chunks * s.cin * z.cogs, WG)],
+      work: { flops: 2 * s.n * s.cout * z.ph * z.pw * kk, bytes: 4 * (s.n * s.cin * s.h * s.w + s.n * s.cout * z.ph * z.pw + z.argWords + chunks * s.cout * (kk + 1)) },
     }),
-    ctx.dispatch('conv2d_backward_weight_sum', p2, [partial, a.dweight, a.dbias, u2], [ceilDiv(s.cout * (kk + 1), WG)], {
-      flops: chunks * s.cout * (kk + 1), bytes: 4 * (chunks + 1) * s.cout * (kk + 1),
-    }),
+    weightGradSum(ctx, { cout: s.cout, kk, chunks, partial, dweight: a.dweight, dbias: a.dbias }),
   ];
-  if (a.dx && conv2dReluPoolBackwardInputSupported(s)) {
+  const dxPlan = plan.inputGrad;
+  if (a.dx && dxPlan.kernel === 'relu_pool_gather') {
     out.push(...conv2dReluPoolBackwardInput(ctx, { shape: s, sizes: z, weight: a.weight, gy: a.gy, arg: a.arg, dx: a.dx }));
-  } else if (a.dx) {
-    // Too many weights for the uniform array: unpool to full resolution, then the generic conv dx.
+  } else if (a.dx && dxPlan.kernel === 'unpool') {
+    // Too many weights for the uniform array: unpool to full resolution, then the plain conv's dx.
     const dy = ctx.storage(s.n * s.cout * z.oh * z.ow * 4, 'conv2d_relu_pool conv-output gradient');
     const ch = ceilDiv(z.oh, 2);
     const cw = ceilDiv(z.ow, 2);
     const g = grid1d(s.n * z.cogs * ch * cw, WG);
-    const u = ctx.uniform([s.n, s.cout, z.oh, z.ow, z.ph, z.pw, z.cogs, g.row, ch, cw], 'u32', 'conv2d_relu_pool unpool params');
-    out.push(ctx.dispatch('conv2d_relu_pool_unpool', ctx.pipeline('conv2d_relu_pool_unpool', unpoolWgsl), [a.gy, a.arg, dy, u], g.workgroups));
-    out.push(...[conv2dBackwardInput(ctx, { shape: s, dy, weight: a.weight, dx: a.dx })].flat());
+    out.push(unpoolKernel.dispatch(ctx, {
+      bindings: { gy: a.gy, arg: a.arg, dy }, uniforms: { n: s.n, cout: s.cout, oh: z.oh, ow: z.ow, ph: z.ph, pw: z.pw, cogs: z.cogs, row: g.row, ch, cw },
+      workgroups: g.workgroups,
+    }));
+    out.push(...conv2dBackwardInput(ctx, { shape: s, dy, weight: a.weight, dx: a.dx }, dxPlan.then));
+  } else if (a.dx) {
+    throw new Error(`conv2dReluPoolBackward: a fused plan with a plain ${dxPlan.kernel} input gradient`);
   }
   return out;
 }

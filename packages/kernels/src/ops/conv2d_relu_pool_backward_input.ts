@@ -5,14 +5,18 @@
  */
 import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
-import type { Conv2dShape } from './conv2d.ts';
-import { PACKED_VEC4S, packWeights } from './conv2d_relu_pool_pack.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
+import type { Conv2dShape } from './conv2d_plan.ts';
+import { packedWeights, packWeights } from './conv2d_relu_pool_pack.ts';
 import backwardInputWgsl from './conv2d_relu_pool_backward_input.wgsl?raw';
 
-/** Whether the packed weights (cin in groups of 4 × cout × kh·kw vec4s) fit the uniform array. */
-export function conv2dReluPoolBackwardInputSupported(s: Conv2dShape): boolean {
-  return ceilDiv(s.cin, 4) * s.cout * s.kh * s.kw <= PACKED_VEC4S;
-}
+// gy [n, cout, ph, pw]; arg [n, cogs, ph, pw], a byte per channel; wv [cig][co][kh·kw]. by × bx
+// blocks per image (row: invocations per grid row); the first block starts at (-offy, -offx).
+const backwardInputKernel = defineKernel({
+  name: 'conv2d_relu_pool_backward_input', code: backwardInputWgsl,
+  bindings: { gy: read(), arg: read('u32'), wv: packedWeights, dx: readWrite() },
+  uniforms: { n: 'u32', cin: 'u32', h: 'u32', w: 'u32', cout: 'u32', pad: 'u32', ph: 'u32', pw: 'u32', cogs: 'u32', by: 'u32', bx: 'u32', row: 'u32', offy: 'u32', offx: 'u32' },
+});
 
 /** dx [n, cin, h, w] (overwritten) from gy [n, cout, ph, pw] and arg (conv2d_relu_pool.ts). */
 export function conv2dReluPoolBackwardInput(ctx: KernelContext, a: {
@@ -29,9 +33,11 @@ export function conv2dReluPoolBackwardInput(ctx: KernelContext, a: {
   const by = ceilDiv(s.h + offy, 2);
   const bx = ceilDiv(s.w + offx, 4);
   const g = grid1d(s.n * by * bx, 64);
-  const u = ctx.uniform([s.n, s.cin, s.h, s.w, s.cout, s.pad, z.ph, z.pw, z.cogs, by, bx, g.row, offy, offx], 'u32', 'conv2d_relu_pool dx params');
-  const pipeline = ctx.pipeline('conv2d_relu_pool_backward_input', backwardInputWgsl, { KH: s.kh, KW: s.kw });
   // Work: each pooled gradient reaches one conv output, which spreads over kh·kw·cin inputs.
   const work = { flops: 2 * s.n * s.cout * z.ph * z.pw * khw * s.cin, bytes: 4 * (s.n * s.cout * z.ph * z.pw + s.n * z.cogs * z.ph * z.pw + s.n * s.cin * s.h * s.w) };
-  return [dispatch, ctx.dispatch('conv2d_relu_pool_backward_input', pipeline, [a.gy, a.arg, wv, a.dx, u], [g.workgroups[0], g.workgroups[1], ceilDiv(s.cin, 4)], work)];
+  return [dispatch, backwardInputKernel.dispatch(ctx, {
+    bindings: { gy: a.gy, arg: a.arg, wv, dx: a.dx },
+    uniforms: { n: s.n, cin: s.cin, h: s.h, w: s.w, cout: s.cout, pad: s.pad, ph: z.ph, pw: z.pw, cogs: z.cogs, by, bx, row: g.row, offy, offx },
+    constants: { KH: s.kh, KW: s.kw }, workgroups: [g.workgroups[0], g.workgroups[1], ceilDiv(s.cin, 4)], work,
+  })];
 }

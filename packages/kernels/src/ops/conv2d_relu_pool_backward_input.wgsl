@@ -10,19 +10,6 @@
 override KH: u32;
 override KW: u32;
 
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, pad: u32, ph: u32, pw: u32,
-  cogs: u32, by: u32, bx: u32, row: u32,  // by × bx blocks per image; item = gid.x + gid.y * row
-  offy: u32, offx: u32,                   // the first block starts at (-offy, -offx)
-}
-
-@group(0) @binding(0) var<storage, read> gy: array<f32>;   // [n, cout, ph, pw]
-@group(0) @binding(1) var<storage, read> arg: array<u32>;  // [n, cogs, ph, pw], a byte per channel
-@group(0) @binding(2) var<uniform> wv: array<vec4f, 1024>; // [cig][co][kh·kw]
-@group(0) @binding(3) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(4) var<uniform> p: Params;
-
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let per = p.by * p.bx;

@@ -11,18 +11,6 @@ override KH: u32 = 3;
 override KW: u32 = 3;
 const MAX_TAPS = 9u;    // KH, KW <= 3
 
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, pad: u32, ph: u32, pw: u32,
-  cogs: u32, chunk: u32, chunks: u32, pad2: u32,
-}
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> gy: array<f32>;   // pooled gradient [n, cout, ph, pw]
-@group(0) @binding(2) var<storage, read> arg: array<u32>;  // [n, cogs, ph, pw], a byte per channel
-@group(0) @binding(3) var<storage, read_write> partial: array<f32>;  // [chunk][cout][K + 1]
-@group(0) @binding(4) var<uniform> p: Params;
-
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   // gid.x enumerates (ci, group, chunk) with chunk fastest.

@@ -12,21 +12,6 @@ override CIN: u32;
 // segment is two vec4 loads instead of kw + 3 scalar ones.
 override ALIGNED: bool;
 
-struct Params {
-  n: u32, cin: u32, h: u32, w: u32,
-  cout: u32, kh: u32, kw: u32, pad: u32,
-  ph: u32, pw: u32, pwq: u32, row: u32,  // pooled size; pwq = ceil(pw / 2); item = gid.x + gid.y * row
-  cogs: u32,                              // ceil(cout / 4): argmax words per pooled cell
-}
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<uniform> wv: array<vec4f, 1024>;  // [group][K]: 4 channels per vec4
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-@group(0) @binding(4) var<storage, read_write> arg: array<u32>;
-@group(0) @binding(5) var<uniform> p: Params;
-@group(0) @binding(6) var<storage, read> x4: array<vec4f>;  // the same buffer as x, read 4 floats at a time (ALIGNED)
-
 // Argmax byte of a window whose maximum is not > 0: the ReLU (or the pool) passes no gradient.
 const NONE = 255u;
 

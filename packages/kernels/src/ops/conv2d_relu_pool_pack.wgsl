@@ -4,11 +4,6 @@
 // W[r, k] = w[r · rs + (k / inner) · os + k % inner]: the forward packs w [cout, K] as is (rows
 // cout, inner K); the fused backward-input packs its transpose over input channels (rows cin,
 // K = cout · kh·kw, inner kh·kw, os cin·kh·kw).
-struct Params { rows: u32, kk: u32, count: u32, rs: u32, inner: u32, os: u32 }
-
-@group(0) @binding(0) var<storage, read> w: array<f32>;
-@group(0) @binding(1) var<storage, read_write> wv: array<vec4f>;
-@group(0) @binding(2) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -1,12 +1,6 @@
 // The conv-output gradient of the fused conv + ReLU + 2×2/2 max pool at full resolution (for the
 // input gradient): one invocation per 2×2 cell and channel group writes the pooled gradient at
 // the argmax position, 0 elsewhere, in masked windows and in floor-mode leftovers.
-struct Params { n: u32, cout: u32, oh: u32, ow: u32, ph: u32, pw: u32, cogs: u32, row: u32, ch: u32, cw: u32 }
-
-@group(0) @binding(0) var<storage, read> gy: array<f32>;   // [n, cout, ph, pw]
-@group(0) @binding(1) var<storage, read> arg: array<u32>;  // [n, cogs, ph, pw]
-@group(0) @binding(2) var<storage, read_write> dy: array<f32>;  // [n, cout, oh, ow]
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

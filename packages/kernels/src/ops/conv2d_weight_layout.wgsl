@@ -3,11 +3,6 @@
 //   order 1: wt[co, khw-1-t, ci]    the same for the input gradient at stride 1, a forward
 //                                    convolution of dy with the flipped, transposed kernel;
 //   order 2: wt[ci, co, khw-1-t]    that flipped, transposed kernel in conv2d_forward.wgsl's order.
-struct Params { cout: u32, cin: u32, khw: u32, order: u32 }
-
-@group(0) @binding(0) var<storage, read> w: array<f32>;
-@group(0) @binding(1) var<storage, read_write> wt: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

@@ -2,17 +2,23 @@
 import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, readTensors } from '../registry.ts';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import forwardWgsl from './global_avg_pool_forward.wgsl?raw';
 import backwardWgsl from './global_avg_pool_backward.wgsl?raw';
 
 export interface GapShape { n: number; c: number; h: number; w: number }
 
+// One invocation per (n, c) plane of hw elements; row: invocations per grid row.
+const forwardKernel = defineKernel({ name: 'global_avg_pool_forward', code: forwardWgsl, bindings: { x: read(), y: readWrite() }, uniforms: { nc: 'u32', hw: 'u32', row: 'u32' } });
+// One invocation per element of dx (total).
+const backwardKernel = defineKernel({ name: 'global_avg_pool_backward', code: backwardWgsl, bindings: { dy: read(), dx: readWrite() }, uniforms: { total: 'u32', hw: 'u32', row: 'u32' } });
+
 export function globalAvgPoolForward(ctx: KernelContext, a: { shape: GapShape; x: BufferLike; y: BufferLike }): Dispatch {
   const s = a.shape;
   const g = grid1d(s.n * s.c, 64);
-  const pipeline = ctx.pipeline('global_avg_pool_forward', forwardWgsl);
-  return ctx.dispatch('global_avg_pool_forward', pipeline, [a.x, a.y, ctx.uniform([s.n * s.c, s.h * s.w, g.row], 'u32', 'gap params')], g.workgroups,
-    elementwiseWork(s.n * s.c * s.h * s.w, 1, 1));
+  return forwardKernel.dispatch(ctx, {
+    bindings: { x: a.x, y: a.y }, uniforms: { nc: s.n * s.c, hw: s.h * s.w, row: g.row }, workgroups: g.workgroups, work: elementwiseWork(s.n * s.c * s.h * s.w, 1, 1),
+  });
 }
 
 /** dx (overwritten) = dy / (h·w) broadcast over each plane. */
@@ -20,8 +26,9 @@ export function globalAvgPoolBackward(ctx: KernelContext, a: { shape: GapShape; 
   const s = a.shape;
   const total = s.n * s.c * s.h * s.w;
   const g = grid1d(total);
-  const pipeline = ctx.pipeline('global_avg_pool_backward', backwardWgsl);
-  return ctx.dispatch('global_avg_pool_backward', pipeline, [a.dy, a.dx, ctx.uniform([total, s.h * s.w, g.row], 'u32', 'gap backward params')], g.workgroups, elementwiseWork(total, 1, 1));
+  return backwardKernel.dispatch(ctx, {
+    bindings: { dy: a.dy, dx: a.dx }, uniforms: { total, hw: s.h * s.w, row: g.row }, workgroups: g.workgroups, work: elementwiseWork(total, 1, 1),
+  });
 }
 
 registerOp({

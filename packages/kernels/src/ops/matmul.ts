@@ -1,5 +1,6 @@
 import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor, type HostTensor, type Tensors } from '../registry.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import matmulWgsl from './matmul.wgsl?raw';
 import colsumWgsl from './matmul_colsum.wgsl?raw';
 
@@ -33,6 +34,14 @@ export function matmulTile(m: number, n: number): number {
 }
 const FLAG = { transA: 1, transB: 2, bias: 4, relu: 8, mask: 16 } as const;
 
+// C [m, n] = op(A) [m, k] · op(B) [k, n]; flags: FLAG bits (matmul.wgsl's constants). Unused bias/mask are bound to `a`.
+const matmulKernel = defineKernel({
+  name: 'matmul', code: matmulWgsl,
+  bindings: { a: read(), b: read(), bias: read(), mask: read(), c: readWrite() },
+  uniforms: { m: 'u32', k: 'u32', n: 'u32', flags: 'u32' },
+});
+const colsumKernel = defineKernel({ name: 'matmul_colsum', code: colsumWgsl, bindings: { x: read(), out: readWrite() }, uniforms: { rows: 'u32', cols: 'u32' } });
+
 /**
  * C = op(A)·op(B) (+ bias) (ReLU) (· [reluMaskOf > 0]). Linear layer y = x·Wᵀ + b is
  * { a: x, b: W, transB: true, bias }, dx = dy·W is { a: dy, b: W }, dW = dyᵀ·x is { a: dy, b: x, transA: true }.
@@ -43,16 +52,19 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   const flags = (o.transA ? FLAG.transA : 0) | (o.transB ? FLAG.transB : 0) | (o.bias ? FLAG.bias : 0) |
     (o.relu ? FLAG.relu : 0) | (o.reluMaskOf ? FLAG.mask : 0);
   const tile = matmulTile(m, n);
-  const pipeline = ctx.pipeline('matmul', matmulWgsl, { TS: tile });
-  const params = ctx.uniform([m, k, n, flags]);
   const bytes = 4 * (m * k + k * n + m * n + (o.bias ? n : 0) + (o.reluMaskOf ? m * n : 0));
-  return ctx.dispatch('matmul', pipeline, [o.a, o.b, o.bias ?? o.a, o.reluMaskOf ?? o.a, o.c, params], [ceilDiv(n, tile), ceilDiv(m, tile)], { flops: 2 * m * k * n, bytes });
+  return matmulKernel.dispatch(ctx, {
+    bindings: { a: o.a, b: o.b, bias: o.bias ?? o.a, mask: o.reluMaskOf ?? o.a, c: o.c }, uniforms: { m, k, n, flags },
+    constants: { TS: tile }, workgroups: [ceilDiv(n, tile), ceilDiv(m, tile)], work: { flops: 2 * m * k * n, bytes },
+  });
 }
 
 /** out[cols] = Σ over rows of x[rows, cols] (bias gradient: dy summed over the batch). */
 export function columnSum(ctx: KernelContext, o: { x: BufferLike; out: BufferLike; rows: number; cols: number }): Dispatch {
-  const pipeline = ctx.pipeline('matmul_colsum', colsumWgsl);
-  return ctx.dispatch('column_sum', pipeline, [o.x, o.out, ctx.uniform([o.rows, o.cols])], [ceilDiv(o.cols, 16)], { flops: o.rows * o.cols, bytes: 4 * (o.rows + 1) * o.cols });
+  return colsumKernel.dispatch(ctx, {
+    label: 'column_sum', bindings: { x: o.x, out: o.out }, uniforms: { rows: o.rows, cols: o.cols },
+    workgroups: [ceilDiv(o.cols, 16)], work: { flops: o.rows * o.cols, bytes: 4 * (o.rows + 1) * o.cols },
+  });
 }
 
 const bool = (v: unknown): boolean => v === true || v === 1 || v === 'true';

@@ -11,7 +11,6 @@
 // runs one workgroup on one core, so a product needs several tiles to use every core.
 override TS: u32 = 64u;       // tile size: 64, 32 or 16
 override WG: u32 = TS / 4u;    // threads per tile side
-struct Params { m: u32, k: u32, n: u32, flags: u32 }
 
 const TRANS_A = 1u;
 const TRANS_B = 2u;
@@ -20,26 +19,19 @@ const RELU = 8u;
 const MASK = 16u;
 override BK: u32 = 32u;
 
-@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;   // bound to `a` when unused
-@group(0) @binding(3) var<storage, read> mask: array<f32>;   // bound to `a` when unused
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;
-
 // tileA[kk * WG + g] holds op(A) rows 4g..4g+3 of the tile at depth kk; tileB[kk * WG + g]
 // op(B) columns 4g..4g+3. One vec4 load of each feeds 16 multiply-adds.
 var<workgroup> tileA: array<vec4f, BK * WG>;
 var<workgroup> tileB: array<vec4f, BK * WG>;
 
 fn opA(row: u32, kk: u32) -> f32 {
-  if (row >= params.m || kk >= params.k) { return 0.0; }  // zero padding past the edges
-  return a[select(row * params.k + kk, kk * params.m + row, (params.flags & TRANS_A) != 0u)];
+  if (row >= p.m || kk >= p.k) { return 0.0; }  // zero padding past the edges
+  return a[select(row * p.k + kk, kk * p.m + row, (p.flags & TRANS_A) != 0u)];
 }
 
 fn opB(kk: u32, col: u32) -> f32 {
-  if (kk >= params.k || col >= params.n) { return 0.0; }
-  return b[select(kk * params.n + col, col * params.k + kk, (params.flags & TRANS_B) != 0u)];
+  if (kk >= p.k || col >= p.n) { return 0.0; }
+  return b[select(kk * p.n + col, col * p.k + kk, (p.flags & TRANS_B) != 0u)];
 }
 
 @compute @workgroup_size(WG, WG)
@@ -54,7 +46,7 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var k0 = 0u; k0 < params.k; k0 += BK) {
+  for (var k0 = 0u; k0 < p.k; k0 += BK) {
     // Each thread stages BK / WG entries of each slab. Loader roles: for A, consecutive
     // threads walk k (contiguous in untransposed A); for B, columns (contiguous in untransposed B).
     for (var e = t; e < BK * WG; e += WG * WG) {
@@ -81,15 +73,15 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let acc = array<vec4f, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0u; r < 4u; r++) {
     let row = row0 + ty * 4u + r;
-    if (row >= params.m) { break; }
+    if (row >= p.m) { break; }
     for (var q = 0u; q < 4u; q++) {
       let col = col0 + tx * 4u + q;
-      if (col >= params.n) { break; }
+      if (col >= p.n) { break; }
       var v = acc[r][q];
-      if ((params.flags & BIAS) != 0u) { v += bias[col]; }
-      if ((params.flags & RELU) != 0u) { v = max(v, 0.0); }
-      let i = row * params.n + col;
-      if ((params.flags & MASK) != 0u) { v = select(0.0, v, mask[i] > 0.0); }
+      if ((p.flags & BIAS) != 0u) { v += bias[col]; }
+      if ((p.flags & RELU) != 0u) { v = max(v, 0.0); }
+      let i = row * p.n + col;
+      if ((p.flags & MASK) != 0u) { v = select(0.0, v, mask[i] > 0.0); }
       c[i] = v;
     }
   }

@@ -1,11 +1,6 @@
 // out[j] = Σ_i x[i, j]: the bias gradient of a linear layer (dy summed over the batch).
 // A workgroup owns 16 columns; its 16 row lanes sum strided rows, then a tree in workgroup
 // memory adds the 16 partial sums (pairwise, so long batches lose less precision).
-struct Params { rows: u32, cols: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
 
 var<workgroup> part: array<f32, 256>;
 
@@ -13,8 +8,8 @@ var<workgroup> part: array<f32, 256>;
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let col = wg.x * 16u + lid.x;
   var s = 0.0;
-  if (col < params.cols) {
-    for (var r = lid.y; r < params.rows; r += 16u) { s += x[r * params.cols + col]; }
+  if (col < p.cols) {
+    for (var r = lid.y; r < p.rows; r += 16u) { s += x[r * p.cols + col]; }
   }
   part[lid.y * 16u + lid.x] = s;
   workgroupBarrier();
@@ -22,5 +17,5 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     if (lid.y < h) { part[lid.y * 16u + lid.x] += part[(lid.y + h) * 16u + lid.x]; }
     workgroupBarrier();
   }
-  if (lid.y == 0u && col < params.cols) { out[col] = part[lid.x]; }
+  if (lid.y == 0u && col < p.cols) { out[col] = part[lid.x]; }
 }

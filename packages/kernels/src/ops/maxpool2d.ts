@@ -5,6 +5,7 @@
  */
 import { ceilDiv, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite, type Values } from '../kernel.ts';
 import forwardWgsl from './maxpool2d_forward.wgsl?raw';
 import backwardWgsl from './maxpool2d_backward.wgsl?raw';
 
@@ -16,20 +17,26 @@ export function maxpool2dOutputSize(s: Pool2dShape): { oh: number; ow: number } 
 
 const WG = 64;
 
-function poolParams(ctx: KernelContext, s: Pool2dShape, reluMask: boolean, row: number): GPUBuffer {
+/** The shape both kernels read; row: invocations per grid row; ch × cw: stride cells per plane (main_cells). */
+const poolUniforms = {
+  n: 'u32', c: 'u32', h: 'u32', w: 'u32', kernel: 'u32', stride: 'u32', oh: 'u32', ow: 'u32', relu_mask: 'flag', row: 'u32', ch: 'u32', cw: 'u32',
+} as const;
+const forwardKernel = defineKernel({ name: 'maxpool2d_forward', code: forwardWgsl, bindings: { x: read(), y: readWrite() }, uniforms: poolUniforms });
+const backwardKernel = defineKernel({ name: 'maxpool2d_backward', code: backwardWgsl, bindings: { x: read(), dy: read(), dx: readWrite() }, uniforms: poolUniforms });
+
+function poolParams(s: Pool2dShape, reluMask: boolean, row: number): Values<typeof poolUniforms> {
   const { oh, ow } = maxpool2dOutputSize(s);
   if ([s.n, s.c, s.h, s.w, s.kernel, s.stride].some((d) => !Number.isInteger(d) || d < 1) || oh < 1 || ow < 1) {
     throw new Error(`maxpool2d: invalid shape ${JSON.stringify(s)}`);
   }
-  return ctx.uniform([s.n, s.c, s.h, s.w, s.kernel, s.stride, oh, ow, reluMask ? 1 : 0, row, ceilDiv(s.h, s.stride), ceilDiv(s.w, s.stride)], 'u32', 'maxpool2d params');
+  return { n: s.n, c: s.c, h: s.h, w: s.w, kernel: s.kernel, stride: s.stride, oh, ow, relu_mask: reluMask, row, ch: ceilDiv(s.h, s.stride), cw: ceilDiv(s.w, s.stride) };
 }
 
 /** y [n, c, oh, ow] = window maxima of x. */
 export function maxpool2dForward(ctx: KernelContext, a: { shape: Pool2dShape; x: BufferLike; y: BufferLike }): Dispatch {
   const { oh, ow } = maxpool2dOutputSize(a.shape);
   const g = grid1d(a.shape.n * a.shape.c * oh * ow, WG);
-  const pipeline = ctx.pipeline('maxpool2d_forward', forwardWgsl);
-  return ctx.dispatch('maxpool2d_forward', pipeline, [a.x, a.y, poolParams(ctx, a.shape, false, g.row)], g.workgroups);
+  return forwardKernel.dispatch(ctx, { bindings: { x: a.x, y: a.y }, uniforms: poolParams(a.shape, false, g.row), workgroups: g.workgroups });
 }
 
 /** dx (overwritten, every element): dy routed to each window's first maximum; reluMask also zeroes dx where x <= 0. */
@@ -38,6 +45,7 @@ export function maxpool2dBackward(ctx: KernelContext, a: { shape: Pool2dShape; x
   // Non-overlapping windows: one invocation per stride × stride cell; otherwise a gather per element.
   const cells = s.stride >= s.kernel;
   const g = grid1d(cells ? s.n * s.c * ceilDiv(s.h, s.stride) * ceilDiv(s.w, s.stride) : s.n * s.c * s.h * s.w, WG);
-  const pipeline = ctx.pipeline('maxpool2d_backward', backwardWgsl, {}, cells ? 'main_cells' : 'main');
-  return ctx.dispatch('maxpool2d_backward', pipeline, [a.x, a.dy, a.dx, poolParams(ctx, s, a.reluMask ?? false, g.row)], g.workgroups);
+  return backwardKernel.dispatch(ctx, {
+    bindings: { x: a.x, dy: a.dy, dx: a.dx }, uniforms: poolParams(s, a.reluMask ?? false, g.row), workgroups: g.workgroups, entry: cells ? 'main_cells' : 'main',
+  });
 }

@@ -3,12 +3,6 @@
 // (row-major, strict >, the last NaN wins, as PyTorch's CPU kernel) and adds that window's dy if it is this element.
 // Every element of dx is written. Entry main_cells is the fast path for stride >= kernel. relu_mask != 0 also zeroes dx where x <= 0, fusing the
 // backward of a ReLU whose output x is.
-struct Params { n: u32, c: u32, h: u32, w: u32, kernel: u32, stride: u32, oh: u32, ow: u32, relu_mask: u32, row: u32, ch: u32, cw: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
 
 // The window's maximum and its offset (ky * w + kx) from the window start `base`.
 struct Best { o: u32, v: f32 }

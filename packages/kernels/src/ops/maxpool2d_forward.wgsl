@@ -1,10 +1,5 @@
 // Max pooling, NCHW, no padding, floor mode: one invocation per output element. The first
 // maximum in row-major scan order wins (strict >), and NaN propagates, as in PyTorch.
-struct Params { n: u32, c: u32, h: u32, w: u32, kernel: u32, stride: u32, oh: u32, ow: u32, relu_mask: u32, row: u32, ch: u32, cw: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read_write> y: array<f32>;
-@group(0) @binding(2) var<uniform> p: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

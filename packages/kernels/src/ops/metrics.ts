@@ -18,6 +18,7 @@ import { registerOp, numel, uploadTensor, type HostTensor } from '../registry.ts
 import evalWgsl from './metrics_eval.wgsl?raw';
 import zeroWgsl from './metrics_zero.wgsl?raw';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 
 export const CONF_SCALE = 100000;
 
@@ -31,21 +32,30 @@ export interface EvalMetricsArgs {
   bins: number;
 }
 
+// n samples; row: invocations per grid row. confusion [C·C]: [true·C + pred]; calibration [BINS·3]: count, correct, confidence sum.
+const evalKernel = defineKernel({
+  name: 'metrics_eval', code: evalWgsl,
+  bindings: { logits: read(), labels: read('u32'), confusion: readWrite('atomic<u32>'), calibration: readWrite('atomic<u32>') },
+  uniforms: { n: 'u32', row: 'u32' },
+});
+const zeroKernel = defineKernel({ name: 'metrics_zero', code: zeroWgsl, bindings: { words: readWrite('u32') }, uniforms: { n: 'u32', row: 'u32' } });
+
 /** Adds n samples to the confusion matrix and calibration bins (atomic; any number of dispatches may accumulate). */
 export function evalMetrics(ctx: KernelContext, a: EvalMetricsArgs): Dispatch {
   if (a.c < 1 || a.bins < 1) throw new Error(`evalMetrics: c=${a.c}, bins=${a.bins} must be ≥ 1`);
   // Workgroup counters: (c² + 3·bins) words must fit the 16 KiB of workgroup storage.
   if ((a.c * a.c + 3 * a.bins) * 4 > ctx.device.limits.maxComputeWorkgroupStorageSize) throw new Error(`evalMetrics: c=${a.c} too large for workgroup counters`);
   const g = grid1d(a.n);
-  const pipeline = ctx.pipeline('metrics_eval', evalWgsl, { C: a.c, BINS: a.bins });
-  return ctx.dispatch('metrics_eval', pipeline, [a.logits, a.target, a.confusion, a.calibration, ctx.uniform([a.n, g.row])], g.workgroups);
+  return evalKernel.dispatch(ctx, {
+    bindings: { logits: a.logits, labels: a.target, confusion: a.confusion, calibration: a.calibration },
+    uniforms: { n: a.n, row: g.row }, workgroups: g.workgroups, constants: { C: a.c, BINS: a.bins },
+  });
 }
 
 /** Sets `words` u32 words of `buffer` to zero, as a dispatch. */
 export function zeroBuffer(ctx: KernelContext, a: { buffer: BufferLike; words: number }): Dispatch {
   const g = grid1d(a.words);
-  const pipeline = ctx.pipeline('metrics_zero', zeroWgsl);
-  return ctx.dispatch('metrics_zero', pipeline, [a.buffer, ctx.uniform([a.words, g.row])], g.workgroups);
+  return zeroKernel.dispatch(ctx, { bindings: { words: a.buffer }, uniforms: { n: a.words, row: g.row }, workgroups: g.workgroups });
 }
 
 export interface CalibrationBin {

@@ -9,22 +9,14 @@ override BINS: u32 = 15u;  // calibration bins
 // 42,949 samples at confidence 1 (10,000 samples per bin need at most 1e9).
 const CONF_SCALE: f32 = 100000.0;
 
-struct Shape { n: u32, row: u32 }
-
-@group(0) @binding(0) var<storage, read> logits: array<f32>;          // [n, C]
-@group(0) @binding(1) var<storage, read> labels: array<u32>;          // [n]
-@group(0) @binding(2) var<storage, read_write> confusion: array<atomic<u32>>;    // [C*C]: [true*C + pred]
-@group(0) @binding(3) var<storage, read_write> calibration: array<atomic<u32>>;  // [BINS*3]: count, correct, conf sum
-@group(0) @binding(4) var<uniform> shape: Shape;
-
 var<workgroup> wconf: array<atomic<u32>, C * C>;
 var<workgroup> wcal: array<atomic<u32>, BINS * 3u>;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(local_invocation_index) lid: u32) {
   // wconf/wcal need no clearing: WebGPU zero-initialises workgroup memory for every workgroup.
-  let i = gid.x + gid.y * shape.row;
-  if (i < shape.n) {
+  let i = gid.x + gid.y * p.row;
+  if (i < p.n) {
     let t = labels[i];
     let base = i * C;
     // argmax with the first maximum winning (strict >), like torch.argmax.

@@ -1,21 +1,26 @@
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import { registerOp, numel, uploadTensor, readTensor, type Tensors } from '../registry.ts';
 import forwardWgsl from './relu_forward.wgsl?raw';
 import backwardWgsl from './relu_backward.wgsl?raw';
 import { grid1d } from './grid.ts';
 
+/** Elements, and invocations per grid row (grid1d: i = gid.x + gid.y * row). */
+const elementwise = { n: 'u32', row: 'u32' } as const;
+
+const forwardKernel = defineKernel({ name: 'relu_forward', code: forwardWgsl, bindings: { x: read(), y: readWrite() }, uniforms: elementwise });
+const backwardKernel = defineKernel({ name: 'relu_backward', code: backwardWgsl, bindings: { y: read(), dy: read(), dx: readWrite() }, uniforms: elementwise });
+
 /** y = relu(x) over n elements. */
 export function reluForward(ctx: KernelContext, a: { x: BufferLike; y: BufferLike; n: number }): Dispatch {
   const g = grid1d(a.n);
-  const pipeline = ctx.pipeline('relu_forward', forwardWgsl);
-  return ctx.dispatch('relu_forward', pipeline, [a.x, a.y, ctx.uniform([a.n, g.row])], g.workgroups);
+  return forwardKernel.dispatch(ctx, { bindings: { x: a.x, y: a.y }, uniforms: { n: a.n, row: g.row }, workgroups: g.workgroups });
 }
 
 /** dx = dy · [y > 0] over n elements. */
 export function reluBackward(ctx: KernelContext, a: { y: BufferLike; dy: BufferLike; dx: BufferLike; n: number }): Dispatch {
   const g = grid1d(a.n);
-  const pipeline = ctx.pipeline('relu_backward', backwardWgsl);
-  return ctx.dispatch('relu_backward', pipeline, [a.y, a.dy, a.dx, ctx.uniform([a.n, g.row])], g.workgroups);
+  return backwardKernel.dispatch(ctx, { bindings: { y: a.y, dy: a.dy, dx: a.dx }, uniforms: { n: a.n, row: g.row }, workgroups: g.workgroups });
 }
 
 registerOp({

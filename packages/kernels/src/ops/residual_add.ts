@@ -7,6 +7,7 @@
 import { elementwiseWork, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, readTensors } from '../registry.ts';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite } from '../kernel.ts';
 import forwardWgsl from './residual_add_forward.wgsl?raw';
 import backwardWgsl from './residual_add_backward.wgsl?raw';
 
@@ -20,14 +21,26 @@ export function residualShape(n: number, b: [number, number, number], c: number,
   return { n, c, h: Math.ceil(hb / stride), w: Math.ceil(wb / stride), cb, hb, wb, stride, offset: (c - cb) / 2 };
 }
 
+// y [n, c, h, w] (total elements) from b [n, cb, hb, wb] through the shortcut (stride, offset channels).
+const forwardKernel = defineKernel({
+  name: 'residual_add_forward', code: forwardWgsl, bindings: { a: read(), b: read(), y: readWrite() },
+  uniforms: { total: 'u32', c: 'u32', h: 'u32', w: 'u32', cb: 'u32', hb: 'u32', wb: 'u32', stride: 'u32', offset: 'u32', relu: 'flag', row: 'u32' },
+});
+// dt [n, ct, ht, wt] (total elements) from y, dy [n, c, h, w].
+const backwardKernel = defineKernel({
+  name: 'residual_add_backward', code: backwardWgsl, bindings: { y: read(), dy: read(), dt: readWrite() },
+  uniforms: { total: 'u32', ct: 'u32', ht: 'u32', wt: 'u32', c: 'u32', h: 'u32', w: 'u32', stride: 'u32', offset: 'u32', relu: 'flag', accumulate: 'flag', row: 'u32' },
+});
+
 export function residualAddForward(ctx: KernelContext, a: { shape: ResidualShape; a: BufferLike; b: BufferLike; y: BufferLike; relu: boolean }): Dispatch {
   const s = a.shape;
   const total = s.n * s.c * s.h * s.w;
   const g = grid1d(total);
-  const pipeline = ctx.pipeline('residual_add_forward', forwardWgsl);
-  return ctx.dispatch('residual_add_forward', pipeline, [a.a, a.b, a.y,
-    ctx.uniform([total, s.c, s.h, s.w, s.cb, s.hb, s.wb, s.stride, s.offset, a.relu ? 1 : 0, g.row], 'u32', 'residual add params')], g.workgroups,
-    elementwiseWork(total, 1, 3));
+  return forwardKernel.dispatch(ctx, {
+    bindings: { a: a.a, b: a.b, y: a.y },
+    uniforms: { total, c: s.c, h: s.h, w: s.w, cb: s.cb, hb: s.hb, wb: s.wb, stride: s.stride, offset: s.offset, relu: a.relu, row: g.row },
+    workgroups: g.workgroups, work: elementwiseWork(total, 1, 3),
+  });
 }
 
 /** d loss / d input `which` ('a' or 'b'): overwritten, or added into when accumulate. */
@@ -38,10 +51,11 @@ export function residualAddBackward(ctx: KernelContext, a: {
   const [ct, ht, wt, stride, offset] = a.which === 'a' ? [s.c, s.h, s.w, 1, 0] : [s.cb, s.hb, s.wb, s.stride, s.offset];
   const total = s.n * ct * ht * wt;
   const g = grid1d(total);
-  const pipeline = ctx.pipeline('residual_add_backward', backwardWgsl);
-  return ctx.dispatch('residual_add_backward', pipeline, [a.y, a.dy, a.dt,
-    ctx.uniform([total, ct, ht, wt, s.c, s.h, s.w, stride, offset, a.relu ? 1 : 0, a.accumulate ? 1 : 0, g.row], 'u32', 'residual add backward params')], g.workgroups,
-    elementwiseWork(total, 1, a.accumulate ? 4 : 3));
+  return backwardKernel.dispatch(ctx, {
+    bindings: { y: a.y, dy: a.dy, dt: a.dt },
+    uniforms: { total, ct, ht, wt, c: s.c, h: s.h, w: s.w, stride, offset, relu: a.relu, accumulate: a.accumulate, row: g.row },
+    workgroups: g.workgroups, work: elementwiseWork(total, 1, a.accumulate ? 4 : 3),
+  });
 }
 
 /** dst += src over n elements (the planner's sum of two gradients neither of which can accumulate). */

@@ -2,12 +2,6 @@
 // over t [n, ct, ht, wt]: dt = Sᵀ(g) with g = dy masked by the fused ReLU (y > 0). Every element of
 // dt is written; accumulate != 0 adds into it instead, so a tensor consumed twice (a block's
 // input: its first conv and its shortcut) receives the sum of both gradients.
-struct Params { total: u32, ct: u32, ht: u32, wt: u32, c: u32, h: u32, w: u32, stride: u32, offset: u32, relu: u32, accumulate: u32, row: u32 }
-
-@group(0) @binding(0) var<storage, read> y: array<f32>;
-@group(0) @binding(1) var<storage, read> dy: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dt: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u) {

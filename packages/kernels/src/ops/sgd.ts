@@ -8,16 +8,25 @@
  * Nonzero dampening is rejected: PyTorch skips dampening on the first step only, which a
  * zero-initialised buffer cannot reproduce without a step counter.
  *
- * Hyper buffer layout (SGD_HYPER_BYTES = 16, a uniform): f32 lr @0, f32 momentum @4,
- * f32 weightDecay @8, u32 nesterov (0/1) @12. Write it with queue.writeBuffer(hyper, 0,
- * encodeSgdHyper(...)) whenever the learning rate changes; the plan stays valid.
+ * The hyper-parameters are a host-written uniform (the struct `Hyper` below, SGD_HYPER_BYTES):
+ * write it with writeSgdHyper whenever the learning rate changes; the plan stays valid.
  */
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, readTensor, type HostTensor } from '../registry.ts';
 import sgdWgsl from './sgd_step.wgsl?raw';
 import { grid1d } from './grid.ts';
+import { defineKernel, read, readWrite, struct, uniform } from '../kernel.ts';
 
-export const SGD_HYPER_BYTES = 16;
+/** The step's hyper-parameters, written by the host (nesterov: Nesterov momentum). */
+const Hyper = struct('Hyper', { lr: 'f32', momentum: 'f32', weight_decay: 'f32', nesterov: 'flag' });
+export const SGD_HYPER_BYTES = Hyper.size;
+
+// Every parameter at once: param, grad and the momentum buffer share one packed layout (n floats).
+const stepKernel = defineKernel({
+  name: 'sgd_step', code: sgdWgsl,
+  bindings: { param: readWrite(), g: read(), buf: readWrite(), hyper: uniform(Hyper) },
+  uniforms: { n: 'u32', row: 'u32' },
+});
 
 export interface SgdHyper {
   lr: number;
@@ -31,13 +40,7 @@ export interface SgdHyper {
 export function encodeSgdHyper(h: SgdHyper): ArrayBuffer {
   if ((h.dampening ?? 0) !== 0) throw new Error('sgd: nonzero dampening is not supported (PyTorch skips it on the first step; a zero momentum buffer cannot)');
   if (h.nesterov && h.momentum <= 0) throw new Error('sgd: nesterov requires momentum > 0 (as in PyTorch)');
-  const data = new ArrayBuffer(SGD_HYPER_BYTES);
-  const f = new Float32Array(data);
-  f[0] = h.lr;
-  f[1] = h.momentum;
-  f[2] = h.weightDecay;
-  new Uint32Array(data)[3] = h.nesterov ? 1 : 0;
-  return data;
+  return Hyper.pack({ lr: h.lr, momentum: h.momentum, weight_decay: h.weightDecay, nesterov: h.nesterov }, 'sgd');
 }
 
 /** A uniform buffer (UNIFORM | COPY_DST) holding `h`; rewrite it with writeSgdHyper. */
@@ -52,8 +55,10 @@ export function writeSgdHyper(ctx: KernelContext, hyper: GPUBuffer, h: SgdHyper)
 /** One SGD step over `count` packed parameters; params and momentum are updated in place. */
 export function sgdStep(ctx: KernelContext, a: { params: BufferLike; grads: BufferLike; momentum: BufferLike; count: number; hyper: BufferLike }): Dispatch {
   const g = grid1d(a.count);
-  const pipeline = ctx.pipeline('sgd_step', sgdWgsl);
-  return ctx.dispatch('sgd_step', pipeline, [a.params, a.grads, a.momentum, a.hyper, ctx.uniform([a.count, g.row])], g.workgroups, { flops: 6 * a.count, bytes: 5 * 4 * a.count });
+  return stepKernel.dispatch(ctx, {
+    bindings: { param: a.params, g: a.grads, buf: a.momentum, hyper: a.hyper }, uniforms: { n: a.count, row: g.row },
+    workgroups: g.workgroups, work: { flops: 6 * a.count, bytes: 5 * 4 * a.count },
+  });
 }
 
 /**

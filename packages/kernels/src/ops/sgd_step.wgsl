@@ -4,27 +4,14 @@
 //
 // Hyper-parameters live in a host-written uniform (queue.writeBuffer) so the learning rate can
 // change every epoch without rebuilding the pipeline or the bind group.
-struct Hyper {
-  lr: f32,
-  momentum: f32,
-  weight_decay: f32,
-  nesterov: u32,  // 0 or 1
-}
-struct Shape { n: u32, row: u32 }  // row: invocations per grid row (workgroups.x * 256)
-
-@group(0) @binding(0) var<storage, read_write> p: array<f32>;
-@group(0) @binding(1) var<storage, read> g: array<f32>;
-// Momentum buffer, zero-initialised: with dampening 0, b = mu*0 + g' = g' on the first step,
+// The momentum buffer starts at zero: with dampening 0, b = mu*0 + g' = g' on the first step,
 // which is exactly PyTorch's first-step clone(g'), so no step counter is needed.
-@group(0) @binding(2) var<storage, read_write> buf: array<f32>;
-@group(0) @binding(3) var<uniform> hyper: Hyper;
-@group(0) @binding(4) var<uniform> shape: Shape;
 
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x + gid.y * shape.row;
-  if (i >= shape.n) { return; }
-  let w = p[i];
+  let i = gid.x + gid.y * p.row;
+  if (i >= p.n) { return; }
+  let w = param[i];
   var d = g[i] + hyper.weight_decay * w;
   // Uniform branch: momentum 0 is plain SGD and leaves the buffer untouched, as in PyTorch.
   if (hyper.momentum != 0.0) {
@@ -32,5 +19,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     buf[i] = b;
     d = select(b, d + hyper.momentum * b, hyper.nesterov != 0u);
   }
-  p[i] = w - hyper.lr * d;
+  param[i] = w - hyper.lr * d;
 }

@@ -63,3 +63,24 @@ export function lossCurves(group: LossGroup, metric: Metric, opts: CurveOptions 
     });
   return { seeds, band };
 }
+
+/**
+ * What a chart's lines and bands are, in words, for its caption: "mean over seeds; band ± 1
+ * sample std across seeds; n = 2 seeds per loss" (or each loss's n where they differ, a range
+ * where a loss has fewer seeds at some epochs).
+ */
+export function bandCaption(band: readonly BandPoint[], labels: readonly string[]): string {
+  const ns = labels.map((l) => band.filter((b) => b.label === l).map((b) => b.n)).map((xs, i) => ({ label: labels[i], lo: Math.min(...xs), hi: Math.max(...xs) })).filter((x) => Number.isFinite(x.lo));
+  if (!ns.length) return '';
+  const one = (x: { lo: number; hi: number }) => (x.lo === x.hi ? String(x.hi) : `${x.lo}–${x.hi}`);
+  const same = ns.every((x) => x.lo === ns[0].lo && x.hi === ns[0].hi);
+  const n = same ? `n = ${one(ns[0])} seed${ns[0].hi === 1 ? '' : 's'}${ns.length > 1 ? ' per line' : ''}` : `n seeds: ${ns.map((x) => `${x.label} ${one(x)}`).join(', ')}`;
+  if (ns.every((x) => x.hi === 1)) return `one seed per line: no band; ${n}`;
+  return `line: mean over seeds; band: ± 1 sample std across seeds; ${n}`;
+}
+
+/** Every seed's value at every epoch, by series: for a chart's CSV next to the mean and band. */
+export function seedColumns(seeds: readonly SeedPoint[]): { seeds: number[]; at: (label: string, epoch: number, seed: number) => number | undefined } {
+  const map = new Map(seeds.map((p) => [`${p.label}\u0000${p.epoch}\u0000${p.seed}`, p.value]));
+  return { seeds: [...new Set(seeds.map((p) => p.seed))].sort((a, b) => a - b), at: (l, e, s) => map.get(`${l}\u0000${e}\u0000${s}`) };
+}

@@ -1,6 +1,6 @@
-/** End-of-run details across seeds: summed confusion, per-class F1 by seed, pooled calibration bins. */
+/** End-of-run details across seeds: confusion normalised per true class, per-class F1 by seed, pooled calibration bins. */
 import type { CalibrationBin, FinalDetails } from '../format/types.ts';
-import { mean } from '../format/stats.ts';
+import { describe, mean } from '../format/stats.ts';
 
 export interface ConfusionCell {
   actual: string;
@@ -16,6 +16,17 @@ export function confusionCells(confusion: readonly number[][], classNames: reado
     const total = row.reduce((a, b) => a + b, 0);
     return row.map((count, j) => ({ actual: name(i), predicted: name(j), count, rate: total ? count / total : 0 }));
   });
+}
+
+/**
+ * Cells of the confusion matrix normalised per true class (each row sums to 1), averaged over
+ * seeds: every loss on the same 0–1 scale whatever its number of seeds or class sizes. `count`
+ * is the sum over seeds, for the read-out.
+ */
+export function meanConfusionRates(finals: readonly FinalDetails[], classNames: readonly string[]): ConfusionCell[] {
+  const per = finals.map((f) => confusionCells(f.confusion, classNames));
+  const summed = confusionCells(sumConfusion(finals), classNames);
+  return summed.map((c, k) => ({ ...c, rate: mean(per.map((p) => p[k]?.rate ?? 0)) }));
 }
 
 export function sumConfusion(finals: readonly FinalDetails[]): number[][] {
@@ -38,8 +49,11 @@ export function perClassF1(finals: readonly FinalDetails[]): ClassF1[] {
   return out;
 }
 
-/** Bins pooled over seeds (count-weighted confidence and accuracy) and the pooled ECE. */
-export function poolCalibration(finals: readonly FinalDetails[]): { bins: CalibrationBin[]; ece: number } {
+/**
+ * Bins pooled over seeds (count-weighted confidence and accuracy), for the reliability diagram.
+ * No ECE of pooled bins: the one ECE is the mean of the runs' own (eceText, ECE_DEFINITION).
+ */
+export function poolCalibration(finals: readonly FinalDetails[]): { bins: CalibrationBin[] } {
   const first = finals[0]?.calibration.bins ?? [];
   const bins = first.map((b, i) => {
     let count = 0;
@@ -54,8 +68,13 @@ export function poolCalibration(finals: readonly FinalDetails[]): { bins: Calibr
     }
     return { lo: b.lo, hi: b.hi, count, confidence: count ? conf / count : 0, accuracy: count ? acc / count : 0 };
   });
-  const total = bins.reduce((a, b) => a + b.count, 0);
-  const ece = finals.length === 1 ? finals[0].calibration.ece
-    : total ? bins.reduce((a, b) => a + (b.count / total) * Math.abs(b.accuracy - b.confidence), 0) : NaN;
-  return { bins, ece };
+  return { bins };
+}
+
+const f4 = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : v.toFixed(4));
+
+/** The ECE read-out (format/metrics.ts ECE_DEFINITION): mean ± std of the runs' own ECEs, as the summary; or the one run's. */
+export function eceText(fs: readonly FinalDetails[]): string {
+  const d = describe(fs.map((f) => f.calibration.ece));
+  return d.n === 1 ? `ECE ${f4(d.mean)} (seed ${fs[0].seed})` : `ECE ${f4(d.mean)} ± ${f4(d.std)} (mean ± std, ${d.n} seeds)`;
 }

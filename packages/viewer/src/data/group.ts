@@ -1,36 +1,60 @@
-/** Grouping runs: by comparison group (studies compared side by side), data set × data variant × architecture, then loss. */
+/**
+ * Grouping runs for the pages: runs are pooled over seeds only when every setting agrees (see
+ * settings.ts). Each setting that differs between runs either splits them into panels (a grid
+ * group: charts or a table of their own) or, when asked, into separate series within a panel
+ * ('CE · lr=0.02'). Within a panel, series are losses in the config's order.
+ */
 import type { LoadedRun } from './model.ts';
+import { differingSettings, settingsOf, settingsText, type Settings } from './settings.ts';
 
 export interface LossGroup {
   loss: string;
+  /** The series label: the loss's label, with the settings drawn as series when there are any ('CE · lr=0.02'). */
   label: string;
   runs: LoadedRun[];
 }
 
 export interface GridGroup {
-  /** The comparison group ('batchSize=128'), '' within one study. */
+  /** The panel's settings beyond data and arch ('batchSize=128 · lr=0.02'), '' when only data/arch tell panels apart. */
   group: string;
-  /** The data set, when not CIFAR-10. */
-  dataset?: string;
+  /** The panel's values of the keys that split panels. */
+  settings: Settings;
   data: string;
   arch: string;
+  /** The panel's title ('lr=0.02 · clean data · convnet'). */
+  title: string;
   losses: LossGroup[];
 }
 
-/** A run's data set when it is not the default CIFAR-10 (undefined otherwise: titles and tags stay as they were). */
-export const runDatasetTag = (r: { dataset?: string }): string | undefined => (r.dataset && r.dataset !== 'cifar10' ? r.dataset : undefined);
+export interface GroupOptions {
+  /** Differing settings drawn as separate series within a panel rather than as panels of their own. */
+  series?: readonly string[];
+}
+
+/** What tells the runs apart and how: every differing setting, those that split panels and those that split series. */
+export function groupingOf(runs: readonly LoadedRun[], opts: GroupOptions = {}): { differing: string[]; panels: string[]; series: string[] } {
+  const differing = differingSettings(runs.map(settingsOf));
+  const series = differing.filter((k) => opts.series?.includes(k));
+  return { differing, panels: differing.filter((k) => !series.includes(k)), series };
+}
 
 /** Groups in first-seen order; losses follow `lossOrder` (the config's), then first-seen. */
-export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): GridGroup[] {
+export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string[] = [], opts: GroupOptions = {}): GridGroup[] {
+  const { panels, series } = groupingOf(runs, opts);
   const grids = new Map<string, GridGroup>();
   for (const r of runs) {
-    const group = r.group ?? '';
-    const dataset = runDatasetTag(r.run);
-    const key = `${group}\u0000${dataset ?? ''}\u0000${r.run.data}\u0000${r.run.arch}`;
+    const s = settingsOf(r);
+    const key = JSON.stringify(panels.map((k) => s[k]));
     let g = grids.get(key);
-    if (!g) grids.set(key, (g = { group, ...(dataset ? { dataset } : {}), data: r.run.data, arch: r.run.arch, losses: [] }));
-    let l = g.losses.find((x) => x.loss === r.run.loss);
-    if (!l) g.losses.push((l = { loss: r.run.loss, label: r.run.label, runs: [] }));
+    if (!g) {
+      const own = Object.fromEntries(panels.map((k) => [k, s[k] ?? '(unset)']));
+      const beyond = panels.filter((k) => k !== 'data' && k !== 'arch');
+      g = { group: settingsText(own, beyond), settings: own, data: r.run.data, arch: r.run.arch, title: settingsText(s, [...beyond, ...['data', 'arch'].filter((k) => !series.includes(k))]), losses: [] };
+      grids.set(key, g);
+    }
+    const label = series.length ? `${r.run.label} · ${settingsText(s, series)}` : r.run.label;
+    let l = g.losses.find((x) => x.label === label);
+    if (!l) g.losses.push((l = { loss: r.run.loss, label, runs: [] }));
     l.runs.push(r);
   }
   const rank = (loss: string) => {
@@ -44,15 +68,16 @@ export function groupRuns(runs: readonly LoadedRun[], lossOrder: readonly string
   return [...grids.values()];
 }
 
-/** The loss labels of a study in display order. */
-export function lossLabels(runs: readonly LoadedRun[], lossOrder: readonly string[] = []): string[] {
+/** The series labels of a study in display order. */
+export function lossLabels(runs: readonly LoadedRun[], lossOrder: readonly string[] = [], opts: GroupOptions = {}): string[] {
   const labels: string[] = [];
-  for (const g of groupRuns(runs, lossOrder)) for (const l of g.losses) if (!labels.includes(l.label)) labels.push(l.label);
+  for (const g of groupRuns(runs, lossOrder, opts)) for (const l of g.losses) if (!labels.includes(l.label)) labels.push(l.label);
   return labels;
 }
 
-export const gridTitle = (g: { group?: string; dataset?: string; data: string; arch: string }): string =>
-  `${g.group ? `${g.group} · ` : ''}${g.dataset ? `${g.dataset} · ` : ''}${g.data} data · ${g.arch}`;
+export const gridTitle = (g: { title?: string; group?: string; data: string; arch: string }): string =>
+  g.title ?? `${g.group ? `${g.group} · ` : ''}${g.data} data · ${g.arch}`;
 
 /** A file-name-safe tag of a group. */
-export const gridTag = (g: { group?: string; dataset?: string; data: string; arch: string }): string => [g.group, g.dataset, g.data, g.arch].filter(Boolean).join('_');
+export const gridTag = (g: { title?: string; group?: string; data: string; arch: string }): string =>
+  gridTitle(g).replace(/ data\b/, '').replace(/[^a-zA-Z0-9.=-]+/g, '_');

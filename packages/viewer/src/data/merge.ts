@@ -1,29 +1,24 @@
 /**
- * Several study folders as one view. Folders whose configs agree (apart from seeds, losses, data
- * variants and architectures: the grid's axes) are parts of one study — seeds or shards run
- * separately — and merge into it, as `losslab summary` merges them. Folders that differ in other
- * settings are compared side by side, in groups by one differing config key.
+ * Several study folders as one view. Every run keeps its own settings (data/settings.ts): runs
+ * whose settings agree pool over seeds whichever folder they came from (seeds or shards run
+ * separately, as `losslab summary` merges them); runs whose settings differ are never pooled —
+ * the pages split them by every differing setting (data/group.ts). Each folder's provenance
+ * (commit, when, how long, adapter) is kept.
  */
 import type { RunEntry, Study, StudyStatus } from '../format/types.ts';
 import type { LoadedRun, StudyData } from './model.ts';
-
-/** Config keys that are grid axes or bookkeeping, never a reason to keep folders apart. */
-const MERGEABLE = new Set(['name', 'seeds', 'losses', 'data', 'arch', 'outDir']);
+import { provenance, type Provenance } from './provenance.ts';
+import { differingSettings, settingsOf, settingValue, settingValues } from './settings.ts';
 
 export interface Comparison {
   /** The folders, in the order given. */
   studies: string[];
-  /** Config keys whose values differ between folders (sorted). */
+  /** Settings whose values differ between runs (sorted): runs are never pooled across them. */
   differing: string[];
-  /** The key runs are grouped by; null when the folders merge into one study. */
-  groupBy: string | null;
-}
-
-export const configValue = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
-
-export function differingKeys(configs: readonly Record<string, unknown>[]): string[] {
-  const keys = new Set(configs.flatMap((c) => Object.keys(c)));
-  return [...keys].filter((k) => !MERGEABLE.has(k) && new Set(configs.map((c) => configValue(c[k]))).size > 1).sort();
+  /** Each differing setting's values, first-seen order. */
+  values: Record<string, string[]>;
+  /** Each folder's commit, times, duration and adapter. */
+  folders: Provenance[];
 }
 
 function mergedStatus(statuses: StudyStatus[]): StudyStatus {
@@ -39,36 +34,40 @@ function mergedName(parts: readonly StudyData[]): string {
 }
 
 const rank = (r: RunEntry) => (r.status === 'done' ? 0 : r.status === 'diverged' ? 1 : r.status === 'running' ? 2 : 3);
+const earliest = (xs: (string | undefined | null)[]) => xs.filter((x): x is string => !!x).sort()[0];
 
 /**
- * One StudyData for several folders. Within a group, a run (loss × seed × data × arch) present in
- * several folders is taken once: a finished one first, else the first folder's (as `losslab summary`).
+ * One StudyData for several folders. A run (same settings, loss and seed) present in several
+ * folders is taken once: a finished one first, else the first folder's (as `losslab summary`).
  */
-export function mergeStudies(parts: readonly StudyData[], groupBy?: string | null): StudyData & { comparison: Comparison } {
-  const configs = parts.map((p) => p.study.config);
-  const differing = differingKeys(configs);
-  const key = differing.length ? (groupBy && differing.includes(groupBy) ? groupBy : differing[0]) : null;
+export function mergeStudies(parts: readonly StudyData[]): StudyData & { comparison: Comparison } {
   const runs: LoadedRun[] = [];
   const seen = new Map<string, number>();
-  parts.forEach((p) => {
-    const group = key === null ? undefined : `${key}=${configValue(p.study.config[key])}`;
+  for (const p of parts) {
     for (const r of p.runs) {
-      const id = `${group ?? ''}|${r.run.data}|${r.run.arch}|${r.run.loss}|${r.run.seed}`;
-      const run: LoadedRun = { ...r, study: p.path, group };
+      const run: LoadedRun = { ...r, study: p.path };
+      const id = JSON.stringify([settingsOf(run), r.run.loss, r.run.seed]);
       const at = seen.get(id);
       if (at === undefined) { seen.set(id, runs.length); runs.push(run); }
       else if (rank(r.run) < rank(runs[at].run)) runs[at] = run;
     }
-  });
+  }
+  const all = runs.map(settingsOf);
+  const differing = differingSettings(all);
   const first = parts[0].study;
-  const agreed = Object.fromEntries(Object.entries(first.config).filter(([k]) => !differing.includes(k) && !MERGEABLE.has(k)));
+  const configKeys = new Set(parts.flatMap((p) => Object.keys(p.study.config)));
+  // The settings every folder shares; differing ones are listed in the comparison (and by run).
+  const agreed = Object.fromEntries([...configKeys].filter((k) => new Set(parts.map((p) => settingValue(p.study.config[k]))).size === 1).map((k) => [k, first.config[k]]));
   const losses = [...new Set(parts.flatMap((p) => (p.study.config.losses as string[] | undefined) ?? []))];
+  const commits = [...new Set(parts.map((p) => p.study.gitCommit ?? null))];
   const study: Study = {
     ...first,
     name: mergedName(parts),
     status: mergedStatus(parts.map((p) => p.study.status)),
-    startedAt: parts.map((p) => p.study.startedAt).filter(Boolean).sort()[0],
+    createdAt: earliest(parts.map((p) => p.study.createdAt)),
+    startedAt: earliest(parts.map((p) => p.study.startedAt)),
     endedAt: parts.some((p) => !p.study.endedAt) ? null : parts.map((p) => p.study.endedAt!).sort().at(-1),
+    gitCommit: commits.length === 1 ? commits[0] : null,
     config: { ...agreed, losses, seeds: [...new Set(runs.map((r) => r.run.seed))].sort((a, b) => a - b) },
     runs: runs.map((r) => r.run),
   };
@@ -77,6 +76,6 @@ export function mergeStudies(parts: readonly StudyData[], groupBy?: string | nul
     study,
     runs,
     problems: parts.flatMap((p) => p.problems),
-    comparison: { studies: parts.map((p) => p.path), differing, groupBy: key },
+    comparison: { studies: parts.map((p) => p.path), differing, values: settingValues(all, differing), folders: parts.map((p) => provenance(p)) },
   };
 }

@@ -1,4 +1,5 @@
 /** What the loader hands to the pages: the study, each run's rows and details, and problems found. */
+import type { Settings } from './settings.ts';
 import type { EpochRow, FinalDetails, RunEntry, SaliencyFile, Study, Summary } from '../format/types.ts';
 
 export interface LoadedRun {
@@ -12,8 +13,8 @@ export interface LoadedRun {
   saliencyError?: string;
   /** The study folder the run was read from (a view of several folders). */
   study?: string;
-  /** Its comparison group when studies with different configs are compared ('batchSize=128'). */
-  group?: string;
+  /** What it was trained with besides loss and seed (its study's config, grid axes from the run): runs pool only when these agree. */
+  settings?: Settings;
 }
 
 export interface Problem {

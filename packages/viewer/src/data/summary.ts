@@ -4,15 +4,16 @@
  * that every run with rows in the group has reached — never a mix of epochs.
  */
 import type { MetricStat, PairedDiff, SummaryGroup, SummaryRow } from '../format/types.ts';
-import { ALPHA, describe, holmAdjust, mean, MIN_SEEDS_TO_TEST, pairedTTest } from '../format/stats.ts';
+import { ALPHA, bootstrapCi, describe, holmAdjust, mean, MIN_SEEDS_TO_TEST, pairedTTest } from '../format/stats.ts';
 import { comparedToCE, metricInfo, SUMMARY_METRICS } from '../format/metrics.ts';
 import type { GridGroup } from './group.ts';
 
 export { SUMMARY_METRICS };
 
 export interface ProvisionalGroup extends SummaryGroup {
-  /** The comparison group, as in GridGroup. */
+  /** The panel's settings beyond data and arch, and its title, as in GridGroup. */
   group: string;
+  title: string;
   /** The common epoch the rows are taken at (0 when no run has a row). */
   epoch: number;
   /** Runs further along than `epoch`, whose later epochs are left out. */
@@ -35,8 +36,8 @@ function paired(a: number[], b: number[]): PairedDiff {
   if (!d.length) return { meanDiff: null, ci95: null, pValue: null, pAdjusted: null, n: 0, significant: false, tooFewSeeds: true };
   const { pValue } = pairedTTest(d);
   const ci = describe(d).ci95;
-  // significant and pAdjusted are set per table (Holm), as losslab summary does.
-  return { meanDiff: mean(d), ci95: ci, pValue, pAdjusted: null, n: d.length, significant: false, tooFewSeeds: d.length < MIN_SEEDS_TO_TEST };
+  // significant and pAdjusted are set per table (Holm), as losslab summary does; the bootstrap CI is the CLI's (same seed).
+  return { meanDiff: mean(d), ci95: ci, bootstrapCi95: bootstrapCi(d), pValue, pAdjusted: null, n: d.length, significant: false, tooFewSeeds: d.length < MIN_SEEDS_TO_TEST };
 }
 
 /** Holm's correction across one table's tested comparisons; significant = adjusted p < α. */
@@ -84,7 +85,7 @@ export function summaryFromRuns(grids: readonly GridGroup[], metrics: readonly s
       return row;
     });
     adjustTable(rows);
-    return { group: g.group, ...(g.dataset ? { dataset: g.dataset } : {}), data: g.data, arch: g.arch, rows, epoch, ahead };
+    return { group: g.group, title: g.title, data: g.data, arch: g.arch, rows, epoch, ahead };
   });
 }
 
@@ -95,13 +96,39 @@ export function diffDirection(metric: string, d: PairedDiff): 'better' | 'worse'
   return (d.meanDiff > 0) === (better === 'max') ? 'better' : 'worse';
 }
 
-/** Labels of the rows holding the best mean of `metric` (none when the metric is not comparable). */
-export function bestLabels(rows: readonly SummaryRow[], metric: string): Set<string> {
+/** A loss whose mean test accuracy is below this multiple of chance (1 / classes) is "at chance": its calibration or loss values are no win. */
+export const CHANCE_FACTOR = 1.5;
+
+export function atChance(r: SummaryRow, classCount: number): boolean {
+  const acc = r.final.test_acc?.mean;
+  return acc !== undefined && classCount > 0 && acc < CHANCE_FACTOR / classCount;
+}
+
+/** A row's value of `metric` per seed (summary values follow the row's seeds). */
+function bySeed(r: SummaryRow, metric: string): Map<number, number> {
+  const v = r.final[metric]?.values ?? [];
+  return v.length === r.seeds.length ? new Map(r.seeds.map((s, i) => [s, v[i]])) : new Map();
+}
+
+/**
+ * Labels of the row marked "★ best" in `metric`: the best mean among losses above chance, and only
+ * when it is significantly better than the runner-up (paired t-test over their shared seeds,
+ * p < α, at least MIN_SEEDS_TO_TEST seeds). None when the metric is not comparable across losses.
+ */
+export function bestLabels(rows: readonly SummaryRow[], metric: string, classCount = 10): Set<string> {
   const better = metricInfo(metric).better;
-  const means = rows.map((r) => r.final[metric]?.mean ?? NaN).filter(Number.isFinite);
-  if (!better || rows.length < 2 || !means.length) return new Set();
-  const best = better === 'max' ? Math.max(...means) : Math.min(...means);
-  return new Set(rows.filter((r) => r.final[metric]?.mean === best).map((r) => r.label));
+  if (!better) return new Set();
+  const ranked = rows.filter((r) => !atChance(r, classCount) && Number.isFinite(r.final[metric]?.mean ?? NaN))
+    .sort((a, b) => (better === 'max' ? -1 : 1) * (a.final[metric]!.mean - b.final[metric]!.mean));
+  if (ranked.length < 2) return new Set();
+  const [best, next] = ranked;
+  const a = bySeed(best, metric);
+  const b = bySeed(next, metric);
+  const diffs = [...a.keys()].filter((s) => b.has(s)).map((s) => a.get(s)! - b.get(s)!);
+  if (diffs.length < MIN_SEEDS_TO_TEST) return new Set();
+  const { pValue } = pairedTTest(diffs);
+  const right = (mean(diffs) > 0) === (better === 'max');
+  return pValue !== null && pValue < ALPHA && right ? new Set([best.label]) : new Set();
 }
 
 export type SortKey = { column: 'label' } | { column: 'metric'; metric: string };
@@ -123,14 +150,14 @@ export function sortRows(rows: readonly SummaryRow[], key: SortKey, descending: 
 
 /** Flat CSV rows of the summary: one line per group × loss × metric. */
 export function summaryTable(groups: readonly (SummaryGroup & { title?: string })[], metrics: readonly string[]): { header: string[]; rows: (string | number)[][] } {
-  const header = ['group', 'data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'p_value', 'p_holm', 'significant'];
+  const header = ['group', 'data', 'arch', 'loss', 'label', 'n', 'metric', 'mean', 'std', 'ci95_lo', 'ci95_hi', 'diff_vs_ce', 'diff_ci95_lo', 'diff_ci95_hi', 'diff_bootstrap_ci95_lo', 'diff_bootstrap_ci95_hi', 'p_value', 'p_holm', 'significant'];
   const rows: (string | number)[][] = [];
   for (const g of groups) for (const r of g.rows) for (const m of metrics) {
     const s = r.final[m];
     if (!s) continue;
     const d = comparedToCE(m) ? r.vsCE?.[m] : undefined;
     rows.push([g.title ?? '', g.data, g.arch, r.loss, r.label, r.n, m, s.mean, s.std ?? '', s.ci95?.[0] ?? '', s.ci95?.[1] ?? '',
-      d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.pValue ?? '', d?.pAdjusted ?? '', d ? String(d.significant) : '']);
+      d?.meanDiff ?? '', d?.ci95?.[0] ?? '', d?.ci95?.[1] ?? '', d?.bootstrapCi95?.[0] ?? '', d?.bootstrapCi95?.[1] ?? '', d?.pValue ?? '', d?.pAdjusted ?? '', d ? String(d.significant) : '']);
   }
   return { header, rows };
 }

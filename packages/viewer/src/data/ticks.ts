@@ -1,16 +1,43 @@
 /** Axis ticks and tick labels shared by the charts. */
 
-/** About ten epoch ticks from 1, always including the last epoch. */
+/**
+ * Epoch ticks: 1, multiples of a round step (1, 2, 5, 10, 20, 25, 50…) and the last epoch, at most
+ * `target` of them; a tick nearer than 0.6 step to the first or last one is dropped (at 390 px
+ * "28" and "30" would run together).
+ */
 export function epochTicks(lastEpoch: number, target = 10): number[] {
-  const step = Math.max(1, Math.ceil(lastEpoch / target));
-  const ticks: number[] = [];
-  for (let e = 1; e <= lastEpoch; e += step) ticks.push(e);
-  if (ticks.at(-1) !== lastEpoch) {
-    // The last tick would crowd the one before it: drop that one instead.
-    if (lastEpoch - ticks.at(-1)! < step / 2 && ticks.length > 1) ticks.pop();
-    ticks.push(lastEpoch);
-  }
+  if (lastEpoch <= 1) return [1];
+  const steps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000];
+  const step = steps.find((s) => Math.floor(lastEpoch / s) + 1 <= Math.max(2, target)) ?? Math.ceil(lastEpoch / target);
+  const ticks = [1];
+  for (let e = step; e < lastEpoch; e += step) if (e - 1 >= 0.6 * step && lastEpoch - e >= 0.6 * step) ticks.push(e);
+  ticks.push(lastEpoch);
   return ticks;
+}
+
+/** How many epoch ticks fit `pixels` of axis (a label every ~44 px). */
+export const epochTickTarget = (pixels: number): number => Math.max(2, Math.floor(pixels / 44));
+
+/**
+ * Log-axis ticks labelled across the whole range [lo, hi]: 1-2-5 per decade, or 1…9 where the
+ * range spans less than a decade and 1-2-5 would leave fewer than three; always one at or beyond
+ * each end (the domain is widened to them by the caller).
+ */
+export function logTicks(lo: number, hi: number): number[] {
+  if (!(lo > 0 && hi > 0)) return [];
+  if (hi < lo) [lo, hi] = [hi, lo];
+  const make = (mantissas: number[]) => {
+    const out: number[] = [];
+    for (let d = Math.floor(Math.log10(lo)) - 1; d <= Math.ceil(Math.log10(hi)); d++) {
+      for (const m of mantissas) out.push(Number((m * 10 ** d).toPrecision(6)));
+    }
+    // Inside the range, plus the nearest tick outside each end so the ends are labelled too.
+    const below = out.filter((v) => v <= lo).at(-1);
+    const above = out.find((v) => v >= hi);
+    return out.filter((v) => v > lo && v < hi).concat(below ?? [], above ?? []).sort((a, b) => a - b);
+  };
+  const coarse = make([1, 2, 5]);
+  return coarse.length >= 4 || hi / lo > 10 ? coarse : make([1, 2, 3, 4, 5, 6, 7, 8, 9]);
 }
 
 /** A plain number for a tick: 0.3 (never "300m"), 2, 1.5e-4. */

@@ -10,17 +10,32 @@ export interface MetricInfo {
   /** A loss-like quantity: log scale is offered. */
   lossLike: boolean;
   percent: boolean;
+  /** The y-axis label, with its unit. */
+  axis: string;
 }
 
 export const CURVE_METRICS: MetricInfo[] = [
-  { key: 'test_acc', title: 'Test accuracy', short: 'test acc.', better: 'max', lossLike: false, percent: true },
-  { key: 'f1', title: 'Macro-F1 (test)', short: 'macro-F1', better: 'max', lossLike: false, percent: true },
-  { key: 'test_loss', title: 'Test loss (own criterion)', short: 'test loss (own)', better: null, lossLike: true, percent: false },
-  { key: 'test_nll', title: 'Test cross-entropy', short: 'test CE', better: 'min', lossLike: true, percent: false },
-  { key: 'ece', title: 'ECE (15 bins)', short: 'ECE', better: 'min', lossLike: false, percent: false },
-  { key: 'train_loss', title: 'Train loss (own criterion)', short: 'train loss (own)', better: null, lossLike: true, percent: false },
-  { key: 'train_acc', title: 'Train accuracy', short: 'train acc.', better: 'max', lossLike: false, percent: true },
+  { key: 'test_acc', title: 'Test accuracy', short: 'test acc.', better: 'max', lossLike: false, percent: true, axis: 'test accuracy (fraction correct)' },
+  { key: 'f1', title: 'Macro-F1 (test)', short: 'macro-F1', better: 'max', lossLike: false, percent: true, axis: 'macro-F1 (0–1)' },
+  { key: 'test_loss', title: 'Test loss (own criterion)', short: 'test loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss per example (each loss\'s units)' },
+  { key: 'test_nll', title: 'Test cross-entropy', short: 'test CE', better: 'min', lossLike: true, percent: false, axis: 'cross-entropy (nats per example)' },
+  { key: 'ece', title: 'ECE (15 bins)', short: 'ECE', better: 'min', lossLike: false, percent: false, axis: 'ECE (fraction, 15 bins)' },
+  { key: 'train_loss', title: 'Train loss (own criterion)', short: 'train loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss per example (each loss\'s units)' },
+  { key: 'train_acc', title: 'Train accuracy', short: 'train acc.', better: 'max', lossLike: false, percent: true, axis: 'train accuracy (fraction correct)' },
 ];
+
+/** The other columns of a results CSV: any chart can show them too. */
+export const OTHER_METRICS: MetricInfo[] = [
+  { key: 'lr', title: 'Learning rate', short: 'lr', better: null, lossLike: true, percent: false, axis: 'learning rate' },
+  { key: 'seconds', title: 'Seconds per epoch', short: 'seconds', better: null, lossLike: false, percent: false, axis: 'seconds per epoch (s)' },
+];
+
+/**
+ * The one definition of ECE the viewer, the CLI and the figures use: each run's expected
+ * calibration error over 15 equal-width confidence bins, Σ_b (n_b / N) · |accuracy_b − confidence_b|
+ * on the test set; across seeds, the mean ± sample std of the runs' ECEs (never bins pooled over seeds).
+ */
+export const ECE_DEFINITION = 'ECE: per run, 15 equal-width confidence bins, Σ (n_b/N)·|accuracy_b − confidence_b| on the test set; across seeds, mean ± std of the runs\' ECEs';
 
 /** The metrics of summary.json, in its order. */
 export const SUMMARY_METRICS = ['test_acc', 'f1', 'test_nll', 'ece', 'test_loss', 'train_loss', 'train_acc'] as const;
@@ -30,7 +45,7 @@ export type SummaryMetric = (typeof SUMMARY_METRICS)[number];
 export const metricRange = (m: MetricInfo): [number, number] => (m.percent ? [0, 1] : [0, Infinity]);
 
 export function metricInfo(key: string): MetricInfo {
-  return CURVE_METRICS.find((m) => m.key === key) ?? { key, title: key, short: key, better: null, lossLike: false, percent: false };
+  return [...CURVE_METRICS, ...OTHER_METRICS].find((m) => m.key === key) ?? { key, title: key, short: key, better: null, lossLike: false, percent: false, axis: key };
 }
 
 /**

@@ -77,3 +77,48 @@ export function holmAdjust(pValues: readonly (number | null)[]): (number | null)
   });
   return out;
 }
+
+/** A small seeded generator (SplitMix32-style) for bootstrap resamples: uniform floats in [0, 1). */
+export function seededRng(seed: number): () => number {
+  let state = (seed >>> 0) ^ 0x9e3779b9;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    z = (z ^ (z >>> 16)) >>> 0;
+    return z / 4294967296;
+  };
+}
+
+/** Uniform integer in [0, n). */
+export const randInt = (rng: () => number, n: number): number => Math.floor(rng() * n);
+
+/** Numpy-style linear-interpolation percentile of sorted values, q in [0, 1]. */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Percentile bootstrap CI of the mean (seeded, 10 000 resamples by default): the CI `losslab
+ * summary` gives every difference against CE, and the viewer computes the same way. null for n < 2.
+ */
+export function bootstrapCi(values: readonly number[], opts: { resamples?: number; seed?: number; level?: number } = {}): [number, number] | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const b = opts.resamples ?? 10_000;
+  const rng = seededRng(opts.seed ?? 0);
+  const means = new Float64Array(b);
+  for (let r = 0; r < b; r++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += values[randInt(rng, n)];
+    means[r] = s / n;
+  }
+  means.sort();
+  const alpha = 1 - (opts.level ?? 0.95);
+  const sorted = Array.from(means);
+  return [quantileSorted(sorted, alpha / 2), quantileSorted(sorted, 1 - alpha / 2)];
+}

@@ -1,22 +1,25 @@
 /**
  * A study's figures drawn outside a browser with the viewer's own chart code (Observable Plot on
- * linkedom's DOM), written as SVG and as PNG (resvg): the curves of every metric, the summary
- * table, and per loss the confusion matrix and reliability diagram (pooled over seeds).
+ * linkedom's DOM), written as SVG and as PNG (resvg), ready for a paper: the curves of every metric
+ * (y axis with its unit, a caption saying what the band is and over how many seeds), a
+ * column-width summary with CIs, per-class F1 of every loss side by side, and per loss the
+ * confusion matrix (normalised per true class, one shared scale) and the reliability diagram.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseHTML } from 'linkedom';
 import { lossCurves } from '../data/bands.ts';
-import { confusionCells, poolCalibration, sumConfusion } from '../data/final.ts';
+import { eceText, meanConfusionRates, perClassF1, poolCalibration } from '../data/final.ts';
+import { bandCaption } from '../data/bands.ts';
 import { groupRuns, gridTag, gridTitle, lossLabels } from '../data/group.ts';
 import type { StudyData } from '../data/model.ts';
 import { summaryFromRuns } from '../data/summary.ts';
 import { CURVE_METRICS, metricRange, SUMMARY_METRICS } from '../format/metrics.ts';
 import type { Metric, SummaryGroup } from '../format/types.ts';
 import { curveChart } from '../ui/charts/curves.ts';
-import { confusionChart, reliabilityChart } from '../ui/charts/details.ts';
-import { colorOf } from '../ui/charts/palette.ts';
-import { summaryTableSvg } from './table.ts';
+import { classF1Figure, confusionChart, reliabilityChart } from '../ui/charts/details.ts';
+import { assignSeriesColors, colorOf } from '../ui/charts/palette.ts';
+import { summaryFigureSvg } from './table.ts';
 
 export interface Figure {
   /** File name without extension. */
@@ -28,6 +31,8 @@ export interface Figure {
 export interface FigureOptions {
   smoothing?: number;
   width?: number;
+  /** Differing settings drawn as series within a figure rather than figures of their own. */
+  series?: string[];
 }
 
 const safe = (s: string) => s.replace(/[^a-zA-Z0-9._-]+/g, '_');
@@ -41,8 +46,10 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const doc = document as unknown as Document;
   const order = (data.study.config.losses as string[] | undefined) ?? [];
-  const labels = lossLabels(data.runs, order);
-  const grids = groupRuns(data.runs, order);
+  const labels = lossLabels(data.runs, order, { series: opts.series });
+  const grids = groupRuns(data.runs, order, { series: opts.series });
+  const classCount = data.study.classNames.length || 10;
+  assignSeriesColors(labels);
   const figures: Figure[] = [];
   const multi = grids.length > 1;
   for (const g of grids) {
@@ -52,7 +59,8 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
       if (!band.length) continue;
       const raw = opts.smoothing ? g.losses.flatMap((l) => lossCurves(l, m.key as Metric).band) : [];
       const title = `${m.title}${multi ? ` — ${gridTitle(g)}` : ''}`;
-      const svg = curveChart({ metric: m, title, labels, band, raw, seeds: [], showSeeds: false, log: false, width: opts.width ?? 640, height: 360,
+      const caption = `${bandCaption(band, labels)}${opts.smoothing ? `; smoothed (EMA ${opts.smoothing}), raw mean faint` : ''}.`;
+      const svg = curveChart({ metric: m, title, labels, band, raw, seeds: [], showSeeds: false, log: false, width: opts.width ?? 640, height: 360, caption,
         totalEpochs: Math.max(0, ...g.losses.flatMap((l) => l.runs.map((r) => r.run.epochs))), document: doc });
       figures.push({ name: safe(`curve_${m.key}${tag}`), title, svg: serialize(svg) });
     }
@@ -61,19 +69,24 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
       if (!finals.length) continue;
       const which = `${l.label}, ${finals.length > 1 ? `${finals.length} seeds` : `seed ${finals[0].seed}`}${multi ? `, ${gridTitle(g)}` : ''}`;
       const classes = data.study.classNames.length ? data.study.classNames : finals[0].perClass.map((p) => p.class);
-      const conf = confusionChart(confusionCells(sumConfusion(finals), classes), classes, { title: `Confusion matrix — ${which}`, document: doc });
+      const conf = confusionChart(meanConfusionRates(finals, classes), classes, { title: `Confusion matrix — ${which}`, document: doc });
       figures.push({ name: safe(`confusion_${l.label}${tag}`), title: `Confusion matrix — ${which}`, svg: serialize(conf) });
       const cal = poolCalibration(finals);
-      const rel = reliabilityChart(cal.bins, cal.ece, colorOf(l.label), { title: `Reliability — ${which}`, document: doc });
+      const rel = reliabilityChart(cal.bins, eceText(finals), colorOf(l.label), { title: `Reliability — ${which}`, document: doc });
       figures.push({ name: safe(`reliability_${l.label}${tag}`), title: `Reliability — ${which}`, svg: serialize(rel) });
     }
+    const f1 = g.losses.map((l) => ({ label: l.label, rows: perClassF1(l.runs.flatMap((r) => (r.final ? [r.final] : []))) })).filter((x) => x.rows.length);
+    if (f1.length) {
+      const title = `Per-class F1${multi ? ` — ${gridTitle(g)}` : ''}`;
+      figures.push({ name: safe(`per_class_f1${tag}`), title, svg: serialize(classF1Figure(f1, labels, { title, document: doc })) });
+    }
   }
-  const groups: (SummaryGroup & { group?: string })[] = data.summary?.groups ?? summaryFromRuns(grids, [...SUMMARY_METRICS]);
+  const groups: (SummaryGroup & { group?: string })[] = data.summary?.groups ?? summaryFromRuns(groupRuns(data.runs, order), [...SUMMARY_METRICS]);
   const metrics = data.summary?.metrics.length ? data.summary.metrics : [...SUMMARY_METRICS];
   groups.forEach((g) => {
     if (!g.rows.length) return;
     const title = `Summary${groups.length > 1 ? ` — ${gridTitle(g)}` : ''}`;
-    figures.push({ name: safe(`summary${groups.length > 1 ? `_${gridTag(g)}` : ''}`), title, svg: serialize(summaryTableSvg(doc, g, metrics, title)) });
+    figures.push({ name: safe(`summary${groups.length > 1 ? `_${gridTag(g)}` : ''}`), title, svg: serialize(summaryFigureSvg(doc, g, metrics, title, classCount)) });
   });
   return figures;
 }

@@ -11,7 +11,7 @@ export interface LoadedFolders {
 }
 
 /** A study folder that cannot be read is an error naming the file and why. */
-export async function loadFolders(dirs: readonly string[], groupBy?: string | null): Promise<LoadedFolders> {
+export async function loadFolders(dirs: readonly string[]): Promise<LoadedFolders> {
   const parts: StudyData[] = [];
   for (const dir of dirs) {
     const outcome = await loadStudy(await fsSource(resolve(dir)), '');
@@ -19,6 +19,6 @@ export async function loadFolders(dirs: readonly string[], groupBy?: string | nu
     parts.push({ ...outcome.data, path: basename(resolve(dir)) });
   }
   if (parts.length === 1) return { data: parts[0] };
-  const merged = mergeStudies(parts, groupBy);
+  const merged = mergeStudies(parts);
   return { data: merged, comparison: merged.comparison };
 }

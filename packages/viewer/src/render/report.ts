@@ -2,8 +2,8 @@
  * `losslab report`: one self-contained HTML file — the viewer's one-file build with the study's
  * files embedded as JSON — that opens from disk (file://) with every page and chart, no server.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { listTree } from './fs-source.ts';
 
 /** Files the viewer reads (resume state and anything else binary are left out). */
@@ -21,7 +21,8 @@ export async function reportHtml(appHtml: string, dirs: readonly string[], title
     for (const p of await listTree(resolve(dir))) if (wanted(p)) files[prefix + p] = await readFile(join(resolve(dir), ...p.split('/')), 'utf8');
     if (!(`${prefix}study.json` in files)) throw new Error(`${dir} holds no study.json: not a study folder`);
   }
-  const payload = scriptSafe(JSON.stringify({ title, files, open: dirs.length > 1 ? unique : [''] }));
+  // A report opens on the results (the summary), not on the study's configuration.
+  const payload = scriptSafe(JSON.stringify({ title, files, open: dirs.length > 1 ? unique : [''], page: 'summary' }));
   const embedded = `<script type="application/json" id="losslab-embedded">${payload}</script>`;
   if (!appHtml.includes('</head>')) throw new Error('the viewer build has no </head>: rebuild it with `npx turbo run build`');
   return appHtml.replace('</head>', `${embedded}\n</head>`).replace(/<title>[^<]*<\/title>/, `<title>${title.replace(/[<&]/g, '')} · LossLab report</title>`);
@@ -32,6 +33,7 @@ export async function writeReport(appDir: string, dirs: readonly string[], out: 
     throw new Error(`viewer app ${appDir} has no index.html: build it with \`npx turbo run build\``);
   });
   const html = await reportHtml(app, dirs, title ?? dirs.map((d) => basename(resolve(d))).join(' + '));
+  await mkdir(dirname(resolve(out)), { recursive: true }); // as plot makes its folder
   await writeFile(out, html);
   return Buffer.byteLength(html);
 }

@@ -5,7 +5,7 @@
  * there). It listens on 127.0.0.1 and answers only requests addressed to it by that name.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
@@ -25,6 +25,8 @@ export interface ViewerOptions {
   host?: string;
   /** The built app (packages/viewer/dist). */
   appDir: string;
+  /** Make a results folder that does not exist yet (a study about to start writes there; the page waits for it). */
+  create?: boolean;
 }
 
 export interface Viewer {
@@ -86,10 +88,11 @@ function locate(mounts: readonly Mount[], urlPath: string): { mount: Mount; rest
   return mount ? { mount, rest: `/${segs.slice(1).map(encodeURIComponent).join('/')}` } : null;
 }
 
-export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir }: ViewerOptions): Promise<Viewer> {
+export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir, create = false }: ViewerOptions): Promise<Viewer> {
   const dirs = Array.isArray(resultsDir) ? resultsDir : [resultsDir];
   if (!dirs.length) throw new Error('no results folder given');
   const names = mountNames(dirs);
+  if (create) for (const d of dirs) await mkdir(d, { recursive: true });
   const mounts: Mount[] = await Promise.all(dirs.map(async (d, i) => ({ name: names[i], dir: await realDir(d, 'results folder') })));
   const app = await realDir(appDir, 'viewer app folder (build it with `npx turbo run build`)');
   await stat(`${app}/index.html`).catch(() => {

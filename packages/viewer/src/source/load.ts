@@ -3,6 +3,7 @@ import { parseResultsCsv } from '../data/csv.ts';
 import { parseFinal, parseStudy, parseSummary } from '../data/json.ts';
 import { parseSaliency } from '../data/saliency.ts';
 import type { LoadedRun, Problem, StudyData } from '../data/model.ts';
+import { runSettings } from '../data/settings.ts';
 import { joinPath, type FileList, type ReadResult, type ResultsSource } from './source.ts';
 
 export type LoadOutcome = { ok: true; data: StudyData } | { ok: false; file: string; message: string };
@@ -18,8 +19,8 @@ function reader(source: ResultsSource, base: string, files: FileList | null): Re
   };
 }
 
-async function loadRun(source: Reader, base: string, run: StudyData['study']['runs'][number], classCount: number, problems: Problem[]): Promise<LoadedRun> {
-  const out: LoadedRun = { run, rows: null };
+async function loadRun(source: Reader, base: string, run: StudyData['study']['runs'][number], config: Record<string, unknown>, classCount: number, problems: Problem[]): Promise<LoadedRun> {
+  const out: LoadedRun = { run, rows: null, settings: runSettings(run, config) };
   const csvPath = joinPath(base, run.csv);
   // A pending run has no CSV yet: not asked for (no 404 on every poll).
   const csv = run.status === 'pending' && !source.has(run.csv) ? { status: 'missing' as const } : await source.read(csvPath);
@@ -79,7 +80,7 @@ export async function loadStudy(source: ResultsSource, path: string): Promise<Lo
   if (!parsed.ok) return { ok: false, file, message: parsed.error };
   const study = parsed.value;
   const problems: Problem[] = parsed.warnings.map((message) => ({ file, message, level: 'warning' as const }));
-  const runs = await Promise.all(study.runs.map((run) => loadRun(rd, path, run, study.classNames.length, problems)));
+  const runs = await Promise.all(study.runs.map((run) => loadRun(rd, path, run, study.config, study.classNames.length, problems)));
   const data: StudyData = { path, study, runs, problems };
   // Without a file list, summary.json is only looked for once the study has ended (the CLI writes it then).
   const wanted = rd.has('summary.json') ?? study.status !== 'running';

@@ -17,6 +17,8 @@ export interface ResultsSource {
   listFiles?(study: string): Promise<FileList | null>;
   /** Studies to open together at start (`losslab view A B C`). */
   openAtStart?(): Promise<string[] | null>;
+  /** The page those open on (a report: the summary); default the overview. */
+  startPage?: 'overview' | 'curves' | 'summary';
 }
 
 export const joinPath = (...parts: string[]): string => parts.filter(Boolean).join('/').replace(/\/+/g, '/');

@@ -1,6 +1,7 @@
 /** The app: picks the source, follows the hash route, loads the study (or studies), polls while one runs. */
 import { lossLabels } from '../data/group.ts';
 import { mergeStudies } from '../data/merge.ts';
+import { isShown, selectionActive } from '../data/runfilter.ts';
 import type { StudyData } from '../data/model.ts';
 import { keepPicked, pickedSource, restorePicked } from '../source/files.ts';
 import { httpSource, serverAvailable } from '../source/http.ts';
@@ -30,8 +31,8 @@ interface Loaded {
 function embeddedSource(): ResultsSource | null {
   const el = document.getElementById('losslab-embedded');
   if (!el?.textContent?.trim()) return null;
-  const v = JSON.parse(el.textContent) as { files: Record<string, string>; open?: string[]; title?: string };
-  return memorySource(new Map(Object.entries(v.files)), `report${v.title ? ` “${v.title}”` : ''} (a snapshot)`, v.open ?? null);
+  const v = JSON.parse(el.textContent) as { files: Record<string, string>; open?: string[]; title?: string; page?: 'overview' | 'curves' | 'summary' };
+  return { ...memorySource(new Map(Object.entries(v.files)), `report${v.title ? ` “${v.title}”` : ''} (a snapshot)`, v.open ?? null), startPage: v.page };
 }
 
 export class App {
@@ -67,7 +68,7 @@ export class App {
       if (kept) this.source = pickedSource(kept.texts, kept.name, true);
     }
     const open = await this.source?.openAtStart?.().catch(() => null);
-    if (open?.length && parseRoute(location.hash).kind === 'home') location.replace(routeHash({ kind: 'study', studies: open, page: 'overview' }));
+    if (open?.length && parseRoute(location.hash).kind === 'home') location.replace(routeHash({ kind: 'study', studies: open, page: this.source?.startPage ?? 'overview' }));
     await this.show();
     if (this.source?.live) setInterval(() => void this.poll(), this.pollMs);
   }
@@ -163,11 +164,16 @@ export class App {
           this.source!.live ? h('p', {}, 'The page checks again every few seconds.') : null)));
     }
     const parts = this.loaded!.outcomes.map((o) => (o as Extract<LoadOutcome, { ok: true }>).data);
-    const merged = parts.length > 1 ? mergeStudies(parts, this.options.groupBy) : null;
-    const data = merged ?? parts[0];
-    const labels = lossLabels(data.runs, (data.study.config.losses as string[] | undefined) ?? []);
+    const merged = parts.length > 1 ? mergeStudies(parts) : null;
+    this.options.series = route.series ?? [];
+    const all = merged ?? parts[0];
+    const shown = all.runs.filter((r) => isShown(r, this.options.runs));
+    // A filter or hidden run: the pages use the runs kept (a summary.json of all runs no longer applies).
+    const data: StudyData = selectionActive(this.options.runs) ? { ...all, runs: shown, summary: undefined } : all;
+    const labels = lossLabels(all.runs, (data.study.config.losses as string[] | undefined) ?? []);
     const live = Boolean(this.source.live) && data.study.status === 'running';
-    const ctx: PageContext = { data, labels, options: this.options, comparison: merged?.comparison, tag: fileTag(data), update: () => this.render(this.route) };
+    const ctx: PageContext = { data, all, labels, options: this.options, comparison: merged?.comparison, tag: fileTag(data), update: () => this.render(this.route),
+      setSeries: (series) => { location.hash = routeHash({ ...route, series }); } };
     let page: HTMLElement;
     try {
       page = route.page === 'curves' ? curvesPage(ctx)

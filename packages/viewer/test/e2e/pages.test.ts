@@ -80,8 +80,8 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     expect(await s.page.locator('[data-testid=smoothing-value]').textContent()).toBe(Number(await slider.inputValue()).toFixed(2));
     await s.page.keyboard.press('ArrowLeft'); // and by keyboard
     expect(await focused(s.page)).toBe('smoothing');
-    // Smoothed: the raw mean is drawn faintly behind.
-    expect(await acc.locator('g[aria-description=raw] path').count()).toBe(2);
+    // Smoothed (once the slider rests): the raw mean is drawn faintly behind.
+    await expect.poll(() => s.page.locator('[data-testid=curve-test_acc] g[aria-description=raw] path').count()).toBe(2);
     // Hover: a tooltip lists every series at the epoch; the line shows on every chart.
     const chart = acc.locator('svg.chart-main');
     const cb = (await chart.boundingBox())!;
@@ -106,12 +106,13 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     const d = await download;
     expect(d.suggestedFilename()).toBe('study_clean_convnet_test_acc.csv');
     const csv = Buffer.concat(await (await d.createReadStream()).toArray()).toString().trim().split(/\r?\n/);
-    expect(csv[0]).toBe('epoch,loss,mean,std,n_seeds,band_lo,band_hi,raw_mean');
+    expect(csv[0]).toBe('epoch,loss,mean,std,n_seeds,band_lo,band_hi,raw_mean,seed_0,seed_1');
     expect(csv).toHaveLength(1 + 2 * 3);
     const ce1 = readCsvRows(join(s.results, 'study/seed_0/CE_results.csv'))[0].test_acc;
     const ce1b = readCsvRows(join(s.results, 'study/seed_1/CE_results.csv'))[0].test_acc;
     const row = csv.find((l) => l.startsWith('1,CE,'))!.split(',');
     expect(Number(row[7])).toBeCloseTo((ce1 + ce1b) / 2, 10); // raw mean at epoch 1
+    expect([Number(row[8]), Number(row[9])]).toEqual([ce1, ce1b]); // every seed's value (epoch 1: smoothing leaves it as it is)
     await s.page.locator('[data-testid=log-losses]').check();
     await expect.poll(() => s.page.locator('[data-testid=curve-test_nll] h2').textContent()).toContain('(log)');
     expect(await focused(s.page)).toBe('log-losses');
@@ -142,14 +143,16 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
         const cell = table.locator(`tr[data-label="${row.label}"] td[data-metric="${m}"]`);
         const st = row.final[m]!;
         expect(await cell.locator('.main').innerText()).toContain(`${st.mean.toFixed(4)} ± ${st.std!.toFixed(4)}`);
-        expect(await cell.locator('.sub').first().innerText()).toBe(`95% CI [${st.ci95![0].toFixed(4)}, ${st.ci95![1].toFixed(4)}]`);
+        expect(await cell.locator('.sub').first().innerText()).toBe(`CI [${st.ci95![0].toFixed(4)}, ${st.ci95![1].toFixed(4)}]`);
         const d = row.vsCE?.[m];
         // A Δ exactly where summary.json has one; none where it has none (CE's row, each loss's own criterion).
         expect(await cell.locator('.diff').count(), `${row.label} ${m}`).toBe(d ? 1 : 0);
         if (!d) continue;
         expect(Number(await cell.locator('.diff').getAttribute('data-p'))).toBe(d.pValue);
         const text = await cell.locator('.diff').innerText();
-        expect(text).toContain(`${d.meanDiff! >= 0 ? '+' : ''}${d.meanDiff!.toFixed(4)}`);
+        expect(text).toContain(`Δ vs CE ${d.meanDiff! >= 0 ? '+' : '−'}${Math.abs(d.meanDiff!).toFixed(4)}`);
+        // Every difference with its 95% CI: two seeds here, so the Student-t one (a 2-seed bootstrap is too narrow).
+        expect(text).toContain(`95% t-CI [${d.ci95![0].toFixed(4)}, ${d.ci95![1].toFixed(4)}]`);
         expect(text).toMatch(d.pValue! < 0.001 ? /p < 0\.001/ : /p = \d\.\d{3}/);
         // Significant differences are coloured by direction: better green, worse red, never "better" when worse.
         const better = (m === 'test_nll' || m === 'ece') ? d.meanDiff! < 0 : d.meanDiff! > 0;
@@ -161,9 +164,10 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     expect(Object.keys(focal.vsCE!)).not.toContain('test_loss');
     for (const m of ['test_loss', 'train_loss']) expect(await table.locator(`td[data-metric=${m}] .diff`).count(), m).toBe(0);
     const rows = summary.groups[0].rows;
-    const bestAcc = rows.reduce((a, b) => (b.final.test_acc!.mean > a.final.test_acc!.mean ? b : a));
-    for (const r of rows) expect(await table.locator(`tr[data-label=${r.label}] td[data-metric=test_acc]`).getAttribute('class')).toBe(r === bestAcc ? 'best' : '');
-    expect(await table.locator('td.best[data-metric=test_loss]').count()).toBe(0);
+    // Two seeds: no difference can be significant, so no "★ best" anywhere (the unit tests cover where one is).
+    expect(await table.locator('td.best').count()).toBe(0);
+    expect(await s.page.locator('[data-testid=summary-source]').innerText()).toMatch(/★ best: the best mean among losses above chance.*significantly better than the runner-up/);
+    expect(await s.page.locator('[data-testid=summary-source]').innerText()).toContain('ECE: per run, 15 equal-width confidence bins');
     const labels = () => s.page.locator('[data-testid=summary-clean-convnet] tbody tr').evaluateAll((trs) => trs.map((t) => t.getAttribute('data-label')));
     const byEce = [...rows].sort((a, b) => a.final.ece!.mean - b.final.ece!.mean).map((r) => r.label);
     expect(new Set(rows.map((r) => r.final.ece!.mean)).size).toBe(rows.length); // distinct: the order is defined
@@ -195,7 +199,11 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     expect(ticks).toContain('airplane');
     expect(await s.page.locator('[data-testid=chart-f1] g[aria-label=bar] rect').count()).toBe(10);
     expect(await s.page.locator('[data-testid=chart-f1] g[aria-label=dot] circle').count()).toBe(20);
-    expect(await s.page.locator('[data-testid=chart-reliability] h2').textContent()).toMatch(/ECE 0\.\d{4}/);
+    // One ECE: the summary's (mean ± std of the runs' own), its definition stated.
+    const ece = readJson<Summary>(join(s.results, 'study/summary.json')).groups[0].rows[0].final.ece!;
+    expect(await s.page.locator('[data-testid=chart-reliability] h2').textContent()).toContain(`ECE ${ece.mean.toFixed(4)} ± ${ece.std!.toFixed(4)} (mean ± std, 2 seeds)`);
+    expect(await s.page.locator('[data-testid=ece-definition]').innerText()).toContain('15 equal-width confidence bins');
+    expect(await s.page.locator('[data-testid=chart-reliability] g.legend text').allTextContents()).toContain('perfect calibration');
     await screenshotBoth(s.page, '05-loss-CE-pooled');
     await s.page.locator('[data-testid=seed-select]').focus();
     await s.page.locator('[data-testid=seed-select]').selectOption('0');
@@ -203,7 +211,8 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     const fin = readJson(join(s.results, 'study/seed_0/CE_final.json'));
     await expect.poll(() => s.page.locator('[data-testid=chart-reliability] h2').textContent()).toContain(`ECE ${fin.calibration.ece.toFixed(4)}`);
     const cells = await s.page.locator('[data-testid=chart-confusion] g[aria-label=text] text').allTextContents();
-    expect(cells.slice(0, 10).map(Number)).toEqual(fin.confusion[0]);
+    const total = fin.confusion[0].reduce((a: number, b: number) => a + b, 0);
+    expect(cells.slice(0, 10)).toEqual(fin.confusion[0].map((c: number) => ((c / total) * 100).toFixed(c / total >= 0.095 ? 0 : 1))); // % of the true class
     await screenshot(s.page, '06-loss-CE-seed0');
     for (const kind of ['SVG', 'PNG']) {
       const download = s.page.waitForEvent('download');
@@ -211,7 +220,7 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
       const d = await download;
       expect(d.suggestedFilename()).toBe(`study_CE_seed0_confusion.${kind.toLowerCase()}`);
       const bytes = Buffer.concat(await (await d.createReadStream()).toArray());
-      if (kind === 'SVG') expect(bytes.toString()).toMatch(/<svg[\s\S]*Confusion matrix — CE, seed 0/);
+      if (kind === 'SVG') expect(bytes.toString()).toMatch(/<svg[\s\S]*Confusion matrix, % of each true class — CE, seed 0/);
       else expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     }
     await s.page.locator('[data-testid=seed-select]').selectOption('all');

@@ -110,6 +110,9 @@ export async function setup(): Promise<Setup> {
   copyFixture(join(results, 'bs128'));
   const bs = readJson(join(results, 'bs128/study.json'));
   writeFileSync(join(results, 'bs128/study.json'), JSON.stringify({ ...bs, config: { ...bs.config, batchSize: 128 } }));
+  // A third copy at another learning rate: with study (lr 0.01, batch 64) and bs128 (lr 0.01, batch 128), three settings.
+  copyFixture(join(results, 'lr02'));
+  writeFileSync(join(results, 'lr02/study.json'), JSON.stringify({ ...bs, config: { ...bs.config, lr: 0.02 }, gitCommit: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed' }));
 
   const viewer = await startViewer({ resultsDir: results, appDir: APP_DIR, port: 0 });
   const browser = await chromium.launch({ executablePath: process.env.LOSSLAB_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });

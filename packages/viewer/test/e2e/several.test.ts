@@ -37,8 +37,8 @@ describe('several folders: parts of one study merged, different studies compared
 
   it('studies with different settings are compared side by side, grouped by the setting', async () => {
     await go('#/s/study,bs128/curves');
-    await expect.poll(() => s.page.locator('[data-testid=comparison]').innerText()).toMatch(/differ in batchSize: compared side by side/);
-    expect(await s.page.locator('[data-testid=group-by] option').allTextContents()).toEqual(['batchSize']);
+    await expect.poll(() => s.page.locator('[data-testid=comparison]').innerText()).toMatch(/runs differ in batchSize \(64, 128\)\. Runs are pooled over seeds only where every setting agrees/);
+    expect(await s.page.locator('[data-testid=split-batchSize] option').allTextContents()).toEqual(['separate panels', 'series in one chart']);
     const groups = await s.page.locator('.grid-group').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-group')));
     expect(groups).toEqual(['batchSize=64 · clean data · convnet', 'batchSize=128 · clean data · convnet']);
     expect(await s.page.locator('[data-testid=curve-test_acc] g[aria-description=band] path').count()).toBe(4); // 2 losses × 2 groups

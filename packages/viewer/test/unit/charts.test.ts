@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dodge } from '../../src/data/dodge.ts';
-import { epochTicks, tickLabel } from '../../src/data/ticks.ts';
+import { epochTickTarget, epochTicks, logTicks, tickLabel } from '../../src/data/ticks.ts';
 import { colorOf, contrast, PALETTE } from '../../src/ui/charts/palette.ts';
 import { tooltipLines } from '../../src/ui/charts/hover.ts';
 import { curveRows } from '../../src/ui/charts/curves.ts';
@@ -28,12 +28,35 @@ describe('line-end labels', () => {
 });
 
 describe('axis ticks', () => {
-  it('always include the last epoch without crowding it', () => {
-    expect(epochTicks(30)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28, 30]);
-    expect(epochTicks(42)).toEqual([1, 6, 11, 16, 21, 26, 31, 36, 42]); // 41 would crowd 42
+  it('always include the last epoch without crowding it, at most as many as fit', () => {
+    expect(epochTicks(30)).toEqual([1, 5, 10, 15, 20, 25, 30]);
+    expect(epochTicks(30, 4)).toEqual([1, 10, 20, 30]); // a phone: 28 and 30 never side by side
+    expect(epochTicks(42)).toEqual([1, 5, 10, 15, 20, 25, 30, 35, 42]); // 40 would crowd 42
     expect(epochTicks(3)).toEqual([1, 2, 3]);
     expect(epochTicks(1)).toEqual([1]);
-    for (let n = 1; n <= 200; n++) expect(epochTicks(n).at(-1), String(n)).toBe(n);
+    for (let n = 1; n <= 200; n++) {
+      for (const target of [3, 5, 10]) {
+        const t = epochTicks(n, target);
+        expect(t.at(-1), String(n)).toBe(n);
+        expect(t.length, `${n}/${target}`).toBeLessThanOrEqual(Math.max(2, target) + 1);
+        if (n === 1) continue;
+        const gaps = t.slice(1).map((e, i) => e - t[i]);
+        expect(Math.min(...gaps) / Math.max(...gaps), `${n}/${target}: ${t}`).toBeGreaterThanOrEqual(0.4); // no two ticks crowd each other
+      }
+    }
+    expect(epochTickTarget(230)).toBe(5);
+  });
+
+  it('label a log axis across the whole range, both ends included', () => {
+    expect(logTicks(0.15, 2.4)).toEqual([0.1, 0.2, 0.5, 1, 2, 5]);
+    expect(logTicks(0.25, 0.9)).toEqual([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
+    expect(logTicks(1.9, 2.3)).toEqual([1, 2, 3]);
+    for (const [lo, hi] of [[0.01, 2.3], [0.2, 2.31], [1e-4, 0.5]]) {
+      const t = logTicks(lo, hi);
+      expect(t[0]).toBeLessThanOrEqual(lo);
+      expect(t.at(-1)).toBeGreaterThanOrEqual(hi);
+      expect(t.length).toBeGreaterThanOrEqual(3);
+    }
   });
 
   it('print log-axis values as plain numbers', () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { lossCurves } from '../../src/data/bands.ts';
-import { gridTitle, groupRuns, lossLabels } from '../../src/data/group.ts';
-import type { LoadedRun } from '../../src/data/model.ts';
+import { groupRuns, lossLabels } from '../../src/data/group.ts';
+import type { LoadedRun, StudyData } from '../../src/data/model.ts';
+import { mergeStudies } from '../../src/data/merge.ts';
+import { differingSettings, runSettings } from '../../src/data/settings.ts';
 import { bestLabels, diffDirection, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
-import { confusionCells, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
+import { confusionCells, eceText, meanConfusionRates, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
 import type { EpochRow, FinalDetails, RunEntry } from '../../src/format/types.ts';
 
 function row(epoch: number, v: Partial<EpochRow>): EpochRow {
@@ -33,15 +35,6 @@ describe('grouping', () => {
     expect(g[0].losses.map((l) => l.label)).toEqual(['CE', 'Focal2']);
     expect(g[0].losses[1].runs.map((r) => r.run.seed)).toEqual([0, 1]);
     expect(lossLabels(runs, ['ce', 'focal:2'])).toEqual(['CE', 'Focal2']);
-  });
-
-  it('groups by data set too: CIFAR-10 runs (named or from before the axis) apart from Fashion-MNIST runs', () => {
-    const mixed = [run('ce', 'CE', 0, [0.5]), run('ce', 'CE', 1, [0.5], { dataset: 'cifar10' }), run('ce', 'CE', 0, [0.8], { dataset: 'fashion-mnist' })];
-    const g = groupRuns(mixed);
-    expect(g.map((x) => x.dataset)).toEqual([undefined, 'fashion-mnist']);
-    expect(g.map((x) => x.losses[0].runs.length)).toEqual([2, 1]);
-    expect(gridTitle(g[1])).toBe('fashion-mnist · clean data · convnet');
-    expect(gridTitle(g[0])).toBe('clean data · convnet');
   });
 });
 
@@ -136,10 +129,19 @@ describe('summary from runs', () => {
     expect(groups[1].rows[0].n).toBe(1);
   });
 
-  it('marks the best mean only for comparable metrics', () => {
-    expect([...bestLabels(groups[0].rows, 'test_acc')]).toEqual(['CE']);
-    expect([...bestLabels(groups[0].rows, 'test_nll')]).toEqual(['CE']);
-    expect(bestLabels(groups[0].rows, 'test_loss').size).toBe(0);
+  it('marks the best only when significantly better than the runner-up, above chance, for comparable metrics', () => {
+    expect(bestLabels(groups[0].rows, 'test_acc').size).toBe(0); // 2 seeds: too few to test, no ★
+    const seeds = [0, 1, 2, 3];
+    const mk = (acc: (s: number) => number, ece: (s: number) => number) => seeds.map((s) => ({ acc: acc(s), ece: ece(s) }));
+    const table = (rows: Record<string, { acc: number; ece: number }[]>) => summaryFromRuns(groupRuns(Object.entries(rows).flatMap(([label, vs]) =>
+      vs.map((v, s) => ({ ...run(label.toLowerCase(), label, s, [v.acc]), rows: [row(1, { test_acc: v.acc, ece: v.ece, test_nll: 2 - v.acc })] }))), ['ce']), ['test_acc', 'ece', 'test_loss'])[0].rows;
+    const clear = table({ CE: mk((s) => 0.7 + s * 0.01, () => 0.05), Focal2: mk((s) => 0.6 + s * 0.011, () => 0.03), L1: mk(() => 0.0965, (s) => 0.01 + s * 0.001) });
+    expect([...bestLabels(clear, 'test_acc')]).toEqual(['CE']);
+    // L1 at chance (9.65% on 10 classes) has the lowest ECE: no win; Focal2's is the best of the rest, significantly.
+    expect([...bestLabels(clear, 'ece')]).toEqual(['Focal2']);
+    expect(bestLabels(clear, 'test_loss').size).toBe(0);
+    const close = table({ CE: mk((s) => 0.7 + (s % 2) * 0.02, () => 0.05), Focal2: mk((s) => 0.7 + ((s + 1) % 2) * 0.021, () => 0.05) });
+    expect(bestLabels(close, 'test_acc').size).toBe(0); // best mean, not significantly: no ★
   });
 
   it('sorts by label or metric, NaN last', () => {
@@ -151,15 +153,15 @@ describe('summary from runs', () => {
     const t = summaryTable(groups, ['test_acc']);
     expect(t.header.slice(0, 2)).toEqual(['group', 'data']);
     expect(t.rows).toHaveLength(3);
-    expect(t.rows[1].slice(0, 7)).toEqual(['', 'clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
+    expect(t.rows[1].slice(0, 7)).toEqual(['clean data · convnet', 'clean', 'convnet', 'focal:2', 'Focal2', 2, 'test_acc']);
     const one = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 1, seeds: [0],
       final: { test_acc: { mean: 0.5, std: null, ci95: null, values: [0.5] } },
       vsCE: { test_acc: { meanDiff: null, ci95: null, pValue: null, n: 1, significant: false } } }] }], ['test_acc']);
-    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '', '', 'false']);
+    expect(one.rows[0].slice(7)).toEqual([0.5, '', '', '', '', '', '', '', '', '', '', 'false']);
     const own = summaryTable([{ data: 'clean', arch: 'convnet', rows: [{ loss: 'l1', label: 'L1', n: 2, seeds: [0, 1],
       final: { test_loss: { mean: 0.5, std: 0.1, ci95: [0, 1], values: [0.4, 0.6] } },
       vsCE: { test_loss: { meanDiff: -1.8, ci95: [-1.9, -1.7], pValue: 0.001, n: 2, significant: true } } }] }], ['test_loss']);
-    expect(own.rows[0].slice(11)).toEqual(['', '', '', '', '', '']); // a vsCE on an own criterion is never reported
+    expect(own.rows[0].slice(11)).toEqual(['', '', '', '', '', '', '', '']); // a vsCE on an own criterion is never reported
   });
 });
 
@@ -188,8 +190,76 @@ describe('end-of-run details', () => {
     const pooled = poolCalibration([a, b]);
     expect(pooled.bins[1].count).toBe(36);
     expect(pooled.bins[1].confidence).toBeCloseTo((16 * 0.8 + 20 * 0.7) / 36, 12);
-    const expected = (4 / 40) * 0.1 + (36 / 40) * Math.abs(pooled.bins[1].accuracy - pooled.bins[1].confidence);
-    expect(pooled.ece).toBeCloseTo(expected, 12);
-    expect(poolCalibration([a]).ece).toBe(0.06);
+    expect('ece' in pooled).toBe(false); // one ECE: the runs' own, never one of pooled bins
+  });
+
+  it('states one ECE: mean ± std of the runs\' own ECEs, as the summary', () => {
+    expect(eceText([a, b])).toBe('ECE 0.0550 ± 0.0071 (mean ± std, 2 seeds)');
+    expect(eceText([a])).toBe('ECE 0.0600 (seed 0)');
+  });
+
+  it('normalises confusion per true class before averaging seeds: one 0–1 scale', () => {
+    const cells = meanConfusionRates([a, b], ['cat', 'dog']);
+    [0.7, 0.3, 0.2, 0.8].forEach((r, i) => expect(cells[i].rate).toBeCloseTo(r, 12)); // (0.8+0.6)/2, (0.2+0.4)/2, (0.1+0.3)/2, (0.9+0.7)/2
+    for (const t of ['cat', 'dog']) expect(cells.filter((c) => c.actual === t).reduce((x, c) => x + c.rate, 0)).toBeCloseTo(1, 12);
+    expect(cells[1].count).toBe(6); // summed counts for the read-out
+  });
+});
+
+describe('grouping never pools runs whose settings differ (three copies of a study: lr 0.01/bs 64, lr 0.02/bs 64, lr 0.01/bs 128)', () => {
+  const base = { name: 'copy', losses: ['ce', 'focal:2'], seeds: [0, 1], epochs: 2, momentum: 0.9, data: ['clean'], arch: ['convnet'], outDir: 'x' };
+  const part = (path: string, lr: number, batchSize: number, gitCommit: string): StudyData => {
+    const config = { ...base, lr, batchSize };
+    const runs = [0, 1].flatMap((seed) => [run('ce', 'CE', seed, [0.5, 0.6 + lr + batchSize / 1e4]), run('focal:2', 'Focal2', seed, [0.4, 0.5 + lr])])
+      .map((r) => ({ ...r, settings: runSettings(r.run, config) }));
+    return { path, problems: [], runs,
+      study: { format: 1, name: 'copy', status: 'done', config, classNames: [], runs: runs.map((r) => r.run), gitCommit,
+        startedAt: `2026-11-0${path.length}T10:00:00.000Z`, endedAt: `2026-11-0${path.length}T11:30:00.000Z`, createdAt: `2026-11-0${path.length}T09:59:00.000Z` } };
+  };
+  const parts = [part('a', 0.01, 64, 'c1'), part('bb', 0.02, 64, 'c2'), part('ccc', 0.01, 128, 'c3')];
+  const merged = mergeStudies(parts);
+
+  it('names every differing setting and its values', () => {
+    expect(merged.comparison.differing).toEqual(['batchSize', 'lr']);
+    expect(merged.comparison.values).toEqual({ batchSize: ['64', '128'], lr: ['0.01', '0.02'] });
+  });
+
+  it('splits panels by every differing setting: each panel\'s runs share every setting but the seed', () => {
+    const grids = groupRuns(merged.runs, ['ce', 'focal:2']);
+    expect(grids.map((g) => g.title)).toEqual(['batchSize=64 · lr=0.01 · clean data · convnet', 'batchSize=64 · lr=0.02 · clean data · convnet', 'batchSize=128 · lr=0.01 · clean data · convnet']);
+    for (const g of grids) for (const l of g.losses) {
+      expect(l.runs.map((r) => r.run.seed)).toEqual([0, 1]); // n = 2 per loss, never 4
+      expect(new Set(l.runs.map((r) => JSON.stringify(r.settings))).size).toBe(1);
+    }
+    const summary = summaryFromRuns(grids, ['test_acc']);
+    expect(summary.map((g) => g.rows.map((r) => r.n))).toEqual([[2, 2], [2, 2], [2, 2]]);
+  });
+
+  it('or draws a differing setting as series within a panel: still never pooled', () => {
+    const grids = groupRuns(merged.runs, ['ce', 'focal:2'], { series: ['lr'] });
+    expect(grids.map((g) => g.title)).toEqual(['batchSize=64 · clean data · convnet', 'batchSize=128 · clean data · convnet']);
+    expect(grids[0].losses.map((l) => `${l.label}:${l.runs.length}`)).toEqual(['CE · lr=0.01:2', 'CE · lr=0.02:2', 'Focal2 · lr=0.01:2', 'Focal2 · lr=0.02:2']);
+    const all = groupRuns(merged.runs, ['ce'], { series: ['lr', 'batchSize'] });
+    expect(all).toHaveLength(1);
+    expect(all[0].losses.every((l) => l.runs.length === 2)).toBe(true);
+    expect(all[0].losses).toHaveLength(6);
+  });
+
+  it('pools copies whose settings agree (seeds run separately), taking a duplicate run once', () => {
+    const again = mergeStudies([part('a', 0.01, 64, 'c1'), part('a2', 0.01, 64, 'c1')]);
+    expect(again.comparison.differing).toEqual([]);
+    expect(groupRuns(again.runs)[0].losses[0].runs).toHaveLength(2); // same seeds 0, 1: taken once
+  });
+
+  it('keeps each folder\'s provenance; the merged study starts at the first start, not after its creation', () => {
+    expect(merged.comparison.folders.map((f) => [f.folder, f.gitCommit, f.durationMs])).toEqual([['a', 'c1', 5.4e6], ['bb', 'c2', 5.4e6], ['ccc', 'c3', 5.4e6]]);
+    expect(merged.study.gitCommit).toBeNull(); // three commits: none claimed for all
+    expect(Date.parse(merged.study.createdAt!)).toBeLessThanOrEqual(Date.parse(merged.study.startedAt!));
+  });
+
+  it('treats a grid axis (run.data / config data) as a setting like any other, and a new key without code changes', () => {
+    const s = runSettings({ data: 'noisy', arch: 'convnet', dataset: 'fashion-mnist' }, { data: ['clean', 'noisy'], arch: ['convnet'], datasets: ['cifar10', 'fashion-mnist'], lr: 0.1, seeds: [0] });
+    expect(s).toEqual({ data: 'noisy', arch: 'convnet', datasets: 'fashion-mnist', lr: '0.1' });
+    expect(differingSettings([s, { ...s, datasets: 'cifar10' }])).toEqual(['datasets']);
   });
 });

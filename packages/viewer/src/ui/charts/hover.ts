@@ -9,13 +9,17 @@ import { colorOf } from './palette.ts';
 type Listener = (epoch: number | null, source: SVGSVGElement | null) => void;
 
 export interface HoverBus {
-  on(l: Listener): void;
+  /** `owner`: the chart listening; once it has left the page (a redraw replaced it) its listener is dropped. */
+  on(l: Listener, owner: Element): void;
   emit(epoch: number | null, source: SVGSVGElement | null): void;
 }
 
 export function hoverBus(): HoverBus {
-  const ls = new Set<Listener>();
-  return { on: (l) => void ls.add(l), emit: (e, s) => ls.forEach((l) => l(e, s)) };
+  const ls = new Map<Listener, Element>();
+  return {
+    on: (l, owner) => void ls.set(l, owner),
+    emit: (e, s) => ls.forEach((owner, l) => (owner.isConnected ? l(e, s) : ls.delete(l))),
+  };
 }
 
 const fmtV = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 0.001 || v === 0 ? v.toFixed(4) : v.toExponential(2)) : String(v));
@@ -72,7 +76,11 @@ export function attachHover(svg: SVGSVGElement, card: HTMLElement, band: BandPoi
     tip.style.top = `${box.top - cardBox.top + top * scale}px`;
     tip.style.left = left > cardBox.width / 2 ? '' : `${left + 12}px`;
     tip.style.right = left > cardBox.width / 2 ? `${cardBox.width - left + 12}px` : '';
-  });
+    // Kept inside the card (a phone's narrow chart): pulled back from whichever edge it crosses.
+    const t = tip.getBoundingClientRect();
+    if (t.right > cardBox.right - 4) { tip.style.left = ''; tip.style.right = '4px'; }
+    if (t.left < cardBox.left + 4) { tip.style.right = ''; tip.style.left = '4px'; }
+  }, svg);
 
   const epochAt = (clientX: number) => {
     const box = svg.getBoundingClientRect();
@@ -80,7 +88,10 @@ export function attachHover(svg: SVGSVGElement, card: HTMLElement, band: BandPoi
     return Math.max(1, Math.min(maxEpoch, Math.round(1 + ((x - x0) / (x1 - x0)) * (e1 - 1))));
   };
   svg.addEventListener('pointermove', (e) => { const ep = epochAt(e.clientX); if (ep !== current) bus.emit(ep, svg); });
-  svg.addEventListener('pointerleave', () => bus.emit(null, null));
+  // A tap on a touch screen fires no pointermove: the tap itself reads out its epoch, and the
+  // read-out stays until another tap (touch "leaves" right after lifting the finger).
+  svg.addEventListener('pointerdown', (e) => bus.emit(epochAt(e.clientX), svg));
+  svg.addEventListener('pointerleave', (e) => { if (e.pointerType === 'mouse') bus.emit(null, null); });
   svg.setAttribute('tabindex', '0');
   svg.addEventListener('keydown', (e) => {
     const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;

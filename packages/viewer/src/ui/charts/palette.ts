@@ -14,7 +14,27 @@ function hash(s: string): number {
   return x >>> 0;
 }
 
-export const colorOf = (label: string): string => PALETTE[KNOWN[label] ?? hash(label) % PALETTE.length];
+/** Colours of series that carry a setting ('CE · lr=0.02'), given out in order so no two of a chart share one. */
+const assigned = new Map<string, string>();
+
+/**
+ * Distinct colours for a chart's series labels that carry a setting ('CE · lr=0.01', 'CE · lr=0.02'):
+ * hashed names could collide. Plain loss labels keep their fixed colours.
+ */
+export function assignSeriesColors(labels: readonly string[]): void {
+  assigned.clear();
+  const compound = labels.filter((l) => l.includes(' · '));
+  const used = new Set(labels.filter((l) => !l.includes(' · ')).map((l) => KNOWN[l] ?? hash(l) % PALETTE.length));
+  let i = 0;
+  for (const l of compound) {
+    while (used.has(i % PALETTE.length) && used.size < PALETTE.length) i++;
+    used.add(i % PALETTE.length);
+    assigned.set(l, PALETTE[i % PALETTE.length]);
+    if (used.size >= PALETTE.length) used.clear();
+  }
+}
+
+export const colorOf = (label: string): string => assigned.get(label) ?? PALETTE[KNOWN[label] ?? hash(label) % PALETTE.length];
 
 export const colorScale = (labels: readonly string[]) => ({ domain: [...labels], range: labels.map((l) => colorOf(l)) });
 

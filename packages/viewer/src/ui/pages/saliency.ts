@@ -42,7 +42,7 @@ export function saliencyPage(ctx: PageContext): HTMLElement {
     grids.map((g) => {
       const runs = g.losses.flatMap((l) => l.runs);
       const panel = saliencyPanel(runs, labels, seed, data.study.classNames);
-      return h('section', { class: 'card wide', 'data-testid': `saliency-${g.dataset ? `${g.dataset}-` : ''}${g.data}-${g.arch}` },
+      return h('section', { class: 'card wide', 'data-testid': `saliency-${g.data}-${g.arch}` },
         h('header', {}, h('h2', {}, `${grids.length > 1 ? `${gridTitle(g)} · ` : ''}seed ${seed}: ${panel.rows.length} test images × ${panel.labels.length - panel.missing.length} losses`)),
         panel.missing.length ? message('warning', 'Some losses have no saliency maps:', h('ul', {}, panel.missing.map((m) => h('li', {}, `${m.label}: ${m.reason}`)))) : null,
         panel.rows.length ? h('div', { class: 'table-wrap' }, panelTable(panel, labels)) : null);
