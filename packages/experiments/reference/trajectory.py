@@ -62,7 +62,7 @@ def main():
     buffers = {k for k, _ in model.named_buffers()}
     if unexpected or set(missing) - buffers:
         sys.exit(f"trajectory.py: init.json does not match {plan['arch']}: missing {sorted(set(missing) - buffers)}, unexpected {unexpected}")
-    crit = make_loss(plan["loss"])
+    crit = make_loss(plan["loss"], plan.get("loss_torch"))
     opt = torch.optim.SGD(model.parameters(), lr=plan["lr"], momentum=plan["momentum"], weight_decay=plan.get("weightDecay", 0))
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=plan["stepSize"], gamma=plan["gamma"])
     b, n, checkpoints = plan["batchSize"], plan["train_count"], set(plan["checkpoints"])

@@ -64,10 +64,10 @@ function number(flag: string, text: string, integer = false, min = 0): number {
 }
 
 export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
-  parseLoss(o.loss);
+  const loss = parseLoss(o.loss).source;
   buildModel(o.arch);
   return {
-    arch: o.arch, loss: o.loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
+    arch: o.arch, loss, seed: number('seed', o.seed, true), epochs: number('epochs', o.epochs, true, 1),
     batchSize: number('batch-size', o.batchSize, true, 1), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
     weightDecay: number('weight-decay', o.weightDecay), stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
     trainSubset: o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1),
@@ -93,7 +93,7 @@ export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, 
   const bad = unknownDataset(name);
   if (bad) throw new UsageError(`--dataset: ${bad}`);
   const prefix = name === DEFAULT_DATASET ? '' : `${datasetTag(name)}-`;
-  const dir = o.out ?? join('results', 'trajectory', `${prefix}${spec.arch}-${spec.loss.replace(':', '')}-b${spec.batchSize}-lr${spec.lr}` +
+  const dir = o.out ?? join('results', 'trajectory', `${prefix}${spec.arch}-${parseLoss(spec.loss).name.replace(':', '').replace(/,/g, '_')}-b${spec.batchSize}-lr${spec.lr}` +
     `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   if (o.compareOnly) return printComparison(dir, spec, log);
   const dataset = await resolveDataset(name).load({ dataDir: o.dataDir });

@@ -15,6 +15,7 @@ import { exitOnNoAdapter, openDevice } from './gpu.ts';
 import { smoke } from './smoke.ts';
 import { reportError, setVerbose } from './commands/errors.ts';
 import { registerExport } from './commands/export.ts';
+import { registerGradcheck } from './commands/gradcheck.ts';
 import pkg from '../package.json' with { type: 'json' };
 
 export interface ProgramDeps {
@@ -53,6 +54,7 @@ export async function main(argv: string[], deps: ProgramDeps = {}): Promise<numb
   registerPlot(program, setExit);
   registerReport(program, setExit);
   registerExport(program, setExit);
+  registerGradcheck(program, setExit);
   // What commander refuses (a missing argument or required option, an unknown flag) reads like every other error.
   const houseStyle = (who: string) => ({ outputError: (s: string, write: (s: string) => void) => write(`${who}: ${s.replace(/^error: /, '')}`) });
   program.configureOutput(houseStyle('losslab'));

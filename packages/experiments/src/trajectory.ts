@@ -66,6 +66,8 @@ export interface TrajectoryPlan extends TrajectorySpec {
   dataset: DatasetSpec;
   /** With trainSubset: the training-set indices of the subset, in the order LossLab holds them. */
   train_indices?: number[];
+  /** A user-defined loss: its per-sample value as a PyTorch expression (generated from the compiled definition; losslab_torch/defined.py). */
+  loss_torch?: string;
 }
 
 /** Steps compared: 1, 2, 5, 10, 20, 50, 100, 200, one epoch, and the last; those past the run are dropped. */
@@ -122,6 +124,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spe
     const plan: TrajectoryPlan = {
       ...spec, train_count: n, test_count: dataset.test.labels.length, steps_per_epoch: stepsPerEpoch, checkpoints,
       mean: ds.mean, std: ds.std, pad: ds.augment.pad, flip: ds.augment.flip, dataset: specOf(ds), ...(indices ? { train_indices: Array.from(indices) } : {}),
+      ...(parseLoss(spec.loss).user ? { loss_torch: parseLoss(spec.loss).compiled.torch } : {}),
     };
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 1));
     writeSplit(dir, 'train', dataset.train); // the subset's images, in LossLab's order

@@ -18,11 +18,39 @@ describe('loss names and labels', () => {
   });
 
   it.each([
-    ['mse', /unknown loss 'mse'/], ['focal', /needs its parameter γ/], ['focal:-1', /γ must be ≥ 0, got -1/], ['focal:x', /γ must be a number/],
-    ['ls:1', /ε must be in \[0, 1\)/], ['gce:0', /q must be in \(0, 1\]/], ['ce:1', /unknown loss/],
+    ['msee', /unknown loss 'msee'/], ['focal', /parameter gamma missing/], ['focal:-1', /gamma must be ≥ 0, got -1/], ['focal:x', /must be a number/],
+    ['ls:1', /eps must be in \[0, 1\)/], ['gce:0', /q must be in \(0, 1\]/], ['ce:1', /ce takes 0 parameters/],
+    ['mypoly=ce + 2*(1-pp[y])', /unknown name "pp" at column 18/], ['bad=1/p[y]', /division by zero is possible at p\[y\] = 0: use clamp/],
   ])('rejects %s', (input, msg) => {
     expect(() => parseLoss(input)).toThrow(UsageError);
     expect(() => parseLoss(input)).toThrow(msg);
+  });
+});
+
+describe('user-defined losses', () => {
+  it('inline: named and labelled by its name, stored as its definition line', () => {
+    expect(parseLoss('mypoly=ce + 2*(1-p[y])')).toMatchObject({ name: 'mypoly', label: 'mypoly', source: 'mypoly=ce + 2*(1-p[y])' });
+    expect(parseLoss('w(a=2)=a*ce + max(0, 1 - z[y])')).toMatchObject({ name: 'w', source: 'w(a=2)=a*ce + max(0, 1 - z[y])' });
+  });
+
+  it('--losses splits at commas outside parentheses; a config file names losses from its loss file', async () => {
+    const c = await resolveConfig({ losses: 'ce,w=max(ce, 1) + 0*p[y],sce:0.5,1' } as never).catch((e) => e);
+    expect(c).toBeInstanceOf(UsageError); // 'sce:0.5' then '1' — a list of params needs the key form inside --losses
+    const ok = await resolveConfig({ losses: 'ce,w=max(ce, 1),sce:alpha=0.5' });
+    expect(ok.losses).toEqual(['ce', 'w=max(ce, 1)', 'sce:0.5,1']);
+    const dir = await tmp();
+    await writeFile(join(dir, 'mine.losses'), '# my losses\nmypoly=ce + 2*(1-p[y])\n\nsq(b=0.5)=b*sum_k(pow(p[k] - t[k], 2))\n');
+    await writeFile(join(dir, 'study.json'), JSON.stringify({ lossFile: 'mine.losses', losses: ['ce', 'mypoly', 'sq'] }));
+    const fromFile = await resolveConfig({ config: join(dir, 'study.json') });
+    expect(fromFile.losses).toEqual(['ce', 'mypoly=ce + 2*(1-p[y])', 'sq(b=0.5)=b*sum_k(pow(p[k] - t[k], 2))']);
+    const flagFile = await resolveConfig({ lossFile: join(dir, 'mine.losses'), losses: 'mypoly' });
+    expect(flagFile.losses).toEqual(['mypoly=ce + 2*(1-p[y])']);
+  });
+
+  it('a bad line in a loss file names the file and line', async () => {
+    const dir = await tmp();
+    await writeFile(join(dir, 'bad.losses'), 'ok=ce\nbad=ce + pp\n');
+    await expect(resolveConfig({ lossFile: join(dir, 'bad.losses'), losses: 'ok' })).rejects.toThrow(/bad\.losses:2: unknown name "pp" at column 10/);
   });
 });
 
@@ -60,8 +88,8 @@ describe('study configuration', () => {
   it.each([
     [{ milestones: '10,0' }, /a milestone must be a positive integer, got 0/],
     [{ milestones: '5,5' }, /milestones: '5' appears twice/],
-    [{ losses: 'ce,hinge' }, /unknown loss 'hinge'/],
-    [{ losses: 'focal:-0.5' }, /γ must be ≥ 0/],
+    [{ losses: 'ce,hingee' }, /unknown loss 'hingee'/],
+    [{ losses: 'focal:-0.5' }, /gamma must be ≥ 0/],
     [{ batchSize: '0' }, /batch size must be a positive integer, got 0/],
     [{ epochs: '-3' }, /epochs must be a positive integer/],
     [{ epochs: 'ten' }, /--epochs must be a number, got 'ten'/],
@@ -101,7 +129,11 @@ describe('losslab run: bad input is one line and exit code 2, before any work', 
 
   it.each([
     [['run', '--losses', 'ce,wat'], /^losslab run: unknown loss 'wat'/],
-    [['run', '--losses', 'focal:-2'], /^losslab run: loss 'focal:-2': γ must be ≥ 0/],
+    [['run', '--losses', 'focal:-2'], /^losslab run: loss 'focal:-2': gamma must be ≥ 0/],
+    [['run', '--losses', 'mypoly=ce + 2*(1-pp[y])'], /^losslab run: loss 'mypoly=ce \+ 2\*\(1-pp\[y\]\)': unknown name "pp" at column 18/],
+    [['run', '--losses', 'x=log(1 - p[y])'], /log of zero is possible at p\[y\] = 1: use clamp/],
+    [['run', '--losses', 'x=C'], /loss is not differentiable in z/],
+    [['run', '--losses', 'focal'], /parameter gamma missing/],
     [['run', '--batch-size', '-64'], /^losslab run: batch size must be a positive integer/],
     [['run', '--epochs', '0'], /^losslab run: epochs must be a positive integer/],
     [['run', '--config', '/nonexistent.json'], /^losslab run: cannot read config/],

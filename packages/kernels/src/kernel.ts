@@ -99,6 +99,15 @@ export class UniformStruct<F extends Fields> {
     }
     return data;
   }
+
+  /** A uniform buffer (UNIFORM | COPY_DST) holding `values`, for a host-written binding; rewrite it with `write`. */
+  createBuffer(ctx: KernelContext, values: Values<F>, label = this.name): GPUBuffer {
+    return ctx.uniformRaw(this.pack(values, label), label);
+  }
+
+  write(ctx: KernelContext, buffer: GPUBuffer, values: Values<F>): void {
+    ctx.device.queue.writeBuffer(buffer, 0, this.pack(values, buffer.label || this.name));
+  }
 }
 
 function writeScalar(view: DataView, at: number, scalar: 'u32' | 'i32' | 'f32', v: unknown, what: string): void {

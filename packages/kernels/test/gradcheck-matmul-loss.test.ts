@@ -1,11 +1,12 @@
-// The float64 references' gradients against central differences of the float64 forward, for
-// every loss kind and for matmul (the GPU kernels are checked against these references by the
+// The losses' derived gradients against central differences of their float64 values (gradcheck,
+// for every built-in and zoo loss), the compiled built-ins against the hand-written ones, and matmul (the GPU kernels are checked against these references by the
 // op tables); the loss names; and the device-side statistics accumulator.
 import { describe, expect, it } from 'vitest';
 import { rng, uniform, ints } from './random.ts';
-import { lossRef, lossValueRef } from '../src/reference/loss.ts';
+import { lossRef } from '../src/reference/loss.ts';
+import { handLossRef, handKind } from './handwritten-loss-ref.ts';
 import { matmulRef, columnSumRef } from '../src/reference/matmul.ts';
-import { parseLoss, lossLabel, type LossKind } from '../src/ops/loss_kind.ts';
+import { parseLoss, gradcheck, GRADCHECK_TOLERANCE, ZOO_LOSSES } from '../src/losses/index.ts';
 import { lossForwardBackward } from '../src/ops/loss.ts';
 import { matmul, columnSum } from '../src/ops/matmul.ts';
 import { testDevice } from './device.ts';
@@ -21,33 +22,49 @@ function expectClose(actual: number, expected: number, what: string, rel = 1e-6,
 
 const KINDS = ['ce', 'focal:0', 'focal:0.5', 'focal:1', 'focal:2', 'focal:3.5', 'l1', 'l1-logits', 'ls:0.1', 'ls:0.3', 'gce:0.7', 'gce:1', 'gce:0.2'];
 
-describe('loss reference gradients = central differences of the reference forward', () => {
-  for (const name of KINDS) {
-    const kind = parseLoss(name);
-    for (const [tag, scale, margin] of [['moderate', 2, 0], ['p_t near 1', 1, 6], ['wrong and confident', 1, -6]] as const) {
+describe('gradcheck: every loss\'s derived gradient = central differences of its float64 value (C = 10 and 100)', () => {
+  for (const name of [...KINDS, ...ZOO_LOSSES.map((d) => d.name)]) {
+    it(name, () => {
+      const r = gradcheck(parseLoss(name));
+      expect(r.nonFinite, name).toBeNull();
+      expect(r.failures, `${name}: ${r.firstFailure}`).toBe(0);
+      expect(r.worst, r.worstAt).toBeLessThanOrEqual(GRADCHECK_TOLERANCE);
+      expect(r.checked).toBeGreaterThan(900);
+    });
+  }
+
+  it('fails on a wrong gradient (focal\'s paired with CE\'s)', () => {
+    const focal = parseLoss('focal:2');
+    const wrong = { ...focal, compiled: { ...focal.compiled, grad: parseLoss('ce').compiled.grad } };
+    const r = gradcheck(wrong);
+    expect(r.pass).toBe(false);
+    expect(r.failures).toBeGreaterThan(100);
+  });
+});
+
+describe('compiled built-ins = the hand-written float64 losses (test/handwritten-loss-ref.ts)', () => {
+  for (const name of ['ce', 'focal:0', 'focal:0.5', 'focal:2', 'focal:3.5', 'l1', 'l1-logits', 'ls:0.1', 'gce:0.7', 'gce:1', 'gce:0.2']) {
+    for (const [tag, scale, margin] of [['moderate ±3', 3, 0], ['p_t → 1 (margin 30)', 1, 30], ['p_t → 0 (margin −30)', 1, -30], ['|z| up to 1e4', 1e4, 0]] as const) {
       it(`${name} ${tag}`, () => {
-        const n = 4, c = 5;
-        const next = rng(4242 + name.length * 7 + margin);
+        const n = 6, c = 10;
+        const next = rng(5151 + name.length * 13 + margin);
         const z = uniform(next, n * c, -scale, scale);
         const t = ints(next, n, c);
         for (let i = 0; i < n; i++) z[i * c + t[i]] += margin;
-        // Avoid the kinks of |z − onehot| for l1-logits.
-        if (kind.kind === 'l1-logits') for (let j = 0; j < z.length; j++) if (Math.abs(z[j]) < 1e-3 || Math.abs(z[j] - 1) < 1e-3) z[j] += 0.01;
-        const r = lossRef(kind, z, t, n, c);
-        expectClose(r.value, lossValueRef(kind, z, t, n, c), 'value', 1e-12, 1e-15);
-        for (let j = 0; j < n * c; j++) {
-          const zp = z.slice(); zp[j] += H;
-          const zm = z.slice(); zm[j] -= H;
-          const fd = (lossValueRef(kind, zp, t, n, c) - lossValueRef(kind, zm, t, n, c)) / (2 * H);
-          expectClose(r.grad[j], fd, `d/dz[${j}]`);
-        }
+        const r = lossRef(parseLoss(name), z, t, n, c);
+        const h = handLossRef(handKind(name), z, t, n, c);
+        // The hand-written L1 loses 1 − p_y to cancellation as p_y → 1 (the compiled form takes it from the other classes).
+        const abs = name === 'l1' ? 1e-15 : 1e-300;
+        expectClose(r.value, h.value, 'value', 1e-12, abs);
+        r.grad.forEach((g, j) => expectClose(g, h.grad[j], `grad[${j}]`, 1e-12, abs));
+        expect(r.correct).toBe(h.correct);
       });
     }
   }
 
   it('focal 0.5 gradient stays finite and tends to 0 as p_t → 1 (q down to 1e-300)', () => {
     for (const margin of [10, 30, 100, 300, 700]) {
-      const r = lossRef({ kind: 'focal', gamma: 0.5 }, [margin, 0, 0], [0], 1, 3);
+      const r = lossRef(parseLoss('focal:0.5'), [margin, 0, 0], [0], 1, 3);
       for (const g of r.grad) expect(Number.isFinite(g)).toBe(true);
       expect(Math.abs(r.grad[1])).toBeLessThan(3 * Math.exp(-1.5 * margin) + 1e-300);
     }
@@ -56,11 +73,11 @@ describe('loss reference gradients = central differences of the reference forwar
   it('gamma = 0 focal equals CE; eps = 0 LS equals CE; per-sample mean equals the value', () => {
     const next = rng(77);
     const z = uniform(next, 30, -3, 3), t = ints(next, 3, 10);
-    const ce = lossRef({ kind: 'ce' }, z, t, 3, 10);
-    for (const k of [{ kind: 'focal', gamma: 0 }, { kind: 'ls', eps: 0 }] as LossKind[]) {
-      const r = lossRef(k, z, t, 3, 10);
-      expectClose(r.value, ce.value, `${k.kind} value`, 1e-14);
-      r.grad.forEach((g, j) => expectClose(g, ce.grad[j], `${k.kind} grad`, 1e-14, 1e-16));
+    const ce = lossRef(parseLoss('ce'), z, t, 3, 10);
+    for (const k of ['focal:0', 'ls:0']) {
+      const r = lossRef(parseLoss(k), z, t, 3, 10);
+      expectClose(r.value, ce.value, `${k} value`, 1e-14);
+      r.grad.forEach((g, j) => expectClose(g, ce.grad[j], `${k} grad`, 1e-14, 1e-16));
     }
     for (const name of KINDS) {
       const r = lossRef(parseLoss(name), z, t, 3, 10);
@@ -110,12 +127,12 @@ describe('matmul reference gradients = central differences', () => {
 describe('loss names', () => {
   it('parses and labels every study loss', () => {
     const pairs: [string, string][] = [['ce', 'CE'], ['focal:0.5', 'Focal0.5'], ['focal:2', 'Focal2'], ['l1', 'L1'], ['l1-logits', 'L1logits'], ['ls:0.1', 'LS0.1'], ['gce:0.7', 'GCE0.7'], ['focal0.5', 'Focal0.5'], ['l1logits', 'L1logits']];
-    for (const [name, label] of pairs) expect(lossLabel(parseLoss(name))).toBe(label);
-    expect(parseLoss('focal:2')).toEqual({ kind: 'focal', gamma: 2 });
+    for (const [name, label] of pairs) expect(parseLoss(name).label).toBe(label);
+    expect(parseLoss('focal:2')).toMatchObject({ name: 'focal:2', params: { gamma: 2 } });
   });
   it('rejects unknown names and out-of-range parameters', () => {
-    for (const bad of ['mse', 'focal', 'focal:-1', 'focal:x', 'gce:0', 'gce:1.5', 'ls:1', 'ls:-0.1', 'ls:', '']) {
-      expect(() => parseLoss(bad), bad).toThrow(/loss/);
+    for (const bad of ['msee', 'focal', 'focal:-1', 'focal:x', 'gce:0', 'gce:1.5', 'ls:1', 'ls:-0.1', 'ls:', '']) {
+      expect(() => parseLoss(bad), bad).toThrow(/loss|parameter/);
     }
   });
 });
@@ -150,9 +167,9 @@ describe('loss statistics accumulate on the device', () => {
     const n = 7, c = 10;
     const next = rng(6);
     const z = uniform(next, n * c, -3, 3), t = ints(next, n, c);
-    const ref = lossRef({ kind: 'ce' }, z, t, n, c);
+    const ref = lossRef(parseLoss('ce'), z, t, n, c);
     const grad = ctx.storage(n * c * 4);
-    ctx.run([lossForwardBackward(ctx, { kind: { kind: 'ce' }, logits: ctx.upload(Float32Array.from(z)), target: ctx.upload(Uint32Array.from(t)), n, c, gradLogits: grad, scale: 64 })]);
+    ctx.run([lossForwardBackward(ctx, { kind: parseLoss('ce'), logits: ctx.upload(Float32Array.from(z)), target: ctx.upload(Uint32Array.from(t)), n, c, gradLogits: grad, scale: 64 })]);
     const g = await ctx.readF32(grad, n * c);
     g.forEach((v, j) => expectClose(v, 64 * ref.grad[j], `grad[${j}]`, 1e-5, 1e-6));
 

@@ -33,7 +33,7 @@ def scale(x):
 
 
 def model_fixture(arch="convnet", seed=0, batch=16, losses=LOSSES, input_grad_losses=("ce",), sgd_steps=3, lr=0.05,
-                  momentum=0.9, step_size=2, gamma=0.5, state_dict=None, input_shape=(3, 32, 32), classes=10):
+                  momentum=0.9, step_size=2, gamma=0.5, state_dict=None, sgd_losses=(), input_shape=(3, 32, 32), classes=10):
     torch.manual_seed(seed)
     model = build_model(arch, classes, input_shape)
     if state_dict:
@@ -68,19 +68,26 @@ def model_fixture(arch="convnet", seed=0, batch=16, losses=LOSSES, input_grad_lo
         out["losses"][name] = entry
         scales["losses"][name] = s
     out["scales"] = scales
+
+    def sgd(loss_name, every_step=True):
+        """SGD+StepLR steps with loss_name; the parameters after every step, or (every_step=False) after the last only."""
+        model.load_state_dict(init)
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma)
+        steps = []
+        for k in range(sgd_steps):
+            opt.zero_grad()
+            loss = loss_fn(loss_name, model(x), y)
+            loss.backward()
+            opt.step()
+            sched.step()
+            steps.append({"loss": loss.item(), "lr_after": opt.param_groups[0]["lr"],
+                          "params": {n: t(v) for n, v in model.state_dict().items()} if every_step or k == sgd_steps - 1 else {}})
+        return {"lr": lr, "momentum": momentum, "step_size": step_size, "gamma": gamma, "loss": loss_name, "steps": steps}
+    out["sgd"] = sgd("ce")
+    if sgd_losses:
+        out["sgd_losses"] = {name: sgd(name, every_step=False) for name in sgd_losses}
     model.load_state_dict(init)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=step_size, gamma=gamma)
-    steps = []
-    for _ in range(sgd_steps):
-        opt.zero_grad()
-        loss = loss_fn("ce", model(x), y)
-        loss.backward()
-        opt.step()
-        sched.step()
-        steps.append({"loss": loss.item(), "lr_after": opt.param_groups[0]["lr"],
-                      "params": {k: t(v) for k, v in model.state_dict().items()}})
-    out["sgd"] = {"lr": lr, "momentum": momentum, "step_size": step_size, "gamma": gamma, "loss": "ce", "steps": steps}
     return out
 
 
@@ -109,7 +116,7 @@ def main():
     a = ap.parse_args()
     losses = a.losses.split(",")
     write_json(a.out, model_fixture(a.arch, a.seed, a.batch, losses, losses, a.sgd_steps, a.lr, a.momentum,
-                                    a.step_size, a.gamma, a.state_dict, parse_shape(a.input_shape), a.classes))
+                                    a.step_size, a.gamma, a.state_dict, input_shape=parse_shape(a.input_shape), classes=a.classes))
 
 
 def parse_shape(text):

@@ -6,7 +6,8 @@
 - packages/kernels/test/fixtures/ops.json: conv2d, maxpool2d, matmul and every loss, each with its
   upstream gradient and the gradients of its inputs (schema of shared/golden/ops.json);
 - packages/nn/test/fixtures/convnet.json: the ConvNet's activations, every loss's value and
-  gradients, three SGD+StepLR steps, and the Σ|terms| scales of the tolerance bound (make_fixture.py);
+  gradients, three SGD+StepLR steps with CE and with each zoo loss, and the Σ|terms| scales of the
+  tolerance bound (make_fixture.py);
 - packages/nn/test/fixtures/convnet-fashion-mnist.json: the same for Fashion-MNIST's 1×28×28 input
   (packages/experiments/src/data/datasets/fashion-mnist.ts), whose ConvNet flattens 200 features.
 
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_fixture import model_fixture, t, write_json  # noqa: E402
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
-from losslab_torch import LOSSES, loss_fn  # noqa: E402
+from losslab_torch import LOSSES, ZOO, loss_fn  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 SEED = 1
@@ -80,6 +81,8 @@ def ops_fixture():
              pool_case(2, 4, 30, 30, 2, 2), pool_case(2, 8, 13, 13, 2, 2), pool_case(1, 3, 9, 7, 3, 2),
              matmul_case(64, 288, 32), matmul_case(67, 129, 33), matmul_case(1, 7, 5), matmul_case(128, 32, 10)]
     cases += [loss_case(name, n, c) for name in LOSSES for n, c in [(8, 10), (33, 10), (5, 3)]]
+    # The zoo after the built-ins (their cases keep their random draws), plus C = 100.
+    cases += [loss_case(name, n, c) for name in ZOO for n, c in [(8, 10), (33, 10), (5, 3), (6, 100)]]
     return {"meta": {"generator": f"PyTorch {torch.__version__}, make_fixtures.py, float64 math, values rounded to float32",
                      "seed": SEED}, "cases": cases}
 
@@ -87,7 +90,8 @@ def ops_fixture():
 def main():
     write_json(os.path.join(ROOT, "packages/kernels/test/fixtures/ops.json"), ops_fixture())
     write_json(os.path.join(ROOT, "packages/nn/test/fixtures/convnet.json"),
-               model_fixture("convnet", seed=SEED, batch=4, losses=LOSSES, input_grad_losses=("ce",)))
+               model_fixture("convnet", seed=SEED, batch=4, losses=LOSSES + ZOO, input_grad_losses=("ce",),
+                             sgd_losses=ZOO))
     write_json(os.path.join(ROOT, "packages/nn/test/fixtures/convnet-fashion-mnist.json"),
                model_fixture("convnet", seed=SEED + 1, batch=4, losses=LOSSES, input_grad_losses=("ce",), input_shape=(1, 28, 28), classes=10))
 

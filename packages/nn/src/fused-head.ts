@@ -4,7 +4,7 @@
  * layer as usual, and the head, which trains in two dispatches instead of nine (matmuls, bias
  * gradients, the loss). A graph planner can apply the same rewrite to any such tail.
  */
-import { headSupported, headForwardBackward, type Dispatch, type KernelContext, type LossKind } from '@losslab/kernels';
+import { headSupported, headForwardBackward, type Dispatch, type KernelContext, type LossSpec } from '@losslab/kernels';
 import { Linear, Sequential, type Graph } from './layers.ts';
 import type { ParamStore } from './params.ts';
 
@@ -36,7 +36,7 @@ export function splitHead(ctx: KernelContext, model: Graph, store: ParamStore, b
 
 /** The head's two dispatches: input x [batch, k] (the body's output), dx into the body's output gradient. */
 export function planHead(ctx: KernelContext, split: HeadSplit, store: ParamStore, o: {
-  batch: number; kind: LossKind; x: GPUBuffer; dx: GPUBuffer; labels: GPUBuffer; stats: GPUBuffer;
+  batch: number; kind: LossSpec; x: GPUBuffer; dx: GPUBuffer; labels: GPUBuffer; stats: GPUBuffer;
 }): Dispatch[] {
   const off = (name: string) => store.offsets.get(name)!;
   return headForwardBackward(ctx, {

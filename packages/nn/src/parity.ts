@@ -62,7 +62,9 @@ export interface ParityFixture {
   /** Σ|terms| of each activation and gradient (make_fixture.py); without them, sums are scaled by |expected| too. */
   scales?: { activations?: Record<string, T>; losses?: Record<string, { grads: Record<string, T>; grad_input?: T }> };
   /** SGD steps (train mode), each followed by StepLR's step; params after each step include the running state. */
-  sgd?: { lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string; steps: { loss: number; lr_after: number; params: Record<string, T> }[] };
+  sgd?: SgdFixture<T>;
+  /** The same SGD steps trained with other losses (the zoo), by loss name. */
+  sgd_losses?: Record<string, SgdFixture<T>>;
   /** Eval-mode (running statistics) outputs of the initial parameters; saliency: d logit[predicted] / d input. */
   eval?: {
     logits: T;
@@ -70,6 +72,11 @@ export interface ParityFixture {
     /** Samples left out of the saliency check: an eval-mode ReLU input within float32 rounding of 0 (its mask, and so the gradient, is float32's coin toss). */
     ambiguous_samples?: number[];
   };
+}
+
+export interface SgdFixture<T = { shape: number[]; data: number[] }> {
+  lr: number; momentum: number; weight_decay?: number; step_size: number; gamma: number; loss: string;
+  steps: { loss: number; lr_after: number; params: Record<string, T> }[];
 }
 
 export interface ParityRow {
@@ -165,8 +172,8 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
   }
 
   // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made.
-  if (fixture.sgd) {
-    const s = fixture.sgd;
+  const runs = [...(fixture.sgd ? [['', fixture.sgd] as const] : []), ...Object.entries(fixture.sgd_losses ?? {}).map(([name, s]) => [`${name} `, s] as const)];
+  for (const [tag, s] of runs) {
     store.load(params);
     store.resetMomentum();
     const opt = new SgdOptimizer(ctx, store, { lr: s.lr, momentum: s.momentum, weightDecay: s.weight_decay ?? 0 });
@@ -179,12 +186,12 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
       device.queue.writeBuffer(step.stats, 0, new Float32Array(STATS_FLOATS));
       ctx.run(step.dispatches, `parity sgd ${k}`);
       const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-      rows.push(row(`sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss));
+      rows.push(row(`${tag}sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss));
       const lr = sched.step();
       opt.setLr(lr);
-      rows.push(row(`sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after));
+      rows.push(row(`${tag}sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after));
       const after = await store.stateDict();
-      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`sgd step ${k + 1}`, p, after[p].data, v));
+      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`${tag}sgd step ${k + 1}`, p, after[p].data, v));
     }
   }
   return rows;

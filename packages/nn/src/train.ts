@@ -6,7 +6,7 @@
  */
 import {
   lossForwardBackward, sgdStep, encodeSgdHyper, SGD_HYPER_BYTES, evalMetrics, parseLoss,
-  type Dispatch, type KernelContext, type LossKind,
+  type Dispatch, type KernelContext, type LossSpec,
 } from '@losslab/kernels';
 import type { Graph } from './graph.ts';
 import type { ParamStore } from './params.ts';
@@ -50,7 +50,7 @@ export class SgdOptimizer {
 
 export interface TrainStepOptions {
   batch: number;
-  loss: LossKind | string;
+  loss: LossSpec | string;
   /** Where the batch's images are (planned by the caller, e.g. the augmentation kernel); allocated if absent. */
   input?: GPUBuffer;
   /** u32 labels of the batch; allocated if absent. */
@@ -70,7 +70,7 @@ export class TrainStep {
   readonly backward: BackwardPlan;
   readonly labels: GPUBuffer;
   readonly stats: GPUBuffer;
-  readonly loss: LossKind;
+  readonly loss: LossSpec;
   /** Forward, loss, backward and (unless noUpdate) the update, in order. */
   readonly dispatches: Dispatch[];
 
@@ -108,7 +108,7 @@ export class EvalStep {
   readonly dispatches: Dispatch[];
 
   constructor(ctx: KernelContext, model: Graph, store: ParamStore, o: {
-    batch: number; loss: LossKind | string; input?: GPUBuffer; labels?: GPUBuffer; bins?: number;
+    batch: number; loss: LossSpec | string; input?: GPUBuffer; labels?: GPUBuffer; bins?: number;
     shared?: { lossStats: GPUBuffer; nllStats: GPUBuffer; confusion: GPUBuffer; calibration: GPUBuffer };
   }) {
     const kind = typeof o.loss === 'string' ? parseLoss(o.loss) : o.loss;
@@ -124,7 +124,7 @@ export class EvalStep {
     this.dispatches = [
       ...this.forward.dispatches,
       ...[lossForwardBackward(ctx, { kind, logits, target: this.labels, n: o.batch, c, stats: this.lossStats })].flat(),
-      ...[lossForwardBackward(ctx, { kind: { kind: 'ce' }, logits, target: this.labels, n: o.batch, c, stats: this.nllStats })].flat(),
+      ...[lossForwardBackward(ctx, { kind: parseLoss('ce'), logits, target: this.labels, n: o.batch, c, stats: this.nllStats })].flat(),
       ...[evalMetrics(ctx, { logits, target: this.labels, n: o.batch, c, confusion: this.confusion, calibration: this.calibration, bins })].flat(),
     ];
   }

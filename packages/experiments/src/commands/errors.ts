@@ -26,7 +26,7 @@ export function describeError(e: unknown): string {
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
   const msg = (e as Error)?.message ?? String(e);
   const who = command ? `losslab ${command}` : 'losslab';
-  if (e instanceof UsageError) {
+  if (e instanceof UsageError || (e instanceof Error && e.name === 'LossDefinitionError')) {
     err(`${who}: ${msg.split('\n')[0]}`);
     return 2;
   }

@@ -1,7 +1,7 @@
 /** `losslab run`: the study (or the selected cells of its grid). */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveConfig, type RunFlags } from '../config/index.ts';
+import { resolveConfig, LOSS_NAMES_HELP, type RunFlags } from '../config/index.ts';
 import { DATASETS, DEFAULT_DATASET } from '../data/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
@@ -112,7 +112,8 @@ export function registerRun(program: Command, deps: RunDeps, setExit: (code: num
     .description('run the study: the grid loss × data × arch × seed, or the cells selected from it')
     .option('--preset <name>', 'start from a preset: default (the study), quick (3 epochs, seed 0, 10k images) or resnet20 (He et al. 2016\'s recipe)')
     .option('--config <file>', 'JSON file with settings (keys as in study.json\'s config)')
-    .option('--losses <list>', 'comma-separated: ce, focal:<γ>, l1, l1-logits, ls:<ε>, gce:<q>')
+    .option('--losses <list>', `comma-separated: ${LOSS_NAMES_HELP}; parameters as name:v1,v2 or name:key=v; or your own, name=expression (docs/losses.md; \`losslab gradcheck --list\` lists every loss)`)
+    .option('--loss-file <file>', 'definitions (name=expression, one per line) that --losses and the config may name')
     .option('--seeds <list>', 'comma-separated seeds or ranges, e.g. 0,1,2 or 0-4')
     .option('--epochs <n>', 'epochs per run')
     .option('--batch-size <n>', 'training batch size')

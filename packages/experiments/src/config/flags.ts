@@ -1,5 +1,6 @@
 /** Command-line flags of `losslab run` → configuration overrides (strings parsed strictly). */
 import { UsageError } from '../util/errors.ts';
+import { splitLossList } from './loss.ts';
 import { MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
 
 /** As commander hands them over: strings, and booleans for switches. */
@@ -7,6 +8,7 @@ export interface RunFlags {
   preset?: string;
   config?: string;
   losses?: string;
+  lossFile?: string;
   seeds?: string;
   epochs?: string;
   batchSize?: string;
@@ -55,7 +57,7 @@ export function parseSeeds(v: string): number[] {
 /** The overrides the flags make (only those given). */
 export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } {
   const o: Partial<StudyConfig> & { stepSize?: number; milestones?: number[]; gamma?: number } = {};
-  if (f.losses !== undefined) o.losses = csv(f.losses);
+  if (f.losses !== undefined) o.losses = splitLossList(f.losses);
   if (f.seeds !== undefined) o.seeds = parseSeeds(f.seeds);
   if (f.epochs !== undefined) o.epochs = num(f.epochs, '--epochs');
   if (f.batchSize !== undefined) o.batchSize = num(f.batchSize, '--batch-size');

@@ -1,4 +1,4 @@
-export { parseLoss, lossLabel, type ParsedLoss, type LossKind } from './loss.ts';
+export { parseLoss, lossLabel, readLossFile, splitLossList, LOSS_NAMES_HELP, lossHelpLines, type ParsedLoss } from './loss.ts';
 export { DEFAULT_CONFIG, PRESETS, ARCHS, DATA_VARIANTS, studyIdentity, type StudyConfig, type Schedule } from './study-config.ts';
 export { validateConfig } from './validate.ts';
 export { flagOverrides, parseSeeds, type RunFlags } from './flags.ts';

@@ -1,51 +1,81 @@
 /**
- * Loss names and their result labels (docs/results-format.md): ce → CE, focal:<g> → Focal<g>,
- * l1 → L1, l1-logits → L1logits, ls:<eps> → LS<eps>, gce:<q> → GCE<q>.
+ * Losses as the study names them: every name, parameter rule and label comes from the one
+ * definition of each loss (@losslab/kernels, src/losses); users add theirs inline
+ * ('mypoly=ce + 2*(1-p[y])') or in a loss file. Errors become UsageError (exit 2, one line).
  */
+import { readFile } from 'node:fs/promises';
+import { LossDefinitionError, parseLoss as parseDefinedLoss, parseUserDefinition, definitionLine, lossHelpLines, lossNamesHelp, type LossDefinition, type LossSpec } from '@losslab/kernels';
 import { UsageError } from '../util/errors.ts';
 
-export type LossKind = 'ce' | 'focal' | 'l1' | 'l1-logits' | 'ls' | 'gce';
-
 export interface ParsedLoss {
-  kind: LossKind;
-  /** focal γ, label-smoothing ε or GCE q; null for losses without one. */
-  param: number | null;
-  /** Canonical name, e.g. 'focal:0.5' for 'focal:0.50'. */
+  /** Canonical name: 'focal:0.5', 'sce', 'mypoly'. */
   name: string;
   label: string;
+  /** What a study stores and runs are given: the canonical name, or a user's full definition line. */
+  source: string;
+  spec: LossSpec;
 }
 
-const PLAIN: Record<string, { kind: LossKind; label: string }> = {
-  ce: { kind: 'ce', label: 'CE' },
-  l1: { kind: 'l1', label: 'L1' },
-  'l1-logits': { kind: 'l1-logits', label: 'L1logits' },
-};
-
-const PARAMETRIC: Record<string, { kind: LossKind; label: string; what: string; valid: (x: number) => boolean; range: string }> = {
-  focal: { kind: 'focal', label: 'Focal', what: 'γ', valid: (g) => g >= 0, range: '≥ 0' },
-  ls: { kind: 'ls', label: 'LS', what: 'ε', valid: (e) => e >= 0 && e < 1, range: 'in [0, 1)' },
-  gce: { kind: 'gce', label: 'GCE', what: 'q', valid: (q) => q > 0 && q <= 1, range: 'in (0, 1]' },
-};
-
-const KNOWN = "ce, focal:<γ>, l1, l1-logits, ls:<ε>, gce:<q>";
-
-export function parseLoss(input: string): ParsedLoss {
-  const s = input.trim().toLowerCase();
-  const plain = PLAIN[s];
-  if (plain) return { kind: plain.kind, param: null, name: s, label: plain.label };
-  const m = /^([a-z0-9-]+):(.*)$/.exec(s);
-  const p = m ? PARAMETRIC[m[1]] : undefined;
-  if (!m || !p) {
-    if (PARAMETRIC[s]) throw new UsageError(`loss '${input}' needs its parameter ${PARAMETRIC[s].what}, e.g. '${s}:${s === 'focal' ? 2 : s === 'ls' ? 0.1 : 0.7}'`);
-    throw new UsageError(`unknown loss '${input}' (known: ${KNOWN})`);
+export function parseLoss(input: string, definitions: readonly LossDefinition[] = []): ParsedLoss {
+  try {
+    const spec = parseDefinedLoss(input, { definitions });
+    return { name: spec.name, label: spec.label, source: spec.source, spec };
+  } catch (e) {
+    if (e instanceof LossDefinitionError) throw new UsageError(e.message.startsWith('loss ') || e.message.startsWith('unknown loss') ? e.message : `loss '${input.trim()}': ${e.message}`);
+    throw e;
   }
-  const x = m[2].trim() === '' ? NaN : Number(m[2]);
-  if (!Number.isFinite(x)) throw new UsageError(`loss '${input}': ${p.what} must be a number, got '${m[2]}'`);
-  if (!p.valid(x)) throw new UsageError(`loss '${input}': ${p.what} must be ${p.range}, got ${x}`);
-  const num = String(x);
-  return { kind: p.kind, param: x, name: `${m[1]}:${num}`, label: `${p.label}${num}` };
 }
 
 export function lossLabel(name: string): string {
   return parseLoss(name).label;
 }
+
+/**
+ * A loss file: one definition per line (`name=expression` or `name(param=default, …)=expression`),
+ * blank lines and `#` comments ignored. Each definition is compiled (and checked) here.
+ */
+export async function readLossFile(file: string): Promise<LossDefinition[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read loss file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const defs: LossDefinition[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.replace(/#.*$/, '').trim();
+    if (!line) return;
+    try {
+      const def = parseUserDefinition(line);
+      if (!def) throw new LossDefinitionError('expected name=expression');
+      if (defs.some((d) => d.name === def.name)) throw new LossDefinitionError(`loss "${def.name}" is defined twice`);
+      parseDefinedLoss(definitionLine(def), { definitions: defs });
+      defs.push(def);
+    } catch (e) {
+      if (e instanceof LossDefinitionError) throw new UsageError(`${file}:${i + 1}: ${e.message}`);
+      throw e;
+    }
+  });
+  return defs;
+}
+
+/** Splits a --losses list at commas outside parentheses and brackets (definitions may hold max(a, b)). */
+export function splitLossList(v: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of v) {
+    if (ch === '(' || ch === '[') depth++;
+    if (ch === ')' || ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** For help texts: 'ce, focal:<gamma>, …' and one line per loss. */
+export const LOSS_NAMES_HELP = lossNamesHelp();
+export { lossHelpLines };

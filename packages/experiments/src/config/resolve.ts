@@ -3,6 +3,9 @@
  * Without an explicit outDir the study goes to results/<name>.
  */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { readLossFile } from './loss.ts';
+import type { LossDefinition } from '@losslab/kernels';
 import { UsageError } from '../util/errors.ts';
 import { flagOverrides, type RunFlags } from './flags.ts';
 import { DEFAULT_CONFIG, PRESETS, type StudyConfig } from './study-config.ts';
@@ -54,7 +57,13 @@ function applySchedule(base: Record<string, unknown>, o: Record<string, unknown>
 
 export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {
   const file = flags.config ? await readConfigFile(flags.config) : {};
-  const { preset: filePreset, ...fromFile } = file;
+  const { preset: filePreset, lossFile: fileLossFile, ...fromFile } = file;
+  if (fileLossFile !== undefined && typeof fileLossFile !== 'string') throw new UsageError(`config ${flags.config}: "lossFile" must be a file name, got ${JSON.stringify(fileLossFile)}`);
+  // Loss files: the config's (relative to the config file), then --loss-file's; later definitions of a name win.
+  const definitions: LossDefinition[] = [];
+  if (fileLossFile) definitions.push(...await readLossFile(resolvePath(dirname(flags.config!), fileLossFile)));
+  if (flags.lossFile) definitions.push(...await readLossFile(flags.lossFile));
+  const defs = definitions.filter((d, i) => !definitions.slice(i + 1).some((e) => e.name === d.name));
   if (filePreset !== undefined && typeof filePreset !== 'string') throw new UsageError(`config ${flags.config}: "preset" must be a preset name, got ${JSON.stringify(filePreset)}`);
   // The file's preset is its starting point; --preset on the command line overrides it.
   const presetName = flags.preset ?? filePreset ?? 'default';
@@ -66,5 +75,5 @@ export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {
   if (flags.config) applySchedule(merged, fromFile, `config ${flags.config}`);
   applySchedule(merged, flagOverrides(flags) as Record<string, unknown>);
   if (merged.outDir === undefined && typeof merged.name === 'string') merged.outDir = `results/${merged.name}`;
-  return validateConfig(merged);
+  return validateConfig(merged, defs);
 }

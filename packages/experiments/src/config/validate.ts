@@ -1,6 +1,7 @@
 /** Checks a configuration object (from defaults, a JSON file and flags); throws UsageError with one line. */
 import { UsageError } from '../util/errors.ts';
 import { parseLoss } from './loss.ts';
+import type { LossDefinition } from '@losslab/kernels';
 import { ARCHS, DATA_VARIANTS, MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
 import { DATASETS, DEFAULT_DATASET, unknownDataset } from '../data/index.ts';
 
@@ -57,12 +58,12 @@ function dataVariant(v: unknown): string {
 }
 
 /** Validates and canonicalises (loss names) a merged configuration. */
-export function validateConfig(raw: Record<string, unknown>): StudyConfig {
+export function validateConfig(raw: Record<string, unknown>, definitions: readonly LossDefinition[] = []): StudyConfig {
   for (const k of Object.keys(raw)) if (!KEYS.includes(k as keyof StudyConfig)) fail(`unknown setting '${k}' (known: ${KEYS.join(', ')})`);
   const losses = unique(list(raw.losses, 'losses').map((l) => {
     if (typeof l !== 'string') fail(`losses must be names, got ${JSON.stringify(l)}`);
-    return parseLoss(l);
-  }), 'losses', (l) => l.label).map((l) => l.name);
+    return parseLoss(l, definitions);
+  }), 'losses', (l) => l.label).map((l) => l.source);
   const seedList = list(raw.seeds, 'seeds');
   if (seedList.length > MAX_SEEDS) fail(`at most ${MAX_SEEDS} seeds, got ${seedList.length}`);
   const seeds = unique(seedList.map((s) => {

@@ -6,7 +6,7 @@ import type { LrScheduleSpec, StateDict } from '@losslab/nn';
 
 /** One run's hyperparameters (one loss, one seed, one data variant, one architecture). */
 export interface RunSpec {
-  loss: string; // 'ce' | 'focal:<gamma>' | 'l1' | 'l1-logits' (later: 'ls:<eps>', 'gce:<q>')
+  loss: string; // a loss name ('ce', 'focal:2', 'sce') or a user's definition line ('mypoly=ce + 2*(1-p[y])'); config/loss.ts
   seed: number;
   data: string; // 'clean' (later: 'lt10', 'lt100', 'noise20', 'noise40')
   arch: string; // a name in @losslab/nn's ARCHITECTURES: 'convnet', 'convnet-large', 'resnet20', 'resnet8'

@@ -37,11 +37,11 @@ export function expandGrid(c: StudyConfig): Cell[] {
       for (const arch of c.arch) {
         for (const seed of c.seeds) {
           for (const loss of c.losses) {
-            const { label, name } = parseLoss(loss);
+            const { label, name, source } = parseLoss(loss);
             cells.push({
               index: cells.length,
-              id: `${prefix}${data}_${arch}_${name.replace(':', '')}_s${seed}`,
-              loss: name,
+              id: `${prefix}${data}_${arch}_${name.replace(':', '').replace(/,/g, '_')}_s${seed}`,
+              loss: source,
               label,
               seed,
               data,

@@ -17,7 +17,7 @@ export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
   for (const d of dirs) {
     const { study, records: r } = await collectStudy(d);
     records.push(...r);
-    for (const l of study.config.losses.map((x) => parseLoss(x).name)) if (!lossOrder.includes(l)) lossOrder.push(l);
+    for (const l of study.config.losses.map((x) => parseLoss(x).source)) if (!lossOrder.includes(l)) lossOrder.push(l);
     if (!names.includes(study.name)) names.push(study.name);
     if (!classNames.length) classNames = study.classNames;
     for (const [k, v] of Object.entries(study.datasets ?? {})) datasets[k] ??= v;

@@ -8,8 +8,9 @@
  */
 import { ceilDiv, STORAGE_USAGE, Usage, type Binding, type BufferLike, type Dispatch, type KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor, type HostTensor } from '../registry.ts';
-import { parseLoss, type LossKind } from './loss_kind.ts';
-import { LOSS_ROW_WGSL, lossRowFields } from './loss.ts';
+import { parseLoss, type LossSpec } from '../losses/index.ts';
+import { lossRowCode, MAX_CLASSES } from './loss.ts';
+import { defineKernel, read, readWrite, uniformArray, type Kernel } from '../kernel.ts';
 import forwardBackwardWgsl from './head_forward_backward.wgsl?raw';
 import weightGradsWgsl from './head_weight_grads.wgsl?raw';
 
@@ -42,13 +43,13 @@ function span(s: HeadShape, l: HeadLayout): number {
 export function headSupported(s: HeadShape, l: HeadLayout, limits?: { maxUniformBufferBindingSize: number }): boolean {
   const maxBytes = Math.min(MAX_UNIFORM_BYTES, limits?.maxUniformBufferBindingSize ?? MAX_UNIFORM_BYTES);
   const aligned = [l.w1, l.b1, l.w2, l.b2].every((o) => o % 4 === 0) && l.w1 % 64 === 0; // vec4s; the binding at 256 bytes
-  return s.k % 4 === 0 && s.h % 4 === 0 && s.c >= 1 && s.c <= 64 && s.n >= 1 && aligned &&
+  return s.k % 4 === 0 && s.h % 4 === 0 && s.c >= 1 && s.c <= MAX_CLASSES && s.n >= 1 && aligned &&
     [l.b1, l.w2, l.b2].every((o) => o >= l.w1) && span(s, l) * 4 <= maxBytes;
 }
 
 export interface HeadArgs {
   shape: HeadShape;
-  kind: LossKind;
+  kind: LossSpec;
   /** [n, k]: the head's input (the flattened features). */
   x: BufferLike;
   /** u32 [n]. */
@@ -63,12 +64,29 @@ export interface HeadArgs {
   stats: BufferLike;
 }
 
+const FB_BINDINGS = { x: read('vec4f'), labels: read('u32'), scratch: readWrite('vec4f'), dx: readWrite('vec4f'), w: uniformArray('vec4f', 'W_VEC4S') } as const;
+const FB_UNIFORMS = { n: 'u32', gradScale: 'f32' } as const;
+/** One forward-backward kernel per compiled loss (its lossRow is part of the code), built once. */
+const fbKernels = new Map<string, Kernel<typeof FB_BINDINGS, typeof FB_UNIFORMS>>();
+function forwardBackwardKernel(kind: LossSpec) {
+  let k = fbKernels.get(kind.compiled.key);
+  if (!k) {
+    k = defineKernel({ name: `head_forward_backward:${kind.compiled.key}`, code: [forwardBackwardWgsl, lossRowCode(kind)], bindings: FB_BINDINGS, uniforms: FB_UNIFORMS });
+    fbKernels.set(kind.compiled.key, k);
+  }
+  return k;
+}
+const weightGradsKernel = defineKernel({
+  name: 'head_weight_grads', code: weightGradsWgsl,
+  bindings: { x: read('vec4f'), scratch: read('vec4f'), grads: readWrite('vec4f'), stats: readWrite() },
+  uniforms: { n: 'u32' },
+});
+
 /** Per-sample scratch, in vec4s: h, dh, dz, and (loss, hit). */
 const scratchVec4s = (s: HeadShape) => 2 * (s.h / 4) + ceilDiv(s.c, 4) + 1;
 
-function constants(s: HeadShape, extra: Record<string, number>): string {
-  const all = { K4: s.k / 4, H4: s.h / 4, C: s.c, CQ: ceilDiv(s.c, 4), S: scratchVec4s(s), ...extra };
-  return Object.entries(all).map(([k, v]) => `const ${k} = ${v}u;\n`).join('');
+function constants(s: HeadShape, extra: Record<string, number>): Record<string, number> {
+  return { K4: s.k / 4, H4: s.h / 4, C: s.c, CQ: ceilDiv(s.c, 4), S: scratchVec4s(s), ...extra };
 }
 
 /** The two dispatches (forward + backward per sample, then the batch's weight gradients). */
@@ -78,24 +96,26 @@ export function headForwardBackward(ctx: KernelContext, a: HeadArgs): Dispatch[]
   if (!headSupported(s, l, ctx.device.limits)) throw new Error(`head: unsupported shape ${JSON.stringify(s)} or layout ${JSON.stringify(l)}`);
   const q = (o: number) => (o - l.w1) / 4;
   const wVec4s = span(s, l) / 4;
-  const fbCode = constants(s, { W_VEC4S: wVec4s, OB1: q(l.b1), OW2: q(l.w2), OB2: q(l.b2), WG: SAMPLE_WG }) + forwardBackwardWgsl + LOSS_ROW_WGSL;
-  const key = `head_forward_backward:${s.k}:${s.h}:${s.c}:${wVec4s}:${l.b1 - l.w1}:${l.w2 - l.w1}:${l.b2 - l.w1}`;
-  const p1 = ctx.pipeline(key, fbCode);
-  const f = lossRowFields(a.kind, s.n, s.c);
-  const raw = new ArrayBuffer(16);
-  new Uint32Array(raw, 0, 2).set([s.n, f.code]);
-  new Float32Array(raw, 8, 2).set([f.param, f.gradScale]);
   const scratch = ctx.storage(s.n * scratchVec4s(s) * 16, 'head scratch');
   const weights: Binding = { buffer: a.params, offset: l.w1 * 4, size: wVec4s * 16 };
-  const gCode = constants(s, { OG_W1: l.w1 / 4, OG_B1: l.b1 / 4, OG_W2: l.w2 / 4, OG_B2: l.b2 / 4 }) + weightGradsWgsl;
-  const p2 = ctx.pipeline(`head_weight_grads:${s.k}:${s.h}:${s.c}:${l.w1}:${l.b1}:${l.w2}:${l.b2}`, gCode);
   const macs = s.n * (s.k * s.h + s.h * s.c);
   const grads = s.h / 4 * (s.k / 4) + s.h / 4 + s.c * s.h / 4 + 1;
   return [
-    ctx.dispatch('head_forward_backward', p1, [a.x, a.labels, scratch, a.dx, weights, ctx.uniformRaw(raw)], [ceilDiv(s.n, SAMPLE_WG)],
-      { flops: 4 * macs + 20 * s.n * s.c, bytes: 4 * (2 * s.n * s.k + s.n + s.n * scratchVec4s(s) * 4 + span(s, l)) }),
-    ctx.dispatch('head_weight_grads', p2, [a.x, scratch, a.grads, a.stats, ctx.uniform([s.n])], [ceilDiv(grads, 64)],
-      { flops: 2 * macs, bytes: 4 * (s.n * s.k + s.n * scratchVec4s(s) * 4 + span(s, l)) }),
+    forwardBackwardKernel(a.kind).dispatch(ctx, {
+      label: 'head_forward_backward',
+      bindings: { x: a.x, labels: a.labels, scratch, dx: a.dx, w: weights },
+      uniforms: { n: s.n, gradScale: 1 / s.n },
+      defines: constants(s, { W_VEC4S: wVec4s, OB1: q(l.b1), OW2: q(l.w2), OB2: q(l.b2), WG: SAMPLE_WG }),
+      workgroups: [ceilDiv(s.n, SAMPLE_WG)],
+      work: { flops: 4 * macs + 20 * s.n * s.c, bytes: 4 * (2 * s.n * s.k + s.n + s.n * scratchVec4s(s) * 4 + span(s, l)) },
+    }),
+    weightGradsKernel.dispatch(ctx, {
+      bindings: { x: a.x, scratch, grads: a.grads, stats: a.stats },
+      uniforms: { n: s.n },
+      defines: constants(s, { OG_W1: l.w1 / 4, OG_B1: l.b1 / 4, OG_W2: l.w2 / 4, OG_B2: l.b2 / 4 }),
+      workgroups: [ceilDiv(grads, 64)],
+      work: { flops: 2 * macs, bytes: 4 * (s.n * s.k + s.n * scratchVec4s(s) * 4 + span(s, l)) },
+    }),
   ];
 }
 

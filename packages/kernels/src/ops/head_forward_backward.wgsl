@@ -1,24 +1,13 @@
 // The small head of a classifier, fused, per sample (one invocation each): h = ReLU(W1·x + b1),
-// z = W2·h + b2, the loss's gradient dz (loss_row.wgsl, prepended), dh = (W2ᵀ·dz) ⊙ [h > 0] and
+// z = W2·h + b2, the loss's gradient dz (loss_row.wgsl and the loss's compiled lossRow, appended), dh = (W2ᵀ·dz) ⊙ [h > 0] and
 // dx = W1ᵀ·dh. h, dh, dz and the sample's loss and hit go to `scratch` for head_weight_grads.wgsl.
 // The weights are read from a uniform binding of the packed parameters (fc1.weight … fc2.bias):
 // every lane reads the same address, which CPU drivers serve with one load instead of a gather.
 // Shapes are constants prepended by head.ts: K4 = in/4, H4 = hidden/4, C classes, CQ = ⌈C/4⌉,
 // S = 2·H4 + CQ + 1 vec4s of scratch per sample, W_VEC4S and the offsets OB1, OW2, OB2 (vec4s).
 // Plain float32 with multiply-adds, summed in k order.
-struct Params {
-  n: u32,
-  kind: u32,      // loss code (loss_row.wgsl)
-  param: f32,     // the loss's parameter
-  gradScale: f32, // 1/n, or 1/(n·C) for the L1 losses
-}
-
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
-@group(0) @binding(1) var<storage, read> labels: array<u32>;       // [n]
-@group(0) @binding(2) var<storage, read_write> scratch: array<vec4f>; // [n, S]
-@group(0) @binding(3) var<storage, read_write> dx: array<vec4f>;   // [n, K4]
-@group(0) @binding(4) var<uniform> w: array<vec4f, W_VEC4S>;
-@group(0) @binding(5) var<uniform> params: Params;
+// Bindings (x [n, K4], labels, scratch [n, S], dx [n, K4], the weights w) and the uniforms `p`
+// (n, gradScale = 1/n) are declared in head.ts.
 
 var<private> zrow: array<f32, C>;
 var<private> drow: array<f32, C>;
@@ -28,13 +17,13 @@ fn logitAt(i: u32, j: u32) -> f32 {
 }
 
 fn setGrad(i: u32, j: u32, d: f32) {
-  drow[j] = d * params.gradScale;
+  drow[j] = d * p.gradScale;
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let i = gid.x;
-  if (i >= params.n) { return; }
+  if (i >= p.n) { return; }
   let xb = i * K4;
   let sb = i * S;
 
@@ -57,7 +46,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   }
 
   // The loss and dz (scaled for the batch mean).
-  let r = lossRow(i, C, labels[i], params.kind, params.param, true);
+  let r = lossRow(i, C, labels[i], true);
   for (var c = 0u; c < C; c++) { scratch[sb + 2u * H4 + c / 4u][c % 4u] = drow[c]; }
   scratch[sb + 2u * H4 + CQ] = vec4f(r.loss, f32(r.correct), 0.0, 0.0);
 

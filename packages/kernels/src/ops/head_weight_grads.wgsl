@@ -4,18 +4,12 @@
 // and the training statistics (stats += [Σ loss, Σ hits, n], as the loss kernel does).
 // Gradients are written (overwritten) into the packed gradient buffer at the head's offsets.
 // Constants prepended by head.ts: K4, H4, C, CQ, S, and OG_W1, OG_B1, OG_W2, OG_B2 (vec4s).
-struct Params { n: u32 }
-
-@group(0) @binding(0) var<storage, read> x: array<vec4f>;          // [n, K4]
-@group(0) @binding(1) var<storage, read> scratch: array<vec4f>;    // [n, S]
-@group(0) @binding(2) var<storage, read_write> grads: array<vec4f>;
-@group(0) @binding(3) var<storage, read_write> stats: array<f32>;
-@group(0) @binding(4) var<uniform> params: Params;
+// Bindings (x [n, K4], scratch [n, S], grads, stats) and the uniforms `p` are declared in head.ts.
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   var t = gid.x;
-  let n = params.n;
+  let n = p.n;
   if (t < H4 * K4) {
     // dW1 rows 4hq … 4hq + 3, columns 4kq … 4kq + 3: Σ_i dh[i] ⊗ x[i]
     let hq = t / K4;

@@ -1,16 +1,15 @@
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
 import { registerOp, uploadTensor, readTensor } from '../registry.ts';
-import { parseLoss, type LossKind } from './loss_kind.ts';
+import { defineKernel, read, readWrite, type Kernel } from '../kernel.ts';
+import { parseLoss, type LossSpec } from '../losses/index.ts';
 import lossWgsl from './loss.wgsl?raw';
 import lossRowWgsl from './loss_row.wgsl?raw';
 
-/** The per-row loss math (loss_row.wgsl) that loss.wgsl and the fused head build on. */
-export const LOSS_ROW_WGSL = lossRowWgsl;
-
-export { parseLoss, lossLabel, type LossKind } from './loss_kind.ts';
+export * from '../losses/index.ts';
 
 export interface LossArgs {
-  kind: LossKind;
+  /** The loss (parseLoss): its compiled per-row math goes into the kernel. */
+  kind: LossSpec;
   /** f32 [n, c]. */
   logits: BufferLike;
   /** u32 [n], class indices. */
@@ -19,7 +18,7 @@ export interface LossArgs {
   c: number;
   /** f32 [n, c]: scale · d(mean loss)/d logits, overwritten. */
   gradLogits?: BufferLike;
-  /** f32 [n]: loss per sample (for L1 losses the mean over classes), overwritten. */
+  /** f32 [n]: loss per sample, overwritten. */
   perSample?: BufferLike;
   /** f32 [3], ADDED to: [Σ per-sample loss, correct argmax predictions, samples]. */
   stats?: BufferLike;
@@ -27,22 +26,27 @@ export interface LossArgs {
   scale?: number;
 }
 
-const KIND_CODE: Record<LossKind['kind'], number> = { ce: 0, focal: 1, l1: 2, 'l1-logits': 3, ls: 4, gce: 5 };
-export const MAX_CLASSES = 64;
+/** Classes a row may have (the kernels loop over them; nothing is sized by C but the fused head's rows). */
+export const MAX_CLASSES = 4096;
 
-function kindParam(k: LossKind): number {
-  switch (k.kind) {
-    case 'focal': return k.gamma;
-    case 'ls': return k.eps;
-    case 'gce': return k.q;
-    default: return 0;
-  }
+/** The per-row WGSL of a loss (loss_row.wgsl's prelude and helpers, then its compiled lossRow). */
+export function lossRowCode(kind: LossSpec): string {
+  return lossRowWgsl + kind.compiled.wgsl;
 }
 
-/** What loss_row.wgsl's lossRow needs of a loss: its code, its parameter, and the gradient's scale for the batch mean. */
-export function lossRowFields(kind: LossKind, n: number, c: number, scale = 1): { code: number; param: number; gradScale: number } {
-  const l1 = kind.kind === 'l1' || kind.kind === 'l1-logits';
-  return { code: KIND_CODE[kind.kind], param: kindParam(kind), gradScale: scale / (l1 ? n * c : n) };
+const LOSS_BINDINGS = { logits: read(), labels: read('u32'), grad: readWrite(), perSample: readWrite(), stats: readWrite() } as const;
+const LOSS_UNIFORMS = { n: 'u32', c: 'u32', writeGrad: 'flag', writePerSample: 'flag', addStats: 'flag', gradScale: 'f32' } as const;
+type LossKernel = Kernel<typeof LOSS_BINDINGS, typeof LOSS_UNIFORMS>;
+/** One kernel per compiled loss (its lossRow is part of the code), built once. */
+const lossKernels = new Map<string, LossKernel>();
+
+function lossKernel(kind: LossSpec): LossKernel {
+  let k = lossKernels.get(kind.compiled.key);
+  if (!k) {
+    k = defineKernel({ name: `loss:${kind.compiled.key}`, code: [lossWgsl, lossRowCode(kind)], bindings: LOSS_BINDINGS, uniforms: LOSS_UNIFORMS });
+    lossKernels.set(kind.compiled.key, k);
+  }
+  return k;
 }
 
 /**
@@ -52,22 +56,20 @@ export function lossRowFields(kind: LossKind, n: number, c: number, scale = 1): 
 export function lossForwardBackward(ctx: KernelContext, o: LossArgs): Dispatch {
   const { n, c, kind } = o;
   if (!(n >= 1 && c >= 1 && c <= MAX_CLASSES)) throw new Error(`loss: need n >= 1 and 1 <= c <= ${MAX_CLASSES} (got n=${n}, c=${c})`);
-  const flags = (o.gradLogits ? 1 : 0) | (o.perSample ? 2 : 0) | (o.stats ? 4 : 0);
-  const f = lossRowFields(kind, n, c, o.scale);
-  const raw = new ArrayBuffer(24);
-  new Uint32Array(raw, 0, 4).set([n, c, f.code, flags]);
-  new Float32Array(raw, 16, 2).set([f.param, f.gradScale]);
-  const pipeline = ctx.pipeline('loss', lossWgsl + lossRowWgsl);
   // Unused outputs get their own 4-byte buffers (the kernel never writes them: flags).
   const spare = (b: BufferLike | undefined) => b ?? ctx.storage(4, 'loss_unused');
-  return ctx.dispatch(`loss_${kind.kind}`, pipeline,
-    [o.logits, o.target, spare(o.gradLogits), spare(o.perSample), spare(o.stats), ctx.uniformRaw(raw)], [1],
-    { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) });
+  return lossKernel(kind).dispatch(ctx, {
+    label: `loss_${kind.name}`,
+    bindings: { logits: o.logits, labels: o.target, grad: spare(o.gradLogits), perSample: spare(o.perSample), stats: spare(o.stats) },
+    uniforms: { n, c, writeGrad: !!o.gradLogits, writePerSample: !!o.perSample, addStats: !!o.stats, gradScale: (o.scale ?? 1) / n },
+    workgroups: [1],
+    work: { flops: 10 * n * c, bytes: 4 * (n * c + n + (o.gradLogits ? n * c : 0) + (o.perSample ? n : 0)) },
+  });
 }
 
 /**
- * `loss`: params { loss } (golden names 'ce', 'focal0.5', 'focal2', 'l1', 'l1logits' or any
- * parseLoss name); inputs logits [N,C], target [N]; outputs value (the mean loss, read from the
+ * `loss`: params { loss } (golden names 'ce', 'focal0.5', 'focal2', 'l1', 'l1logits', any
+ * parseLoss name or a user's `name=expr`); inputs logits [N,C], target [N]; outputs value (the mean loss, read from the
  * stats accumulator), grad_logits, per_sample and correct (argmax hits).
  */
 registerOp({

@@ -1,46 +1,31 @@
 // Fused classification losses: stable softmax, per-sample loss, d(mean loss)/d logits and the
 // batch statistics (loss sum, correct argmax count, samples) in one dispatch; the per-row math
-// is loss_row.wgsl (prepended by loss.ts).
+// is loss_row.wgsl and the loss's compiled lossRow (appended by loss.ts); bindings and the uniforms
+// `p` are declared in loss.ts.
 // One workgroup loops over all rows (thread t takes rows t, t+256, …), so the statistics are
 // reduced in workgroup memory and added to `stats` by one thread: no atomics, any n.
-struct Params {
-  n: u32,
-  c: u32,
-  kind: u32,      // 0 ce, 1 focal, 2 l1, 3 l1-logits, 4 ls, 5 gce
-  flags: u32,     // 1: write grad, 2: write perSample, 4: accumulate stats
-  param: f32,     // gamma (focal), eps (ls), q (gce)
-  gradScale: f32, // scale / n, or scale / (n·c) for the L1 losses
-}
-
 const WG = 256u;
-
-@group(0) @binding(0) var<storage, read> logits: array<f32>;
-@group(0) @binding(1) var<storage, read> labels: array<u32>;
-@group(0) @binding(2) var<storage, read_write> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> perSample: array<f32>;
-@group(0) @binding(4) var<storage, read_write> stats: array<f32>;
-@group(0) @binding(5) var<uniform> params: Params;
 
 var<workgroup> redLoss: array<f32, WG>;
 var<workgroup> redCorrect: array<u32, WG>;
 
 fn logitAt(i: u32, j: u32) -> f32 {
-  return logits[i * params.c + j];
+  return logits[i * p.c + j];
 }
 
 fn setGrad(i: u32, j: u32, d: f32) {
-  grad[i * params.c + j] = d * params.gradScale;
+  grad[i * p.c + j] = d * p.gradScale;
 }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(local_invocation_index) t: u32) {
   var lossSum = 0.0;
   var correct = 0u;
-  for (var i = t; i < params.n; i += WG) {
-    let r = lossRow(i, params.c, labels[i], params.kind, params.param, (params.flags & 1u) != 0u);
+  for (var i = t; i < p.n; i += WG) {
+    let r = lossRow(i, p.c, labels[i], p.writeGrad != 0u);
     lossSum += r.loss;
     correct += r.correct;
-    if ((params.flags & 2u) != 0u) { perSample[i] = r.loss; }
+    if (p.writePerSample != 0u) { perSample[i] = r.loss; }
   }
 
   // Workgroup tree reduction of the statistics; thread 0 adds them to the accumulator.
@@ -54,9 +39,9 @@ fn main(@builtin(local_invocation_index) t: u32) {
     }
     workgroupBarrier();
   }
-  if (t == 0u && (params.flags & 4u) != 0u) {
+  if (t == 0u && p.addStats != 0u) {
     stats[0] += redLoss[0];
     stats[1] += f32(redCorrect[0]);
-    stats[2] += f32(params.n);
+    stats[2] += f32(p.n);
   }
 }

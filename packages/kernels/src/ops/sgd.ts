@@ -37,15 +37,20 @@ export interface SgdHyper {
   dampening?: number;
 }
 
-export function encodeSgdHyper(h: SgdHyper): ArrayBuffer {
+/** The Hyper values of `h`, after PyTorch's rules on dampening and Nesterov. */
+function hyperValues(h: SgdHyper) {
   if ((h.dampening ?? 0) !== 0) throw new Error('sgd: nonzero dampening is not supported (PyTorch skips it on the first step; a zero momentum buffer cannot)');
   if (h.nesterov && h.momentum <= 0) throw new Error('sgd: nesterov requires momentum > 0 (as in PyTorch)');
-  return Hyper.pack({ lr: h.lr, momentum: h.momentum, weight_decay: h.weightDecay, nesterov: h.nesterov }, 'sgd');
+  return { lr: h.lr, momentum: h.momentum, weight_decay: h.weightDecay, nesterov: h.nesterov };
+}
+
+export function encodeSgdHyper(h: SgdHyper): ArrayBuffer {
+  return Hyper.pack(hyperValues(h), 'sgd');
 }
 
 /** A uniform buffer (UNIFORM | COPY_DST) holding `h`; rewrite it with writeSgdHyper. */
 export function createSgdHyper(ctx: KernelContext, h: SgdHyper): GPUBuffer {
-  return ctx.uniformRaw(encodeSgdHyper(h), 'sgd_hyper');
+  return Hyper.createBuffer(ctx, hyperValues(h), 'sgd_hyper');
 }
 
 export function writeSgdHyper(ctx: KernelContext, hyper: GPUBuffer, h: SgdHyper): void {

@@ -1,5 +1,5 @@
 /** float64 CPU reference of the fused head (ops/head.ts), composed from the matmul and loss references. */
-import type { LossKind } from '../ops/loss_kind.ts';
+import type { LossSpec as LossKind } from '../losses/index.ts';
 import { matmulRef, columnSumRef } from './matmul.ts';
 import { lossRef } from './loss.ts';
 

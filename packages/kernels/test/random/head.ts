@@ -1,15 +1,17 @@
 import type { OpCase } from '../tables.ts';
 import { rng, uniform, ints, f64 } from '../random.ts';
 import { headRef } from '../../src/reference/head.ts';
-import { parseLoss } from '../../src/ops/loss_kind.ts';
+import { parseLoss } from '../../src/losses/index.ts';
+import { TESTED_LOSSES } from './loss.ts';
 
 /**
  * The fused head against the float64 reference: the ConvNet's head (288 → 32 → 10) at batch 64
- * and 1 for every loss, and odd shapes (a batch that is not a multiple of the workgroup, C = 3
- * and 5 with partial vec4s).
+ * and 1 for every built-in and zoo loss, and odd shapes (a batch that is not a multiple of the
+ * workgroup, C = 3 and 5 with partial vec4s, C = 100).
  */
 const SHAPES = [
-  ...['ce', 'focal:0.5', 'focal:2', 'l1', 'l1-logits', 'ls:0.1', 'gce:0.7'].map((loss) => ({ loss, n: 64, k: 288, h: 32, c: 10 })),
+  ...TESTED_LOSSES.map((loss) => ({ loss, n: 64, k: 288, h: 32, c: 10 })),
+  { loss: 'nce_rce', n: 20, k: 64, h: 16, c: 100 },
   { loss: 'ce', n: 1, k: 288, h: 32, c: 10 },
   { loss: 'focal:2', n: 13, k: 96, h: 16, c: 3 },
   { loss: 'ce', n: 37, k: 64, h: 20, c: 5 },

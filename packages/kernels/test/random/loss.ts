@@ -1,9 +1,11 @@
 import type { OpCase } from '../tables.ts';
 import { rng, uniform, ints, f64 } from '../random.ts';
 import { lossRef } from '../../src/reference/loss.ts';
-import { parseLoss } from '../../src/ops/loss_kind.ts';
+import { parseLoss, ZOO_LOSSES } from '../../src/losses/index.ts';
 
-const LOSSES = ['ce', 'focal:0.5', 'focal:2', 'l1', 'l1-logits', 'ls:0.1', 'gce:0.7'];
+/** The built-ins at the study's parameters, and every zoo loss at its defaults. */
+export const TESTED_LOSSES = ['ce', 'focal:0.5', 'focal:2', 'l1', 'l1-logits', 'ls:0.1', 'gce:0.7', ...ZOO_LOSSES.map((d) => d.name)];
+const LOSSES = TESTED_LOSSES;
 const NS = [1, 5, 64, 256, 1000];
 
 function lossCase(name: string, loss: string, logits: number[], target: number[], n: number, c: number): OpCase {
@@ -24,7 +26,8 @@ function lossCase(name: string, loss: string, logits: number[], target: number[]
 /**
  * Every loss at batch 1…1000 with moderate (±3) and extreme (±50) logits, plus confident
  * batches (target logit ahead by 8…40, so p_t → 1) that stress focal 0.5's gradient and the
- * small-q paths of CE, GCE and L1. Ten classes as in the study, and C = 3 and 64 at the edges.
+ * small-q paths of CE, GCE and L1, and |z| up to 1e4. Ten classes as in the study, C = 3 and
+ * 64 at the edges, C = 100 (CIFAR-100) and C = 1000.
  */
 export function cases(): OpCase[] {
   const out: OpCase[] = [];

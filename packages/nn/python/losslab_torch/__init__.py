@@ -3,7 +3,7 @@
 architectures as in `--arch`, losses as in `--losses`, state-dict keys as LossLab's parameters."""
 from .models import MODELS, ConvNet, ConvNetLarge, build_model
 from .resnet import ResNet, resnet20, resnet8  # registers resnet20, resnet8 in MODELS
-from .losses import LOSSES, make_loss, loss_fn
+from .losses import LOSSES, ZOO, make_loss, loss_fn
 from .magnitude import magnitudes
 
-__all__ = ["MODELS", "ConvNet", "ConvNetLarge", "ResNet", "resnet20", "resnet8", "build_model", "LOSSES", "make_loss", "loss_fn", "magnitudes"]
+__all__ = ["MODELS", "ConvNet", "ConvNetLarge", "ResNet", "resnet20", "resnet8", "build_model", "LOSSES", "ZOO", "make_loss", "loss_fn", "magnitudes"]
