@@ -47,7 +47,7 @@ def main():
     dtype = torch.float64 if a.float64 else torch.float32
     torch.set_num_threads(a.threads)
     plan = json.load(open(os.path.join(a.dir, "plan.json")))
-    ds = plan["dataset"]
+    ds = plan["data_spec"]
     shape = (ds["channels"], ds["height"], ds["width"])
     xtr, ytr = read_exchange_split(a.dir, "train", shape)  # with --train-subset: the subset, in LossLab's order
     xte, yte = read_exchange_split(a.dir, "test", shape)

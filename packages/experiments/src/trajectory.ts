@@ -20,6 +20,8 @@ import { DeviceDataset, planAugmentSteps, planNormalizeBatches } from './engine/
 const STEPS_PER_SUBMIT = 8;
 
 export interface TrajectorySpec {
+  /** The data set (a --dataset name or manifest; default CIFAR-10). */
+  dataset?: string;
   arch: string;
   loss: string;
   seed: number;
@@ -63,7 +65,7 @@ export interface TrajectoryPlan extends TrajectorySpec {
   pad: number;
   flip: boolean;
   /** The data set's numbers; its images are in train_images.bin / test_images.bin (uint8 CHW) and its labels in *_labels.bin (u16). */
-  dataset: DatasetSpec;
+  data_spec: DatasetSpec;
   /** With trainSubset: the training-set indices of the subset, in the order LossLab holds them. */
   train_indices?: number[];
   /** A user-defined loss: its per-sample value as a PyTorch expression (generated from the compiled definition; losslab_torch/defined.py). */
@@ -123,7 +125,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spe
     const ds = dataset.spec;
     const plan: TrajectoryPlan = {
       ...spec, train_count: n, test_count: dataset.test.labels.length, steps_per_epoch: stepsPerEpoch, checkpoints,
-      mean: ds.mean, std: ds.std, pad: ds.augment.pad, flip: ds.augment.flip, dataset: specOf(ds), ...(indices ? { train_indices: Array.from(indices) } : {}),
+      mean: ds.mean, std: ds.std, pad: ds.augment.pad, flip: ds.augment.flip, data_spec: specOf(ds), ...(indices ? { train_indices: Array.from(indices) } : {}),
       ...(parseLoss(spec.loss).user ? { loss_torch: parseLoss(spec.loss).compiled.torch } : {}),
     };
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 1));
@@ -288,6 +290,6 @@ export function formatComparison(c: ReturnType<typeof compareTrajectories>, spec
     '',
     `| epoch | lr | train loss LossLab | train loss PyTorch |${has64 ? ' … float64 |' : ''} test acc LossLab | test acc PyTorch |${has64 ? ' … float64 |' : ''} test loss LossLab | test loss PyTorch |`,
     `|---:|---:|---:|---:|${has64 ? '---:|' : ''}---:|---:|${has64 ? '---:|' : ''}---:|---:|`,
-    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${lab.lr} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${has64 ? ` ${torch64 ? f(torch64.train_loss) : '–'} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${has64 ? ` ${torch64 ? f(torch64.test_acc) : '–'} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
+    ...c.epochs.map(({ lab, torch, torch64 }) => `| ${lab.epoch} | ${Number(lab.lr.toPrecision(12))} | ${f(lab.train_loss)} | ${f(torch.train_loss)} |${has64 ? ` ${torch64 ? f(torch64.train_loss) : '–'} |` : ''} ${f(lab.test_acc)} | ${f(torch.test_acc)} |${has64 ? ` ${torch64 ? f(torch64.test_acc) : '–'} |` : ''} ${f(lab.test_loss)} | ${f(torch.test_loss)} |`),
   ].join('\n');
 }

@@ -69,7 +69,7 @@ describe('study configuration', () => {
     const c = await resolveConfig({ preset: 'quick', config: file, epochs: '7', gamma: '0.2', losses: 'ce,focal:2.0,gce:0.7', data: 'clean,lt100,noise40', trainSubset: 'all', nesterov: true, weightDecay: '5e-4' });
     expect(c).toMatchObject({
       name: 'mine', epochs: 7, seeds: [3, 4], schedule: { type: 'step', stepSize: 2, gamma: 0.2 }, losses: ['ce', 'focal:2', 'gce:0.7'],
-      data: ['clean', 'lt100', 'noise40'], trainSubset: null, nesterov: true, weightDecay: 5e-4, outDir: 'results/quick',
+      data: ['clean', 'lt100', 'noise40'], trainSubset: null, nesterov: true, weightDecay: 5e-4, outDir: 'results/mine', // the folder follows the name
     });
     expect((await resolveConfig({ name: 'x' })).outDir).toBe('results/x');
     expect((await resolveConfig({ seeds: '0-2,7' })).seeds).toEqual([0, 1, 2, 7]);

@@ -39,7 +39,7 @@ describe('--dataset cifar10,fashion-mnist', () => {
     const summary = await readJson(out, 'summary.json');
     expect(summary.groups.map((g: { dataset: string }) => g.dataset)).toEqual(['cifar10', 'fashion-mnist']);
     expect(summary.groups[1].classNames[0]).toBe('T-shirt/top');
-    const tidy = await tidyMetrics(out);
+    const { rows: tidy } = await tidyMetrics(out);
     expect(new Set(tidy.map((t) => `${t.dataset}/${t.run}`))).toEqual(new Set(study.runs.map((x: { dataset: string; id: string }) => `${x.dataset}/${x.id}`)));
   });
 

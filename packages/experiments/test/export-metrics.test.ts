@@ -112,6 +112,6 @@ print(json.dumps({
     expect(bad.err.trim()).toBe("losslab export-metrics: --format must be one of csv, jsonl, got 'parquet'");
     const none = await cli([await tmp()]);
     expect(none.code).toBe(2);
-    expect(none.err).toMatch(/^losslab export-metrics: .* holds no study\.json/);
+    expect(none.err).toMatch(/^losslab export-metrics: .* holds no readable study\.json/);
   });
 });

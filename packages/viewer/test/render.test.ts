@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { loadFolders, reportHtml, studyFigures, toPng } from '../src/render/index.ts';
 import type { Summary } from '../src/format/types.ts';
 import { FIXTURE } from './helpers.ts';
+import { curveChart } from '../src/ui/charts/curves.ts';
+import { bandCaption } from '../src/data/bands.ts';
+import { metricInfo } from '../src/format/metrics.ts';
 import { groupRuns } from '../src/data/group.ts';
 import { summaryFromRuns } from '../src/data/summary.ts';
 
@@ -126,5 +129,19 @@ describe('one source of truth for the statistics', () => {
         else expect(m.vsCE?.[k]).toBeUndefined();
       }
     }
+  });
+});
+
+describe('a series evaluated once', () => {
+  it('is drawn with its spread (± std as an error bar) and its label beside it, not on the dot', () => {
+    const { document } = parseHTML('<!doctype html><html><body></body></html>');
+    const band = [{ label: 'resnet20-short', epoch: 164, mean: 0.9, std: 0.03, lo: 0.87, hi: 0.93, n: 5 }];
+    const svg = curveChart({ metric: metricInfo('test_acc'), labels: ['resnet20-short'], band, seeds: [], showSeeds: false, log: false, totalEpochs: 164, document: document as unknown as Document, caption: bandCaption(band, ['resnet20-short']) });
+    expect(svg.querySelectorAll('g[aria-description=spread] line')).toHaveLength(1);
+    expect(svg.querySelectorAll('g[aria-description=single] circle')).toHaveLength(1);
+    const dot = svg.querySelector('g[aria-description=single] circle')!;
+    const label = svg.querySelector('g[aria-description=labels] text')!;
+    expect(Number(label.getAttribute('x')) - Number(dot.getAttribute('cx') ?? 0)).toBeGreaterThanOrEqual(10);
+    expect(svg.querySelector('text.chart-caption')!.textContent).toContain('n = 5 seeds');
   });
 });

@@ -6,9 +6,9 @@
  * study extrapolated from it, evaluation time — and, with --vs-torch, PyTorch's CPU epoch on the
  * same machine, alternating, with the ratio. Ends with the goals, each with its measured figure, met or not.
  */
-import { writeFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { benchConvPool, benchMatmulLoss, benchSgdMetricsAugment, measureLimits, roofline, timingSource, type AdapterLimits, type BenchRow } from '@losslab/kernels/bench';
 import { formatAdapter, type KernelContext, type LossLabDevice } from '@losslab/kernels';
 import { ARCHITECTURES } from '@losslab/nn';
@@ -21,6 +21,7 @@ import { DEFAULT_CONFIG } from '../config/study-config.ts';
 import { CIFAR10_SPEC } from '../data/index.ts';
 import type { Dataset } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
 
 export interface BenchOptions {
   /** Architectures to time (steps and epochs). */
@@ -205,8 +206,7 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
   report.peakRssMb = rss;
   log(`peak RSS: ${rss.toFixed(0)} MB`);
   if (o.out) {
-    mkdirSync(dirname(o.out), { recursive: true });
-    writeFileSync(o.out, JSON.stringify(report, null, 2));
+    await writeFileAtomic(o.out, JSON.stringify(report, null, 2)); // its folder was checked before the measurements
     log(`wrote ${o.out}`);
   }
   return report;

@@ -9,6 +9,7 @@ import { loadCifar10 } from '../data/index.ts';
 import { CIFAR10_SPEC } from '../data/index.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
+import { ensureWritableFile } from '../util/out-dir.ts';
 
 interface BenchFlags {
   arch?: string; batches: string; epochs: string; vsTorch?: boolean; rounds: string; out: string; kernels: boolean; torchThreads: string; dataDir?: string;
@@ -50,6 +51,8 @@ export function registerBench(program: Command, setExit: (code: number) => void)
         const [torchThreads] = positiveInts('--torch-threads', o.torchThreads);
         const [trainImages] = positiveInts('--train-images', o.trainImages);
         if (!o.synthetic && o.trainImages !== String(CIFAR10_SPEC.trainSize)) throw new UsageError('--train-images is for --synthetic data');
+        if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
+        await ensureWritableFile(o.out); // now, not after minutes of measurements
         const needData = epochs > 0 || o.vsTorch;
         const dataset = !needData ? null : o.synthetic ? syntheticCifar({ train: trainImages }) : await loadCifar10({ dataDir: o.dataDir });
         const dev = await openDevice((l) => console.log(l)).catch(exitOnNoAdapter);

@@ -1,7 +1,7 @@
 /** `losslab compare DIR... --reference REF`: final metrics per loss against another implementation's seeds. */
 import type { Command } from 'commander';
 import { compareToReference, readReference, renderComparison } from '../compare/index.ts';
-import { collectStudy } from '../study/collect.ts';
+import { collectStudy, requireSameSettings } from '../study/collect.ts';
 import { CSV_COLUMNS, type CsvColumn } from '../study/csv.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
@@ -18,7 +18,9 @@ export async function compareCommand(dirs: string[], o: CompareOptions): Promise
     if (!(CSV_COLUMNS as readonly string[]).includes(o.metric) || o.metric === 'epoch') {
       throw new UsageError(`unknown metric '${o.metric}' (one of: ${CSV_COLUMNS.filter((c) => c !== 'epoch').join(', ')})`);
     }
-    const records = (await Promise.all(dirs.map(async (d) => (await collectStudy(d)).records))).flat();
+    const collected = await Promise.all(dirs.map(async (dir) => ({ dir, ...(await collectStudy(dir)) })));
+    requireSameSettings(collected);
+    const records = collected.flatMap((c) => c.records);
     const reference = await readReference(o.reference);
     const c = compareToReference(records, reference, o.metric as CsvColumn, o.arch);
     if (!c.rows.some((r) => r.reference && r.losslab)) {

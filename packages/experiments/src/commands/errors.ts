@@ -5,7 +5,7 @@
  * system call, and the file) and print their stack only with --verbose.
  */
 import { DataError } from '../data/index.ts';
-import { UsageError } from '../util/errors.ts';
+import { ResultsError, UsageError } from '../util/errors.ts';
 
 let verbose = false;
 
@@ -23,18 +23,27 @@ export function describeError(e: unknown): string {
   return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${first}`;
 }
 
+const MAX_LINE = 2000;
+
+/** The first line of `s` with control bytes (ESC, CR, …) shown as \xNN: echoed input never drives the terminal. */
+export function oneLine(s: string): string {
+  const line = s.split('\n')[0];
+  // Garbage given as input can be megabytes: echo its start.
+  return (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line).replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function reportError(command: string, e: unknown, err: (line: string) => void = (l) => process.stderr.write(l + '\n')): number {
   const msg = (e as Error)?.message ?? String(e);
   const who = command ? `losslab ${command}` : 'losslab';
   if (e instanceof UsageError || (e instanceof Error && e.name === 'LossDefinitionError')) {
-    err(`${who}: ${msg.split('\n')[0]}`);
+    err(`${who}: ${oneLine(msg)}`);
     return 2;
   }
-  if (e instanceof DataError) {
-    err(`${who}: ${msg}`);
-    return e.transient ? 1 : 2;
+  if (e instanceof DataError || e instanceof ResultsError) {
+    err(`${who}: ${oneLine(msg)}`);
+    return e instanceof DataError && !e.transient ? 2 : 1;
   }
-  err(`${who}: ${describeError(e)}${verbose ? '' : ' (--verbose for details)'}`);
+  err(`${who}: ${oneLine(describeError(e))}${verbose ? '' : ' (--verbose for details)'}`);
   if (verbose && e instanceof Error && e.stack) err(e.stack);
   return 1;
 }

@@ -9,6 +9,7 @@ import { readStudy, type StudyRun } from '../study/study-file.ts';
 import { readStatusOrNull } from '../study/status.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
+import { resolveInside } from '../util/inside.ts';
 import { reportError } from './errors.ts';
 import { DATASETS, DEFAULT_DATASET, inputShape } from '../data/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
@@ -33,7 +34,7 @@ async function locateRun(target: string, o: ExportOptions): Promise<{ stateFile:
   const ids = study.runs.map((r) => r.id);
   const run = o.run ? study.runs.find((r) => r.id === o.run) : study.runs.length === 1 ? study.runs[0] : undefined;
   if (!run) throw new UsageError(o.run ? `${target} has no run '${o.run}' (runs: ${ids.join(', ')})` : `${target} has ${ids.length} runs: choose one with --run (${ids.join(', ')})`);
-  return { stateFile: join(target, run.state), run, dir: target };
+  return { stateFile: await resolveInside(target, run.state), run, dir: target };
 }
 
 export async function exportCommand(target: string, o: ExportOptions): Promise<number> {
@@ -49,7 +50,7 @@ export async function exportCommand(target: string, o: ExportOptions): Promise<n
     const spec = study?.datasets?.[dataset] ?? DATASETS[dataset];
     if (!spec) throw new UsageError(`${stateFile}: the run's data set ${dataset} is not recorded in study.json; cannot tell the model's shapes`);
     const { arch, tensors } = engineStateTensors(saved.engine, spec.classNames.length, inputShape(spec));
-    const status = run && dir ? await readStatusOrNull(join(dir, run.statusFile)) : null;
+    const status = run && dir ? await readStatusOrNull(await resolveInside(dir, run.statusFile)) : null;
     const metadata: Record<string, string> = { format: 'pt', producer: `losslab ${pkg.version}`, arch, epoch: String(saved.epoch) };
     if (run) Object.assign(metadata, { run: run.id, loss: run.loss, seed: String(run.seed), data: run.data, dataset, epochs: String(run.epochs) });
     if (status) metadata.status = status.status;

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
-import { parityCommand, readParityFixture, trajectoryCommand, type TrajectoryFlags } from '../parity.ts';
+import { parityCommand, prepareTrajectory, readParityFixture, trajectoryCommand, type TrajectoryFlags } from '../parity.ts';
 import type { ParityFixture } from '@losslab/nn';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
@@ -47,7 +47,9 @@ export function registerParity(program: Command, setExit: (code: number) => void
       const isUsage = (e: unknown) => e instanceof UsageError || (e instanceof Error && /cannot read fixture|not a parity fixture|unknown architecture|unknown loss|loss "/.test(e.message));
       let fixture: ParityFixture | undefined;
       try {
-        if (o.fixture) fixture = readParityFixture(o.fixture); // bad input is reported before the device opens
+        // bad input is reported before the device opens (and before --out is created)
+        if (o.fixture) fixture = readParityFixture(o.fixture);
+        else await prepareTrajectory({ ...o, arch: o.arch ?? 'convnet' });
       } catch (e) {
         setExit(reportError('parity', isUsage(e) ? new UsageError((e as Error).message) : e));
         return;

@@ -2,6 +2,8 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../util/errors.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { ensureWritableDir } from '../util/out-dir.ts';
 import { reportError } from './errors.ts';
 import { requireStudyFolders } from './study-folders.ts';
 
@@ -16,8 +18,9 @@ export async function plotCommand(dirs: string[], o: PlotOptions): Promise<numbe
     const smoothing = o.smoothing === undefined ? 0 : Number(o.smoothing);
     if (!(smoothing >= 0 && smoothing < 1)) throw new UsageError(`--smoothing must be in [0, 1), got ${o.smoothing}`);
     const out = o.out ?? join(dirs[0], 'figures');
+    await ensureWritableDir(out); // before any work (and never mkdir -p: it loops forever under /proc)
     // Loaded here, not at start: the renderer brings a DOM shim and a native rasteriser no other command needs.
-    const { groupingOf, loadFolders, studyFigures, writeFigures } = await import('@losslab/viewer/render');
+    const { groupingOf, loadFolders, studyFigures, toPng } = await import('@losslab/viewer/render');
     const { data, comparison } = await loadFolders(dirs).catch((e: Error) => { throw new UsageError(e.message); });
     const series = o.series ? o.series.split(',').map((k) => k.trim()).filter(Boolean) : [];
     const differing = groupingOf(data.runs).differing;
@@ -27,7 +30,12 @@ export async function plotCommand(dirs: string[], o: PlotOptions): Promise<numbe
     const figures = studyFigures(data, { smoothing, series });
     if (!figures.length) throw new UsageError(`${dirs.join(', ')}: no run has finished an epoch yet: nothing to plot`);
     let n = 0;
-    await writeFigures(figures, out, formats as ('svg' | 'png')[], () => void n++);
+    for (const f of figures) {
+      for (const fmt of formats) {
+        await writeFileAtomic(join(out, `${f.name}.${fmt}`), fmt === 'svg' ? f.svg : await toPng(f.svg), { createDir: false });
+        n++;
+      }
+    }
     if (differing.length) process.stderr.write(`runs differ in ${differing.join(', ')}: never pooled across them (${series.length ? `series by ${series.join(', ')}, ` : ''}figures per combination of the rest)\n`);
     else if (comparison) process.stderr.write(`merged ${comparison.studies.length} folders as one study\n`);
     process.stderr.write(`wrote ${n} files (${figures.length} figures) to ${out}\n`);

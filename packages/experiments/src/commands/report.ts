@@ -1,7 +1,9 @@
 /** `losslab report DIR...`: one self-contained HTML file of the study (the viewer with its data inline) that opens from disk. */
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../util/errors.ts';
+import { writeFileAtomic } from '../util/atomic.ts';
+import { ensureWritableFile } from '../util/out-dir.ts';
 import { reportError } from './errors.ts';
 import { requireStudyFolders } from './study-folders.ts';
 import { appDir } from './view.ts';
@@ -10,9 +12,15 @@ export async function reportCommand(dirs: string[], o: { out?: string; title?: s
   try {
     await requireStudyFolders(dirs);
     const out = o.out ?? join(dirs[0], 'report.html');
-    const { writeReport } = await import('@losslab/viewer/render');
-    const bytes = await writeReport(appDir(), dirs, out, o.title).catch((e: Error) => { throw new UsageError(e.message); });
-    process.stderr.write(`wrote ${out} (${(bytes / 1024 / 1024).toFixed(1)} MB): open it in a browser, no server needed\n`);
+    await ensureWritableFile(out);
+    const { reportHtml } = await import('@losslab/viewer/render');
+    const app = await readFile(join(appDir(), 'index.html'), 'utf8').catch(() => {
+      throw new Error(`viewer app ${appDir()} has no index.html: build it with \`npx turbo run build\``);
+    });
+    // (the folders were checked above: what fails here is reading them, an I/O error)
+    const html = await reportHtml(app, dirs, o.title ?? dirs.map((d) => basename(resolve(d))).join(' + '));
+    await writeFileAtomic(out, html); // a full disk leaves the previous report whole (and exits 1)
+    process.stderr.write(`wrote ${out} (${(Buffer.byteLength(html) / 1024 / 1024).toFixed(1)} MB): open it in a browser, no server needed\n`);
     return 0;
   } catch (e) {
     return reportError('report', e);

@@ -6,10 +6,13 @@ import { DATASETS, DEFAULT_DATASET } from '../data/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
 import { expandGrid, preflight, runFiles, runStudy, selectCells, type StopSignal } from '../study/index.ts';
-import { ensureWritableDir } from '../util/out-dir.ts';
+import { ensureWritableDir, removeIfEmpty } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineHandle, EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
+import { TERMINAL } from '../study/status.ts';
+import { UsageError } from '../util/errors.ts';
+import { decimal } from '../util/decimal.ts';
 import { resumeCommand } from './resume-hint.ts';
 
 export interface RunOptions extends RunFlags {
@@ -29,7 +32,9 @@ export interface RunDeps {
 export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> {
   const reporter = o.json ? jsonReporter() : ttyReporter();
   const log = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => reporter.info(l);
+  let created: string[] = [];
   try {
+    if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
     const config = await resolveConfig(o);
     const grid = expandGrid(config);
     const sel = selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
@@ -43,8 +48,9 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       process.stdout.write(`${grid.length} cells; this process would run ${sel.how}\n`);
       return 0;
     }
+    const claimStaleMs = claimTimeout(deps.env ?? process.env);
     const dir = resolve(config.outDir);
-    await ensureWritableDir(config.outDir);
+    created = await ensureWritableDir(config.outDir);
     await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
     const stop = onInterrupt(log);
     try {
@@ -55,7 +61,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
         for (const d of datasets) engines[d] = await deps.engine({ dataDir: o.dataDir, dataset: d, log });
         const one = config.dataset.length === 1 ? engines[config.dataset[0]] : undefined;
         const results = await runStudy(
-          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal },
+          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal, claimStaleMs },
           engines,
           {
             versions: versions(), gitCommit: gitCommit(), classNames: one?.classNames ?? [],
@@ -66,6 +72,12 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
           log(`interrupted: runs stopped after their last completed epoch; continue with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
           return stop.code();
         }
+        // A selected run this process did not train and that is not finished (another process holds it) is not a success.
+        const untrained = results.filter((r) => r.skipped && !TERMINAL.includes(r.status));
+        if (untrained.length) {
+          log(`not done: ${untrained.map((r) => `${r.id} (${r.skipped})`).join('; ')}; run again with --resume once it is free`);
+          return 1;
+        }
         return results.some((r) => r.status === 'failed') ? 1 : 0;
       } finally {
         for (const e of Object.values(engines)) e.close();
@@ -74,8 +86,18 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       stop.dispose();
     }
   } catch (e) {
+    await removeIfEmpty(created); // e.g. a data error: no empty --out folder left behind
     return reportError('run', e);
   }
+}
+
+/** LOSSLAB_CLAIM_TIMEOUT (seconds): how long a run's claim may go without a heartbeat before another process takes it over. */
+function claimTimeout(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.LOSSLAB_CLAIM_TIMEOUT;
+  if (v === undefined || v === '') return undefined;
+  const s = decimal(v);
+  if (!(s >= 0.1 && s <= 86_400)) throw new UsageError(`LOSSLAB_CLAIM_TIMEOUT must be seconds from 0.1 to 86400, got ${JSON.stringify(v)}`);
+  return s * 1000;
 }
 
 /**
@@ -88,7 +110,7 @@ function onInterrupt(log: (l: string) => void): { signal: StopSignal; code: () =
   const handler = (sig: NodeJS.Signals) => {
     exitCode = sig === 'SIGTERM' ? 143 : 130;
     if (signal.requested) {
-      log(`${sig} again: stopping now; --resume continues from the last completed epoch`);
+      log(`${sig} again: stopping now; continue from the last completed epoch with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
       process.exit(exitCode);
     }
     signal.requested = true;

@@ -1,10 +1,7 @@
-/** Checks that every folder given to plot / report holds a study.json, before any work. */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { UsageError } from '../util/errors.ts';
+/** Checks that every folder given to plot / report / summary holds a valid study.json (study/schema.ts), before any work. */
+import { readStudyRuns } from '../study/collect.ts';
 
+/** Each folder's study.json read as every reader reads it: its schema, and its runs' files inside the folder (links followed). */
 export async function requireStudyFolders(dirs: readonly string[]): Promise<void> {
-  for (const d of dirs) {
-    if (!(await stat(join(d, 'study.json')).then(() => true, () => false))) throw new UsageError(`${d} holds no study.json (not a study folder)`);
-  }
+  for (const d of dirs) await readStudyRuns(d);
 }

@@ -1,20 +1,17 @@
 /** `losslab summary DIR...`: merges study folders into summary.json and summary.md. */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { writeSummary } from '../study/index.ts';
-import { UsageError } from '../util/errors.ts';
+import { requireStudyFolders } from './study-folders.ts';
 import { reportError } from './errors.ts';
 import { ensureWritableDir } from '../util/out-dir.ts';
 import { renderSummaryMd } from '../study/summary-md.ts';
 
 export async function summaryCommand(dirs: string[], o: { out?: string; quiet?: boolean }): Promise<number> {
   try {
-    for (const d of dirs) {
-      if (!(await stat(join(d, 'study.json')).then(() => true, () => false))) throw new UsageError(`${d} holds no study.json (not a study folder)`);
-    }
+    await requireStudyFolders(dirs);
     const out = o.out ?? dirs[0];
-    if (o.out) await ensureWritableDir(o.out);
+    await ensureWritableDir(out);
     const s = await writeSummary(dirs, out);
     if (!o.quiet) process.stdout.write(renderSummaryMd(s) + '\n');
     process.stderr.write(`wrote ${join(out, 'summary.json')} and ${join(out, 'summary.md')}\n`);

@@ -1,5 +1,6 @@
 /** `losslab view [RESULTS_DIR]`: serves the viewer and the results folder (read-only) on 127.0.0.1. */
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -28,6 +29,13 @@ export function registerView(program: Command, setExit: (code: number) => void):
       try {
         const port = o.port === undefined ? undefined : Number(o.port);
         if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError(`--port must be 1–65535, got ${o.port}`);
+        // A folder this process cannot list would be served as empty: refuse it instead.
+        for (const d of dirs) {
+          await readdir(resolve(d)).catch((e: NodeJS.ErrnoException) => {
+            if (e.code === 'ENOENT' || e.code === 'ENOTDIR') return; // made, or refused, by the viewer
+            throw new UsageError(`${d}: cannot be read (${e.code ?? e.message})`);
+          });
+        }
         const missing = dirs.filter((d) => !existsSync(d));
         // A folder a study is about to write to: made now, and the page shows the study once it starts.
         const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port, create: true }).catch((e: Error) => {

@@ -18,6 +18,8 @@ export interface LossComparison {
   /** LossLab seeds whose final value lies within [min, max] of the reference's seeds. */
   inRange: number | null;
   welch: WelchTest | null;
+  /** Finished LossLab runs left out because their results are damaged (named, never dropped silently). */
+  damaged: { seed: number; why: string }[];
 }
 
 export interface Comparison {
@@ -47,6 +49,7 @@ export function compareToReference(records: RunRecord[], reference: Map<string, 
   const ours = new Map<string, RunRecord[]>();
   for (const r of records) {
     if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== arch || runDataset(r.run) !== DEFAULT_DATASET) continue;
+    // (a damaged run stays in the list, without a value, so the table can name it)
     const key = r.run.label.toLowerCase();
     const same = ours.get(key) ?? [];
     if (same.some((o) => o.run.seed === r.run.seed)) continue; // a seed in two folders counts once (the first)
@@ -69,6 +72,7 @@ export function compareToReference(records: RunRecord[], reference: Map<string, 
       losslab: lab,
       inRange,
       welch: ref && lab ? welchTest(lab.stats.values, ref.stats.values) : null,
+      damaged: mine.filter((r) => r.damaged).map((r) => ({ seed: r.run.seed, why: r.damaged! })),
     };
   });
   const both = rows.filter((r) => r.reference && r.losslab);

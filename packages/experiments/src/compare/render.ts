@@ -31,6 +31,8 @@ export function renderComparison(c: Comparison): string {
     '|---|---|---|---|---|---|---|---|---|',
     ...c.rows.map(row),
   ];
+  const damaged = c.rows.flatMap((r) => r.damaged.map((d) => `${r.label} seed ${d.seed} (${d.why})`));
+  if (damaged.length) lines.push('', `Left out (damaged results): ${damaged.join('; ')}.`);
   if (c.epochMismatch) lines.push('', 'Warning: the two sides end at different epochs; their final values are not comparable.');
   return lines.join('\n');
 }

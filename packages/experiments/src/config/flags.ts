@@ -1,5 +1,6 @@
 /** Command-line flags of `losslab run` → configuration overrides (strings parsed strictly). */
 import { UsageError } from '../util/errors.ts';
+import { decimal } from '../util/decimal.ts';
 import { splitLossList } from './loss.ts';
 import { MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
 
@@ -28,8 +29,9 @@ export interface RunFlags {
   name?: string;
 }
 
+/** A decimal number as written (1, 0.5, 1e-4); hex, binary and other forms Number() accepts are refused ('0x10' is not 16). */
 function num(v: string, flag: string): number {
-  const x = v.trim() === '' ? NaN : Number(v);
+  const x = decimal(v);
   if (!Number.isFinite(x)) throw new UsageError(`${flag} must be a number, got '${v}'`);
   return x;
 }
@@ -65,6 +67,7 @@ export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: 
   if (f.momentum !== undefined) o.momentum = num(f.momentum, '--momentum');
   if (f.weightDecay !== undefined) o.weightDecay = num(f.weightDecay, '--weight-decay');
   if (f.nesterov !== undefined) o.nesterov = f.nesterov;
+  if (f.stepSize !== undefined && f.milestones !== undefined) throw new UsageError('give --step-size (StepLR) or --milestones (MultiStepLR), not both');
   if (f.stepSize !== undefined) o.stepSize = num(f.stepSize, '--step-size');
   if (f.milestones !== undefined) o.milestones = csv(f.milestones).map((m) => num(m, '--milestones'));
   if (f.gamma !== undefined) o.gamma = num(f.gamma, '--gamma');

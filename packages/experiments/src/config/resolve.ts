@@ -26,9 +26,27 @@ export async function readConfigFile(file: string): Promise<Record<string, unkno
     throw new UsageError(`config ${file} is not valid JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new UsageError(`config ${file} must hold a JSON object`);
+  // JSON.parse keeps "__proto__" as a key; merging it with Object.assign would set the object's
+  // prototype and slip its settings past the unknown-setting check.
+  const proto = firstPrototypeKey(v);
+  if (proto) throw new UsageError(`config ${file}: '${proto}' is not a setting`);
   const dup = firstDuplicateKey(text);
   if (dup) throw new UsageError(`config ${file}: the key '${dup}' appears twice`);
   return v as Record<string, unknown>;
+}
+
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first key anywhere in `v` that names an object's prototype, or null. */
+function firstPrototypeKey(v: unknown, path = ''): string | null {
+  if (!v || typeof v !== 'object') return null;
+  for (const k of Object.keys(v)) {
+    const p = path ? `${path}.${k}` : k;
+    if (PROTOTYPE_KEYS.has(k)) return p;
+    const inner = firstPrototypeKey((v as Record<string, unknown>)[k], p);
+    if (inner) return inner;
+  }
+  return null;
 }
 
 /**
@@ -67,7 +85,7 @@ export async function resolveConfig(flags: RunFlags): Promise<StudyConfig> {
   if (filePreset !== undefined && typeof filePreset !== 'string') throw new UsageError(`config ${flags.config}: "preset" must be a preset name, got ${JSON.stringify(filePreset)}`);
   // The file's preset is its starting point; --preset on the command line overrides it.
   const presetName = flags.preset ?? filePreset ?? 'default';
-  const preset = PRESETS[presetName];
+  const preset = Object.hasOwn(PRESETS, presetName) ? PRESETS[presetName] : undefined; // never Object.prototype's keys (__proto__, constructor)
   if (!preset) throw new UsageError(`unknown preset '${presetName}' (known: ${Object.keys(PRESETS).join(', ')})`);
   const { outDir: _d, ...defaults } = DEFAULT_CONFIG;
   const merged: Record<string, unknown> = { ...structuredClone(defaults) };

@@ -48,7 +48,8 @@ export const DEFAULT_CONFIG: StudyConfig = {
 /** Presets: overrides of the default. `quick` is a first look in minutes on a CPU adapter. */
 export const PRESETS: Record<string, Partial<StudyConfig>> = {
   default: {},
-  quick: { name: 'quick', epochs: 3, seeds: [0], trainSubset: 10_000, outDir: 'results/quick' },
+  // (no outDir: the folder follows the name, so `--preset quick --name X` writes to results/X)
+  quick: { name: 'quick', epochs: 3, seeds: [0], trainSubset: 10_000 },
   /**
    * He et al. 2016's CIFAR-10 recipe for ResNet-20 (91.25% test accuracy in the paper): batch 128,
    * SGD lr 0.1, momentum 0.9, weight decay 1e-4, lr ÷10 at 32k and 48k of 64k iterations
@@ -56,7 +57,7 @@ export const PRESETS: Record<string, Partial<StudyConfig>> = {
    */
   resnet20: {
     name: 'resnet20', arch: ['resnet20'], epochs: 164, batchSize: 128, lr: 0.1, momentum: 0.9, weightDecay: 1e-4,
-    schedule: { type: 'multistep', milestones: [82, 123], gamma: 0.1 }, outDir: 'results/resnet20',
+    schedule: { type: 'multistep', milestones: [82, 123], gamma: 0.1 },
   },
 };
 

@@ -16,6 +16,11 @@ export class EtaClock {
     this.remaining = Math.max(0, this.remaining - epochs);
   }
 
+  /** Epochs skipped earlier that will run after all (a cell claimed on a second try). */
+  restore(epochs: number): void {
+    this.remaining += epochs;
+  }
+
   /** Seconds left, counting `fraction` of the current epoch as done; null before the first epoch. */
   eta(fraction = 0): number | null {
     if (this.done === 0) return null;

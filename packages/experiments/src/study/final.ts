@@ -1,4 +1,5 @@
 /** <Label>_final.json: confusion matrix, per-class metrics and reliability bins of the last evaluation. */
+import { readFile } from 'node:fs/promises';
 import type { EvalStats } from '../engine/types.ts';
 import { ece, perClass, reliabilityBins, type ReliabilityBin } from '../metrics/index.ts';
 import type { Cell } from './grid.ts';
@@ -44,4 +45,21 @@ export function finalJson(cell: Cell, classNames: string[], last: { epoch: numbe
   };
   if (saliency.error) out.saliencyError = saliency.error;
   return out;
+}
+
+/** A run's final.json, or why it cannot be read (missing, cut short, not an object). */
+export async function readFinal(file: string): Promise<{ final: FinalJson } | { problem: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { problem: code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (e as Error).message.split('\n')[0]})` };
+  }
+  try {
+    const v = JSON.parse(text) as FinalJson;
+    return v && typeof v === 'object' && !Array.isArray(v) ? { final: v } : { problem: 'not a final.json' };
+  } catch {
+    return { problem: 'not valid JSON (cut short?)' };
+  }
 }

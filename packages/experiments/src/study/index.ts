@@ -1,7 +1,8 @@
 export { expandGrid, runSpec, runFiles, isPlainGrid, type Cell } from './grid.ts';
 export { selectCells, INDEX_VARIABLES, type Selection } from './select.ts';
 export { runStudy, preflight, type StudyOptions } from './runner.ts';
-export { runCell, evaluatedEpochs, type CellOutcome, type StopSignal } from './run-cell.ts';
+export { runCell, type CellOutcome, type StopSignal } from './run-cell.ts';
+export { evaluatedEpochs, readRunRows, readRows } from './rows.ts';
 export { formatCsv, parseCsv, CSV_COLUMNS, type CsvRow } from './csv.ts';
 export { readStudy, openStudy, refreshStudy, checkStudyFolder, type StudyJson, type StudyRun, type StudyMeta } from './study-file.ts';
 export { writeSummary, summarizeFolders } from './write-summary.ts';

@@ -6,15 +6,15 @@
  * is repaired on resume: the state's epoch wins, and the CSV must hold exactly the rows of the
  * epochs up to it (else the cell is trained again from its start).
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
 import type { EngineFactory, EpochStats, RunEngine } from '../engine/types.ts';
 import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { acquireLease, describeOwner, LeaseBusyError, type Lease } from '../util/lock.ts';
-import { formatCsv, parseCsv, rowFromStats, type CsvRow } from './csv.ts';
+import { formatCsv, rowFromStats, type CsvRow } from './csv.ts';
+import { evaluatedEpochs, readRows } from './rows.ts';
 import type { EtaClock } from './eta.ts';
-import { finalJson } from './final.ts';
+import { finalJson, readFinal } from './final.ts';
 import { writeSaliency } from './saliency.ts';
 import { runFiles, runSpec, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
@@ -38,47 +38,36 @@ export interface CellContext {
   stop?: StopSignal;
   /** The cell claim's staleness (ms without a heartbeat); tests shorten it. */
   claimStaleMs?: number;
+  /** A claim on the cell already taken (the runner's second pass); else runCell claims it. */
+  claim?: Lease;
   /** Called after each committed epoch (study.json refresh). */
   onCommit?: () => Promise<void>;
 }
 
-/** What runCell returns: the run's status, or `skipped` when another live process holds the cell. */
-export type CellOutcome = RunStatus & { skipped?: string };
+/** What runCell returns: the run's status, or `skipped` (why) when this process did not train it; `busy` when another process held its claim. */
+export type CellOutcome = RunStatus & { skipped?: string; busy?: boolean };
 
 function isDiverged(s: EpochStats): boolean {
   const e = s.eval;
   return !Number.isFinite(s.trainLoss) || (!!e && (!Number.isFinite(e.testLoss) || !Number.isFinite(e.testNll)));
 }
 
-/** The epochs that have a CSV row once `upTo` epochs are committed. */
-export function evaluatedEpochs(config: Pick<StudyConfig, 'epochs' | 'evalEvery'>, upTo: number): number[] {
-  const out: number[] = [];
-  for (let e = 1; e <= upTo; e++) if (e % config.evalEvery === 0 || e === config.epochs) out.push(e);
-  return out;
-}
+/** The claim's staleness when none is configured: a holder whose heartbeat has not moved for this long is taken over. */
+export const CLAIM_STALE_MS = 60_000;
 
-/** The CSV's rows up to the saved epoch, or why they cannot be trusted (missing, unreadable, rows missing). */
-async function rowsUpTo(file: string, config: StudyConfig, epoch: number): Promise<{ rows: CsvRow[] } | { problem: string }> {
-  const expected = evaluatedEpochs(config, epoch);
-  let rows: CsvRow[];
-  try {
-    rows = parseCsv(await readFile(file, 'utf8')).filter((r) => (r.epoch ?? 0) <= epoch);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !expected.length) return { rows: [] };
-    return { problem: code === 'ENOENT' ? 'it is missing' : `it cannot be read (${code ?? (e as Error).message.split('\n')[0]})` };
-  }
-  const got = rows.map((r) => r.epoch);
-  if (got.length !== expected.length || got.some((e, i) => e !== expected[i])) {
-    return { problem: `it holds rows for epochs [${got.join(', ')}] but the state is at epoch ${epoch} (rows [${expected.join(', ')}])` };
-  }
-  return { rows };
-}
-
-async function claimCell(cell: Cell, ctx: CellContext): Promise<Lease | string> {
+/**
+ * Claims the cell: at once (waitMs 0: a held claim answers why), or waiting up to `waitMs` while
+ * its holder's heartbeat moves — a dead, foreign or garbled claim is taken over once its heartbeat
+ * has not moved for the claim timeout (util/lock.ts).
+ */
+export async function claimCell(cell: Cell, ctx: Pick<CellContext, 'dir' | 'claimStaleMs' | 'reporter'>, waitMs = 0): Promise<Lease | string> {
   const claimDir = join(ctx.dir, runFiles(cell).claim);
+  const staleMs = ctx.claimStaleMs ?? CLAIM_STALE_MS;
   try {
-    return await acquireLease(claimDir, { timeoutMs: 0, staleMs: ctx.claimStaleMs ?? 60_000 });
+    return await acquireLease(claimDir, {
+      timeoutMs: waitMs, staleMs, waitNoticeMs: 0,
+      onWait: (h) => ctx.reporter.info(`run ${cell.id}: held by ${describeOwner(h)}; waiting (taken over if its heartbeat stops for ${staleMs / 1000} s)`),
+    });
   } catch (e) {
     if (e instanceof LeaseBusyError) return `${describeOwner(e.holder)} is training it`;
     throw e;
@@ -91,12 +80,12 @@ export async function runCell(cell: Cell, ctx: CellContext): Promise<CellOutcome
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
   await removeStaleTemps(dirname(path(f.status)));
-  const claim = await claimCell(cell, ctx);
+  const claim = ctx.claim ?? await claimCell(cell, ctx);
   if (typeof claim === 'string') {
-    reporter.info(`skipping run ${cell.id}: ${claim}`);
+    reporter.info(`skipping run ${cell.id} for now: ${claim}`);
     clock.skip(config.epochs);
     const current = await readStatusOrNull(path(f.status));
-    return { ...(current ?? pendingStatus(cell, config)), skipped: claim };
+    return { ...(current ?? pendingStatus(cell, config)), skipped: claim, busy: true };
   }
   try {
     // Read under the claim: a process that held the cell until now may have worked on it.
@@ -123,8 +112,13 @@ async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContex
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
   if (ctx.resume && previous && (previous.status === 'done' || previous.status === 'diverged')) {
-    clock.skip(config.epochs);
-    return previous;
+    const final = await readFinal(path(f.final));
+    if ('final' in final) {
+      clock.skip(config.epochs);
+      return previous;
+    }
+    // `done` always comes with its final.json: without one the run is finished again from its state.
+    reporter.info(`run ${cell.id}: its status is ${previous.status} but ${f.final}: ${final.problem}; finishing it again from its state file`);
   }
   const status: RunStatus = {
     id: cell.id, index: cell.index, status: 'running', epochsDone: 0, epochs: config.epochs,
@@ -140,7 +134,7 @@ async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContex
       saved = await readState(path(f.state));
       if (saved) {
         status.epochsDone = saved.epoch;
-        const csv = await rowsUpTo(path(f.csv), config, saved.epoch);
+        const csv = await readRows(path(f.csv), evaluatedEpochs(config, saved.epoch));
         if ('problem' in csv) {
           reporter.info(`run ${cell.id}: cannot continue from epoch ${saved.epoch}: ${f.csv}: ${csv.problem}; training it again from epoch 1`);
           saved = null;

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
 import type { EngineFactory } from '../engine/types.ts';
 import { UsageError } from '../util/errors.ts';
+import { resolveInside } from '../util/inside.ts';
 import { EtaClock } from './eta.ts';
 import { runFiles, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
-import { runCell, type CellOutcome, type StopSignal } from './run-cell.ts';
+import { CLAIM_STALE_MS, claimCell, runCell, type CellContext, type CellOutcome, type StopSignal } from './run-cell.ts';
 import { DamagedStatusError, readStatus, RUN_STATUS_NAMES, type RunStatusName } from './status.ts';
 import { removeStaleTemps } from '../util/atomic.ts';
 import { checkStudyFolder, openStudy, refreshStudy, type StudyMeta } from './study-file.ts';
@@ -34,6 +35,8 @@ export interface StudyOptions {
 /** Everything that can be refused without work: another study in the folder, cells with results but no --resume. */
 export async function preflight(o: Pick<StudyOptions, 'config' | 'dir' | 'cells' | 'resume'>): Promise<void> {
   const existing = await checkStudyFolder(o.dir, o.config);
+  // A run folder that is a link out of the study (a folder received from elsewhere) is never written through.
+  for (const d of new Set(o.cells.map((c) => c.dir))) await resolveInside(o.dir, d, 'the grid');
   if (!existing || o.resume) return;
   for (const c of o.cells) {
     const file = join(o.dir, runFiles(c).status);
@@ -78,15 +81,40 @@ export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<
   o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
   const clock = new EtaClock(o.cells.length * o.config.epochs);
   const results: CellOutcome[] = [];
-  for (const cell of o.cells) {
-    if (o.stop?.requested) break;
+  /** A cell's context: its data set's engine and class names. */
+  const ctxFor = (cell: Cell): CellContext => {
     const { factory, classNames } = engineFor(cell.dataset);
-    results.push(await runCell(cell, {
+    return {
       dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock, stop: o.stop, claimStaleMs: o.claimStaleMs,
       classNames, adapter: adapterLine(factory.adapter),
       onCommit: async () => void (await refreshStudy(o.dir)),
-    }));
+    };
+  };
+  for (const cell of o.cells) {
+    if (o.stop?.requested) break;
+    results.push(await runCell(cell, ctxFor(cell)));
     await refreshStudy(o.dir);
+  }
+  // Cells another process held: wait for each claim (all at once) until its holder ends it or its
+  // heartbeat stops — a dead or foreign holder is taken over — then train those this process got.
+  const busy = results.flatMap((r, i) => (r.busy ? [i] : []));
+  if (busy.length && !o.stop?.requested) {
+    const staleMs = o.claimStaleMs ?? CLAIM_STALE_MS;
+    const claims = await Promise.all(busy.map((i) => claimCell(o.cells[i], ctxFor(o.cells[i]), staleMs * 1.5 + 1000)));
+    for (const [k, i] of busy.entries()) {
+      const claim = claims[k];
+      if (typeof claim === 'string') {
+        results[i] = { ...results[i], skipped: `${claim} (its heartbeat kept moving)` };
+        continue;
+      }
+      if (o.stop?.requested) {
+        await claim.release();
+        continue;
+      }
+      clock.restore(o.config.epochs);
+      results[i] = await runCell(o.cells[i], { ...ctxFor(o.cells[i]), claim });
+      await refreshStudy(o.dir);
+    }
   }
   await writeSummary([o.dir], o.dir);
   const counts = Object.fromEntries(RUN_STATUS_NAMES.map((n) => [n, 0])) as Record<RunStatusName, number>;

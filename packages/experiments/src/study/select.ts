@@ -22,6 +22,7 @@ function index(v: string, what: string, n: number): number {
 
 export function selectCells(cells: Cell[], s: Selection): { cells: Cell[]; how: string } {
   const n = cells.length;
+  if (s.cell !== undefined && s.shard !== undefined) throw new UsageError('give --cell or --shard, not both');
   if (s.cell !== undefined) {
     const k = index(s.cell, '--cell', n);
     return { cells: [cells[k]], how: `cell ${k} of ${n}` };

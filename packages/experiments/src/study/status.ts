@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { writeJsonAtomic } from '../util/atomic.ts';
+import { firstIssue, RunStatusSchema } from './schema.ts';
 
 import { RUN_STATUS_NAMES, type RunStatus as RunStatusName } from '@losslab/viewer/format';
 
@@ -43,16 +44,15 @@ export async function readStatus(path: string): Promise<RunStatus | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new DamagedStatusError(path, (e as NodeJS.ErrnoException).code ?? (e as Error).message);
   }
-  let s: RunStatus;
+  let raw: unknown;
   try {
-    s = JSON.parse(text) as RunStatus;
+    raw = JSON.parse(text);
   } catch {
     throw new DamagedStatusError(path, 'not valid JSON');
   }
-  if (!s || typeof s !== 'object' || !RUN_STATUS_NAMES.includes(s.status) || typeof s.epochsDone !== 'number') {
-    throw new DamagedStatusError(path, 'not a run status');
-  }
-  return s;
+  const s = RunStatusSchema.safeParse(raw);
+  if (!s.success) throw new DamagedStatusError(path, `not a run status: ${firstIssue(s.error)}`);
+  return s.data;
 }
 
 /** As readStatus, but a damaged file reads as null (the caller rebuilds it from the state file). */

@@ -9,11 +9,13 @@ import { studyIdentity, validateConfig, type StudyConfig } from '../config/index
 import type { DatasetSpec } from '../data/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
+import { resolveInside } from '../util/inside.ts';
 import { withLock } from '../util/lock.ts';
 import { expandGrid, runFiles, type Cell } from './grid.ts';
 import { readStatusOrNull, TERMINAL, type RunStatus } from './status.ts';
+import { firstIssue, STUDY_FORMAT, StudyJsonSchema } from './schema.ts';
 
-export const FORMAT = 1;
+export const FORMAT = STUDY_FORMAT;
 export const STUDY_FILE = 'study.json';
 export const LOCK_DIR = '.study.lock';
 
@@ -59,6 +61,7 @@ export interface StudyMeta {
   datasets?: Record<string, DatasetSpec>;
 }
 
+/** study.json of `dir`, checked against its schema (schema.ts); null when there is none; UsageError (one line) when it is not one. */
 export async function readStudy(dir: string): Promise<StudyJson | null> {
   const file = join(dir, STUDY_FILE);
   let text: string;
@@ -68,11 +71,15 @@ export async function readStudy(dir: string): Promise<StudyJson | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+  let raw: unknown;
   try {
-    return JSON.parse(text) as StudyJson;
+    raw = JSON.parse(text);
   } catch {
     throw new UsageError(`${file} is not valid JSON`);
   }
+  const parsed = StudyJsonSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(`${file} is not a LossLab study file (${firstIssue(parsed.error)})`);
+  return parsed.data as unknown as StudyJson;
 }
 
 function differences(a: StudyConfig, b: StudyConfig): string[] {
@@ -127,7 +134,7 @@ export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, '
   return withLock(join(dir, LOCK_DIR), async () => {
     const study = await readStudy(dir);
     if (!study) throw new Error(`${dir}/${STUDY_FILE} disappeared`);
-    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatusOrNull(join(dir, r.statusFile)))));
+    const runs = await Promise.all(study.runs.map(async (r) => mergeRun(r, await readStatusOrNull(await resolveInside(dir, r.statusFile)))));
     const starts = runs.map((r) => r.startedAt).filter((t): t is string => !!t).sort();
     const ends = runs.map((r) => r.endedAt).filter((t): t is string => !!t).sort();
     const status = studyStatus(runs);

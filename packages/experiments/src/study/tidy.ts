@@ -2,13 +2,12 @@
  * A study as one tidy long table for tracking tools (pandas, Weights & Biases, MLflow): one row per
  * run × epoch × metric. The columns and their types are defined here once; the README documents them.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_COLUMNS, formatNumber, parseCsv, type CsvColumn } from './csv.ts';
-import { readStudy } from './study-file.ts';
+import { CSV_COLUMNS, formatNumber, type CsvColumn } from './csv.ts';
+import { readStudyRuns } from './collect.ts';
+import { readRunRows } from './rows.ts';
+import { resolveInside } from '../util/inside.ts';
 import { runDataset } from './summary.ts';
-import { UsageError } from '../util/errors.ts';
 
 /** Column → type: `value` is a float (NaN for a diverged epoch: `nan` in CSV, null in JSON lines). */
 export const TIDY_SCHEMA = {
@@ -39,26 +38,32 @@ export interface TidyRow {
   value: number;
 }
 
-/** The study in `dir` as tidy rows, runs in study order; runs without a results CSV yet contribute none. */
-export async function tidyMetrics(dir: string): Promise<TidyRow[]> {
-  const study = await readStudy(dir);
-  if (!study) throw new UsageError(`${dir} holds no study.json (not a study folder)`);
+/** A run whose committed rows cannot be read (left out of the table, never silently). */
+export interface TidyDamage {
+  run: string;
+  why: string;
+}
+
+/** The study in `dir` as tidy rows, runs in study order; runs without a committed epoch contribute none, runs whose CSV is damaged are listed in `damaged`. */
+export async function tidyMetrics(dir: string): Promise<{ rows: TidyRow[]; damaged: TidyDamage[] }> {
+  const { study, runs } = await readStudyRuns(dir);
   const rows: TidyRow[] = [];
-  for (const r of study.runs) {
-    const text = await readFile(join(dir, r.csv), 'utf8').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return null;
-      throw e;
-    });
-    if (text === null) continue;
-    for (const csvRow of parseCsv(text)) {
+  const damaged: TidyDamage[] = [];
+  for (const r of runs) {
+    const got = await readRunRows(await resolveInside(dir, r.csv), study.config, r);
+    if ('problem' in got) {
+      damaged.push({ run: r.id, why: `${r.csv}: ${got.problem}` });
+      continue;
+    }
+    for (const csvRow of got.rows) {
       for (const metric of TIDY_METRICS) {
         const value = csvRow[metric];
-        if (value === null || csvRow.epoch === null) continue;
-        rows.push({ run: r.id, loss: r.loss, seed: r.seed, dataset: runDataset(r), data: r.data, arch: r.arch, epoch: csvRow.epoch, metric, value });
+        if (value === null) continue;
+        rows.push({ run: r.id, loss: r.loss, seed: r.seed, dataset: runDataset(r), data: r.data, arch: r.arch, epoch: csvRow.epoch!, metric, value });
       }
     }
   }
-  return rows;
+  return { rows, damaged };
 }
 
 export type TidyFormat = 'csv' | 'jsonl';
@@ -68,5 +73,7 @@ export function formatTidy(rows: TidyRow[], format: TidyFormat): string {
   if (format === 'jsonl') {
     return rows.map((r) => JSON.stringify({ ...r, value: Number.isFinite(r.value) ? r.value : null }) + '\n').join('');
   }
-  return stringify(rows.map((r) => TIDY_COLUMNS.map((c) => (c === 'value' ? formatNumber(r.value) : r[c]))), { header: true, columns: TIDY_COLUMNS });
+  // Labels that start like a formula (=, +, -, @, tab, CR) get a leading ' (OWASP's advice for CSV
+  // injection); numbers are written as numbers, so a negative value keeps its sign.
+  return stringify(rows.map((r) => TIDY_COLUMNS.map((c) => r[c])), { header: true, columns: TIDY_COLUMNS, escape_formulas: true, cast: { number: formatNumber } });
 }

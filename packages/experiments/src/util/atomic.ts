@@ -63,6 +63,9 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });
+    // A failed write (ENOSPC, EIO) carries no path: name the file it was for.
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && (!err.path || err.path === tmp)) err.path = path;
     throw e;
   }
   await syncDir(dirname(path));

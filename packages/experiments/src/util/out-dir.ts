@@ -3,7 +3,7 @@
  * created, and this process can write in it. Creates it level by level (never `mkdir -p`, which
  * loops forever under /proc).
  */
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { tempPathFor } from './atomic.ts';
 import { UsageError } from './errors.ts';
@@ -18,8 +18,8 @@ async function kind(p: string): Promise<'dir' | 'other' | 'missing'> {
   }
 }
 
-/** Creates `dir` if needed and proves it writable; UsageError (one line, naming `what`) otherwise. */
-export async function ensureWritableDir(dir: string, what = '--out'): Promise<void> {
+/** Creates `dir` if needed and proves it writable; UsageError (one line, naming `what`) otherwise. Returns the folders it created (outermost first). */
+export async function ensureWritableDir(dir: string, what = '--out'): Promise<string[]> {
   const abs = resolve(dir);
   const missing: string[] = [];
   let p = abs;
@@ -43,4 +43,18 @@ export async function ensureWritableDir(dir: string, what = '--out'): Promise<vo
     throw new UsageError(`${what} ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code})`);
   }
   await rm(probe, { force: true });
+  return missing;
+}
+
+/** Removes folders ensureWritableDir created that are still empty (a command that failed before writing leaves nothing behind). */
+export async function removeIfEmpty(created: readonly string[]): Promise<void> {
+  for (const d of [...created].reverse()) await rmdir(d).catch(() => undefined);
+}
+
+/** Checks, before any work, that `file` can be written (atomically: a temporary file beside it, then a rename). */
+export async function ensureWritableFile(file: string, what = '--out'): Promise<void> {
+  if (file === '') throw new UsageError(`${what} needs a file name`);
+  const k = await kind(resolve(file));
+  if (k === 'dir') throw new UsageError(`${what} ${file}: is a folder, not a file`);
+  await ensureWritableDir(dirname(resolve(file)), `${what} ${file}: its folder`);
 }

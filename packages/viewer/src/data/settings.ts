@@ -7,8 +7,11 @@
  */
 import type { LoadedRun } from './model.ts';
 
-/** Config keys that never tell runs apart: what is pooled or compared (seeds, losses) and bookkeeping. */
-const NOT_SETTINGS = new Set(['name', 'seeds', 'losses', 'outDir']);
+/**
+ * Config keys that never tell runs apart: what is pooled or compared (seeds, losses, and the
+ * losses' own definitions — a loss is told apart by its label), and bookkeeping.
+ */
+const NOT_SETTINGS = new Set(['name', 'seeds', 'losses', 'lossDefinitions', 'outDir']);
 
 /** Run-entry fields that are bookkeeping, never a setting (everything else a config key names is). */
 const RUN_BOOKKEEPING = new Set(['id', 'index', 'loss', 'label', 'seed', 'status', 'epochsDone', 'divergedEpoch', 'error', 'startedAt', 'endedAt',

@@ -37,13 +37,22 @@ export function logTicks(lo: number, hi: number): number[] {
     return out.filter((v) => v > lo && v < hi).concat(below ?? [], above ?? []).sort((a, b) => a - b);
   };
   const coarse = make([1, 2, 5]);
-  return coarse.length >= 4 || hi / lo > 10 ? coarse : make([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  if (coarse.length >= 4 || hi / lo > 10) return coarse;
+  const fine = make([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  if (fine.length >= 4) return fine;
+  // A range inside one step of 1…9 (2.22–2.31): round linear steps, so the data fill the axis.
+  const raw = (hi - lo) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw)!;
+  const out: number[] = [];
+  for (let v = Math.floor(lo / step) * step; v < hi + step; v += step) out.push(Number(v.toPrecision(6)));
+  return out.filter((v) => v > 0);
 }
 
 /** A plain number for a tick: 0.3 (never "300m"), 2, 1.5e-4. */
 export function tickLabel(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(3)));
+  if (a >= 1e-3 && a < 1e6) return String(Number(v.toPrecision(4)));
   return v.toExponential(1).replace('e+', 'e');
 }

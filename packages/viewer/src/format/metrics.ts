@@ -17,10 +17,10 @@ export interface MetricInfo {
 export const CURVE_METRICS: MetricInfo[] = [
   { key: 'test_acc', title: 'Test accuracy', short: 'test acc.', better: 'max', lossLike: false, percent: true, axis: 'test accuracy (fraction correct)' },
   { key: 'f1', title: 'Macro-F1 (test)', short: 'macro-F1', better: 'max', lossLike: false, percent: true, axis: 'macro-F1 (0–1)' },
-  { key: 'test_loss', title: 'Test loss (own criterion)', short: 'test loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss per example (each loss\'s units)' },
+  { key: 'test_loss', title: 'Test loss (own criterion)', short: 'test loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss (each loss\'s scale)' },
   { key: 'test_nll', title: 'Test cross-entropy', short: 'test CE', better: 'min', lossLike: true, percent: false, axis: 'cross-entropy (nats per example)' },
   { key: 'ece', title: 'ECE (15 bins)', short: 'ECE', better: 'min', lossLike: false, percent: false, axis: 'ECE (fraction, 15 bins)' },
-  { key: 'train_loss', title: 'Train loss (own criterion)', short: 'train loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss per example (each loss\'s units)' },
+  { key: 'train_loss', title: 'Train loss (own criterion)', short: 'train loss (own)', better: null, lossLike: true, percent: false, axis: 'own loss (each loss\'s scale)' },
   { key: 'train_acc', title: 'Train accuracy', short: 'train acc.', better: 'max', lossLike: false, percent: true, axis: 'train accuracy (fraction correct)' },
 ];
 

@@ -37,9 +37,24 @@ export interface FigureOptions {
 
 const safe = (s: string) => s.replace(/[^a-zA-Z0-9._-]+/g, '_');
 
+/** XML text: linkedom's outerHTML (HTML rules) leaves `<` and `&` in attribute values as they are, which XML refuses. */
+const xmlEscape = (s: string, attr: boolean) => {
+  const t = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return attr ? t.replace(/"/g, '&quot;').replace(/\n/g, '&#10;') : t;
+};
+
+function xml(n: Node): string {
+  if (n.nodeType === 3) return xmlEscape(n.textContent ?? '', false);
+  if (n.nodeType !== 1) return '';
+  const e = n as Element;
+  const attrs = Array.from(e.attributes).map((a) => ` ${a.name}="${xmlEscape(a.value, true)}"`).join('');
+  const inner = Array.from(e.childNodes).map(xml).join('');
+  return inner ? `<${e.localName}${attrs}>${inner}</${e.localName}>` : `<${e.localName}${attrs} />`;
+}
+
 function serialize(svg: SVGSVGElement): string {
   svg.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${xml(svg)}\n`;
 }
 
 export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[] {
@@ -69,8 +84,9 @@ export function studyFigures(data: StudyData, opts: FigureOptions = {}): Figure[
       if (!finals.length) continue;
       const which = `${l.label}, ${finals.length > 1 ? `${finals.length} seeds` : `seed ${finals[0].seed}`}${multi ? `, ${gridTitle(g)}` : ''}`;
       const classes = data.study.classNames.length ? data.study.classNames : finals[0].perClass.map((p) => p.class);
-      const conf = confusionChart(meanConfusionRates(finals, classes), classes, { title: `Confusion matrix — ${which}`, document: doc });
-      figures.push({ name: safe(`confusion_${l.label}${tag}`), title: `Confusion matrix — ${which}`, svg: serialize(conf) });
+      const confTitle = `Confusion matrix, % of each true class${finals.length > 1 ? ` (mean of ${finals.length} seeds)` : ''} — ${which}`;
+      const conf = confusionChart(meanConfusionRates(finals, classes), classes, { title: confTitle, document: doc });
+      figures.push({ name: safe(`confusion_${l.label}${tag}`), title: confTitle, svg: serialize(conf) });
       const cal = poolCalibration(finals);
       const rel = reliabilityChart(cal.bins, eceText(finals), colorOf(l.label), { title: `Reliability — ${which}`, document: doc });
       figures.push({ name: safe(`reliability_${l.label}${tag}`), title: `Reliability — ${which}`, svg: serialize(rel) });

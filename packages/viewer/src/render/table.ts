@@ -27,7 +27,7 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
   const panelH = 58 + 34 * labels.length;
   const ns = g.rows.map((r) => r.n);
   const nText = Math.min(...ns) === Math.max(...ns) ? `n = ${ns[0]} seeds per loss` : `n = ${Math.min(...ns)}–${Math.max(...ns)} seeds (${g.rows.map((r) => `${r.label} ${r.n}`).join(', ')})`;
-  const caption = `Dots: mean over seeds of the final epoch; bars: Student-t 95% CI of the mean (none with one seed); ${nText}. Under each loss: Δ vs CE (paired over shared seeds) with its bootstrap 95% CI (Student-t below 3 seeds, then untested) and paired t-test p (Holm-adjusted); green/red: significantly better/worse than CE. ★: best, significantly better than the runner-up, among losses above chance. ${ECE_DEFINITION}.`;
+  const caption = `Dots: mean over seeds of the final epoch; bars: Student-t 95% CI of the mean (none with one seed); ${nText}. Under each loss: Δ vs CE (paired over shared seeds) with its bootstrap 95% CI (Student-t below 3 seeds, then untested; CIs not adjusted for multiple comparisons, and a bootstrap over few seeds is narrow) and paired t-test p (Holm-adjusted); green/red: significantly better/worse than CE. ★: best, significantly better than the runner-up, among losses above chance. ${ECE_DEFINITION}.`;
   const capLines = wrapWords(caption, 96);
   const top = 30;
   const rowsOfPanels = Math.ceil(shown.length / 2);
@@ -63,7 +63,7 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
       width: colW,
       height: panelH,
       marginLeft: 78,
-      marginRight: 14,
+      marginRight: 36,
       marginTop: 24,
       marginBottom: 34,
       style: { fontSize: '11px', fontFamily: FONT, background: 'white' },
@@ -72,7 +72,7 @@ export function summaryFigureSvg(doc: Document, g: SummaryGroup, metrics: readon
       marks: [
         Plot.ruleY(rows, { y: 'label', x1: 'lo', x2: 'hi', stroke: (r: Row) => colorOf(r.label), strokeWidth: 2, clip: true }),
         Plot.dot(rows, { y: 'label', x: 'mean', fill: (r: Row) => colorOf(r.label), r: 3.5 }),
-        Plot.text(rows, { y: 'label', x: 'mean', text: (r: Row) => num(r.mean), dy: -9, fontSize: 10, fill: '#1d2330' }),
+        Plot.text(rows, { y: 'label', x: 'mean', text: (r: Row) => num(r.mean), dy: -9, dx: -3, textAnchor: 'start', fontSize: 10, fill: '#1d2330' }),
         Plot.text(rows, { y: 'label', frameAnchor: 'left', text: 'diff', dy: 11, dx: 4, fontSize: 9.5, fill: (r: Row) => r.diffFill }),
       ],
     }) as unknown as SVGSVGElement;

@@ -92,3 +92,20 @@ export async function loadStudy(source: ResultsSource, path: string): Promise<Lo
   }
   return { ok: true, data };
 }
+
+/** A study in the list: its name, status, runs done of all, losses and start; or why its study.json cannot be read. */
+export type StudyBrief = { ok: true; name: string; status: string; done: number; runs: number; losses: string[]; startedAt?: string } | { ok: false; message: string };
+
+export async function studyBriefs(source: ResultsSource, studies: readonly string[]): Promise<Map<string, StudyBrief>> {
+  const out = new Map<string, StudyBrief>();
+  await Promise.all(studies.map(async (s) => {
+    const r = await source.read(joinPath(s, 'study.json'));
+    if (r.status !== 'ok') { out.set(s, { ok: false, message: r.status === 'missing' ? 'no study.json' : r.message }); return; }
+    const p = parseStudy(r.text);
+    if (!p.ok) { out.set(s, { ok: false, message: p.error }); return; }
+    const st = p.value;
+    out.set(s, { ok: true, name: st.name, status: st.status, done: st.runs.filter((x) => x.status === 'done').length, runs: st.runs.length,
+      losses: [...new Set(st.runs.map((x) => x.label))], startedAt: st.startedAt });
+  }));
+  return out;
+}

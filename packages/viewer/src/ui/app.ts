@@ -5,7 +5,7 @@ import { isShown, selectionActive } from '../data/runfilter.ts';
 import type { StudyData } from '../data/model.ts';
 import { keepPicked, pickedSource, restorePicked } from '../source/files.ts';
 import { httpSource, serverAvailable } from '../source/http.ts';
-import { loadStudy, type LoadOutcome } from '../source/load.ts';
+import { loadStudy, studyBriefs, type LoadOutcome, type StudyBrief } from '../source/load.ts';
 import { memorySource, type ResultsSource } from '../source/source.ts';
 import { defaultOptions, type PageContext } from './context.ts';
 import { h, message } from './dom.ts';
@@ -38,6 +38,8 @@ function embeddedSource(): ResultsSource | null {
 export class App {
   private source: ResultsSource | null = null;
   private studies: string[] | null = null;
+  /** What each listed study is (name, status, runs), read from its study.json for the list. */
+  private briefs = new Map<string, StudyBrief>();
   private loaded: Loaded | null = null;
   private readonly options = defaultOptions();
   private readonly pollMs: number;
@@ -100,6 +102,7 @@ export class App {
     const route = this.route;
     try {
       if (this.source && route.kind === 'home' && !this.studies) this.studies = await this.source.listStudies();
+      if (this.source && route.kind === 'home' && this.studies) this.briefs = await studyBriefs(this.source, this.studies);
       if (this.source && route.kind === 'home' && this.studies?.length === 1) {
         location.replace(routeHash({ kind: 'study', studies: [this.studies[0]], page: 'overview' }));
         return;
@@ -155,7 +158,7 @@ export class App {
         openPanel((t, n) => void this.open(t, n)));
     }
     if (route.kind === 'home') {
-      return this.frame(route, sourceText, undefined, [], false, homePage(this.studies ?? [], 'The results folder', this.source.live), openPanel((t, n) => void this.open(t, n)));
+      return this.frame(route, sourceText, undefined, [], false, homePage(this.studies ?? [], 'The results folder', this.source.live, this.briefs), openPanel((t, n) => void this.open(t, n)));
     }
     const failed = this.loaded!.outcomes.filter((o): o is Extract<LoadOutcome, { ok: false }> => !o.ok);
     if (failed.length) {

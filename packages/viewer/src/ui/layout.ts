@@ -1,6 +1,7 @@
 /** The page frame: header with the study's name, folder and status, navigation, problems found in files. */
 import type { Problem, StudyData } from '../data/model.ts';
 import { colorOf } from './charts/palette.ts';
+import { lossInfo, lossTitle } from '../data/losses.ts';
 import { h, message } from './dom.ts';
 import { pageTitle, routeHash, type Page, type Route } from './route.ts';
 
@@ -25,8 +26,9 @@ export function header(route: Route, sourceText: string, data?: StudyData, label
     const at = (page: Page) => link({ ...route, page, label: undefined }, pageTitle({ kind: 'study', studies: [], page }), route.page === page);
     nav.push(at('overview'), at('curves'), at('summary'), at('saliency'));
     for (const l of labels) {
-      nav.push(link({ ...route, page: 'loss', label: l },
-        [h('span', { class: 'swatch', style: `background:${colorOf(l)}` }), l], route.page === 'loss' && route.label === l));
+      const a = link({ ...route, page: 'loss', label: l }, [h('span', { class: 'swatch', style: `background:${colorOf(l)}` }), l], route.page === 'loss' && route.label === l);
+      a.title = lossTitle(lossInfo(data, l));
+      nav.push(a);
     }
   }
   nav.push(link({ kind: 'kernels' }, 'Kernel check', route.kind === 'kernels'));

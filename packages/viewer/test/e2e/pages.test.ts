@@ -21,6 +21,10 @@ describe('study pages (fixture: 2 losses × 2 seeds × 3 epochs)', { timeout: 60
     await go('#/');
     const items = s.page.locator('[data-testid=study-list] li');
     await expect.poll(() => items.count()).toBe(readdirSync(s.results).length); // every variant setup() lays out
+    // More than folder names: each study's name, status, runs and losses (or why it cannot be read).
+    const study = items.filter({ has: s.page.locator('a', { hasText: /^study$/ }) });
+    await expect.poll(() => study.innerText()).toMatch(/study done fixture · 4\/4 runs done · CE, Focal2 · started /);
+    expect(await items.filter({ has: s.page.locator('a', { hasText: /^bad-json$/ }) }).innerText()).toContain('cannot be read');
     const phone = await screenshotBoth(s.page, '01-study-list');
     expect(phone.overflow).toBeLessThanOrEqual(0);
   });

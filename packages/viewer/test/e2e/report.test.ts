@@ -78,6 +78,28 @@ describe('losslab report: one HTML file that opens from disk', { timeout: 60_000
     await page.locator('[data-testid=curve-test_acc] svg.chart-main').waitFor();
     expect(await page.locator('[data-testid=curve-test_acc] g[aria-description=mean] path').count()).toBe(5);
     await screenshot(page, '31-report-measured-curves');
+    // Log scale: tick labels over the whole range, above 1 (L1's cross-entropy near 10) and below the lowest curve.
+    await page.locator('[data-testid=log-losses]').check();
+    const nll = page.locator('[data-testid=curve-test_nll]');
+    await expect.poll(() => nll.locator('h2').textContent()).toContain('(log)');
+    const ticks = (await nll.locator('g[aria-label="y-axis tick label"] text').allTextContents()).map(Number);
+    const means = await nll.locator('g[aria-description=mean] path').count();
+    expect(means).toBe(5);
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(1); // CE ends near 1.13
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(10); // L1 reaches 10.2
+    expect(ticks.filter((t) => t > 1 && t < 10).length).toBeGreaterThanOrEqual(1);
+    await screenshot(page, '32-report-measured-log', false);
+    // 30 epochs on a phone: no two x-tick labels run together ("28" and "30" used to read "2830").
+    const wide = await page.locator('[data-testid=curve-test_acc] svg.chart-main').getAttribute('width');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expect.poll(() => page.locator('[data-testid=curve-test_acc] svg.chart-main').getAttribute('width')).not.toBe(wide); // redrawn for the phone
+    const overlaps = await page.locator('svg.chart-main').evaluateAll((svgs) => svgs.flatMap((svg) => {
+      const boxes = Array.from(svg.querySelectorAll('g[aria-label="x-axis tick label"] text'), (t) => t.getBoundingClientRect());
+      return boxes.slice(1).filter((b, i) => b.left < boxes[i].right + 2).map(() => svg.getAttribute('aria-label'));
+    }));
+    expect(overlaps).toEqual([]);
+    expect(await page.locator('[data-testid=curve-test_acc] g[aria-label="x-axis tick label"] text').allTextContents()).toContain('30');
+    await screenshot(page, '33-report-measured-phone', false);
     expect(errors).toEqual([]);
     await page.close();
   });

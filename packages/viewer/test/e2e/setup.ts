@@ -71,6 +71,8 @@ export interface Setup {
   errors: string[];
   /** URLs answered 404 (every poll used to ask for files that do not exist). */
   notFound: string[];
+  /** Opens a route of the viewer and waits for its page heading. */
+  go(hash: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,10 @@ export async function setup(): Promise<Setup> {
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`); });
   return {
     results, viewer, browser, page, errors, notFound,
+    async go(hash: string) {
+      await page.goto(`${viewer.url}${hash}`);
+      await page.locator('main h1').waitFor();
+    },
     async close() {
       await browser.close().catch(() => undefined);
       await viewer.close().catch(() => undefined);

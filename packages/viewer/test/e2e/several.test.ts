@@ -10,10 +10,7 @@ describe('several folders: parts of one study merged, different studies compared
   beforeAll(async () => { s = await setup(); });
   afterAll(async () => { await s?.close(); });
 
-  const go = async (hash: string) => {
-    await s.page.goto(`${s.viewer.url}${hash}`);
-    await s.page.locator('main h1').waitFor();
-  };
+  const go = (hash: string) => s.go(hash);
 
   it('two folders with one seed each merge into the study: the same numbers as its summary.json', async () => {
     await go('#/s/part-a,part-b/summary');

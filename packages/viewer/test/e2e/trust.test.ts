@@ -12,10 +12,7 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
   beforeAll(async () => { s = await setup(); });
   afterAll(async () => { await s?.close(); });
 
-  const go = async (hash: string) => {
-    await s.page.goto(`${s.viewer.url}${hash}`);
-    await s.page.locator('main h1').waitFor();
-  };
+  const go = (hash: string) => s.go(hash);
 
   it('three copies that differ in lr and batch size: never pooled, every differing setting named, grouping kept in the address', async () => {
     await s.page.setViewportSize(DESKTOP);
@@ -43,6 +40,11 @@ describe('trustworthy comparisons', { timeout: 90_000 }, () => {
     // The nav keeps the grouping too.
     expect(await s.page.locator('nav a', { hasText: 'Summary' }).getAttribute('href')).toContain('?series=lr');
     await screenshotBoth(s.page, '41-three-settings-curves-series');
+    await s.page.setViewportSize(PHONE);
+    await s.page.waitForTimeout(400);
+    await s.page.locator('.grid-group').first().locator('[data-testid=curve-test_acc]').scrollIntoViewIfNeeded();
+    await screenshot(s.page, '41-three-settings-curves-series-phone-chart', false);
+    await s.page.setViewportSize(DESKTOP);
     // Overview: each folder's provenance.
     await go('#/s/study,lr02,bs128/overview');
     const folders = s.page.locator('[data-testid=folders-table] tbody tr');

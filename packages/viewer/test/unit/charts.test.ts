@@ -50,7 +50,8 @@ describe('axis ticks', () => {
   it('label a log axis across the whole range, both ends included', () => {
     expect(logTicks(0.15, 2.4)).toEqual([0.1, 0.2, 0.5, 1, 2, 5]);
     expect(logTicks(0.25, 0.9)).toEqual([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]);
-    expect(logTicks(1.9, 2.3)).toEqual([1, 2, 3]);
+    expect(logTicks(1.9, 2.3)).toEqual([1.8, 1.9, 2, 2.1, 2.2, 2.3]); // inside one step of 1…9: round linear steps
+    expect(logTicks(2.22, 2.31)).toEqual([2.2, 2.225, 2.25, 2.275, 2.3, 2.325]);
     for (const [lo, hi] of [[0.01, 2.3], [0.2, 2.31], [1e-4, 0.5]]) {
       const t = logTicks(lo, hi);
       expect(t[0]).toBeLessThanOrEqual(lo);

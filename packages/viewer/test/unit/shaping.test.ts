@@ -3,6 +3,7 @@ import { lossCurves } from '../../src/data/bands.ts';
 import { groupRuns, lossLabels } from '../../src/data/group.ts';
 import type { LoadedRun, StudyData } from '../../src/data/model.ts';
 import { mergeStudies } from '../../src/data/merge.ts';
+import { lossInfo, lossTitle } from '../../src/data/losses.ts';
 import { differingSettings, runSettings } from '../../src/data/settings.ts';
 import { bestLabels, diffDirection, sortRows, summaryFromRuns, summaryTable } from '../../src/data/summary.ts';
 import { confusionCells, eceText, meanConfusionRates, perClassF1, poolCalibration, sumConfusion } from '../../src/data/final.ts';
@@ -261,5 +262,14 @@ describe('grouping never pools runs whose settings differ (three copies of a stu
     const s = runSettings({ data: 'noisy', arch: 'convnet', dataset: 'fashion-mnist' }, { data: ['clean', 'noisy'], arch: ['convnet'], datasets: ['cifar10', 'fashion-mnist'], lr: 0.1, seeds: [0] });
     expect(s).toEqual({ data: 'noisy', arch: 'convnet', datasets: 'fashion-mnist', lr: '0.1' });
     expect(differingSettings([s, { ...s, datasets: 'cifar10' }])).toEqual(['datasets']);
+  });
+});
+
+describe('loss labels', () => {
+  it('say what a label stands for in one place: the spec, and a user loss\'s definition where the results carry one', () => {
+    const study = { config: { lossDefinitions: { 'my:hinge': 'mean(max(0, 1 - margin))' } } } as unknown as StudyData['study'];
+    const runs = [run('focal:2', 'Focal2', 0, [0.5]), run('my:hinge', 'MyHinge', 0, [0.5])];
+    expect(lossTitle(lossInfo({ runs, study }, 'Focal2'))).toBe('Focal2 — focal:2');
+    expect(lossTitle(lossInfo({ runs, study }, 'MyHinge'))).toBe('MyHinge — my:hinge\nmean(max(0, 1 - margin))');
   });
 });

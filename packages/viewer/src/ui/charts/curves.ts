@@ -80,7 +80,10 @@ export function curveChart({ metric, title, labels, band, raw = [], seeds, showS
   const shown = labels.filter((l) => band.some((b) => b.label === l));
   const legendRows = Math.ceil(shown.reduce((w, l) => w + 22 + l.length * 7, 0) / Math.max(1, width - 16));
   const marginTop = TOP + 14 * Math.max(0, legendRows - 1);
-  const marginRight = Math.min(90, 16 + 7 * Math.max(0, ...shown.map((l) => l.length)));
+  // Line-end labels where they fit beside the plot (a third of the width at most); else the legend alone names the lines.
+  const endLabelsWidth = 16 + 7 * Math.max(0, ...shown.map((l) => l.length));
+  const endLabels = endLabelsWidth <= Math.max(90, width * 0.3);
+  const marginRight = endLabels ? endLabelsWidth : 16;
   const captionLines = caption ? wrapWords(caption, Math.max(30, Math.floor((width - 16) / 6.2))) : [];
   const marginBottom = 34 + CAPTION_LINE * captionLines.length;
   const fullHeight = height + marginTop - TOP + CAPTION_LINE * captionLines.length;
@@ -125,7 +128,7 @@ export function curveChart({ metric, title, labels, band, raw = [], seeds, showS
   const ends = shown.map((l) => band.filter((b) => b.label === l).at(-1)!);
   const py = dodge(ends.map((e) => Number(ys.apply(e.mean))), LABEL_GAP, marginTop + 4, fullHeight - marginBottom - 4);
   const g = el(d, 'g', { 'aria-description': 'labels', 'font-family': FONT, 'font-size': 12, 'font-weight': 600, 'text-anchor': 'start' });
-  ends.forEach((e, i) => {
+  if (endLabels) ends.forEach((e, i) => {
     const x = Number(xs.apply(e.epoch)) + (single.includes(e.label) ? 12 : 6); // beside a lone dot's error bar, not on it
     g.append(el(d, 'text', { x, y: py[i], dy: '0.32em', fill: colorOf(e.label), 'data-label': e.label }, e.label));
   });

@@ -1,8 +1,17 @@
 /** The study list of a results folder; several studies can be opened together (merged or compared). */
 import { routeHash } from '../route.ts';
 import { h, message } from '../dom.ts';
+import { fmtTime } from '../format.ts';
+import type { StudyBrief } from '../../source/load.ts';
 
-export function homePage(studies: string[], where: string, live: boolean): HTMLElement {
+function brief(b: StudyBrief | undefined): (HTMLElement | string)[] {
+  if (!b) return [];
+  if (!b.ok) return [h('span', { class: 'note' }, ` — cannot be read: ${b.message}`)];
+  return [' ', h('span', { class: `badge ${b.status}` }, b.status), h('span', { class: 'note' },
+    ` ${b.name} · ${b.done}/${b.runs} runs done · ${b.losses.join(', ') || 'no runs yet'}${b.startedAt ? ` · started ${fmtTime(b.startedAt)}` : ''}`)];
+}
+
+export function homePage(studies: string[], where: string, live: boolean, briefs: ReadonlyMap<string, StudyBrief> = new Map()): HTMLElement {
   if (!studies.length) {
     return message('info', 'No study here yet.', ` ${where} holds no study.json. Start one with \`losslab run\`${live ? '; this page checks again every few seconds' : ''}.`);
   }
@@ -20,6 +29,6 @@ export function homePage(studies: string[], where: string, live: boolean): HTMLE
       h('li', {},
         h('input', { type: 'checkbox', 'aria-label': `select ${s || 'this folder'}`, 'data-testid': `pick-${s}`,
           onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) picked.add(s); else picked.delete(s); sync(); } }),
-        ' ', h('a', { href: routeHash({ kind: 'study', studies: [s], page: 'overview' }) }, s || '(this folder)')))),
+        ' ', h('a', { href: routeHash({ kind: 'study', studies: [s], page: 'overview' }) }, s || '(this folder)'), ...brief(briefs.get(s))))),
     h('p', {}, together));
 }

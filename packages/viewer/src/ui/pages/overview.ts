@@ -25,7 +25,7 @@ function foldersTable(folders: Provenance[]): { table: HTMLElement; csv: () => s
   const header = ['folder', 'name', 'status', 'git commit', 'started', 'ended', 'duration', 'adapter', 'runs'];
   const rows = folders.map((f) => [f.folder, f.name, f.status, f.gitCommit ?? '–', fmtTime(f.startedAt), fmtTime(f.endedAt),
     f.durationMs === null ? '–' : fmtDuration(f.durationMs) + (f.endedAt ? '' : ' so far'), f.adapter, String(f.runs)]);
-  const table = h('table', { class: 'data', 'data-testid': 'folders-table' },
+  const table = h('table', { class: 'data folders', 'data-testid': 'folders-table' },
     h('thead', {}, h('tr', {}, header.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, rows.map((row) => h('tr', {}, row.map((v, j) => (j === 3 && v !== '–' ? h('td', { title: v }, h('code', {}, v.slice(0, 10))) : h('td', {}, v)))))));
   return { table, csv: () => toCsv(header, rows) };

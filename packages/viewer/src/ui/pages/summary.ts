@@ -16,10 +16,11 @@ import { fmt, fmtP } from '../format.ts';
 import type { PageContext } from '../context.ts';
 import { keepFocus } from '../focus.ts';
 import { selectionActive } from '../../data/runfilter.ts';
+import { lossInfo, lossTitle } from '../../data/losses.ts';
 import { comparisonControls } from './compare.ts';
 
 /** How every cell reads, said once under the tables. */
-const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary; Student-t CI below ${MIN_SEEDS_TO_TEST} seeds) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
+const HOW = `Each cell: mean ± sample std over seeds, then the Student-t 95% CI of the mean. Δ vs CE: the paired difference (loss − CE) over shared seeds with its 95% bootstrap CI (10 000 resamples, as losslab summary; Student-t CI below ${MIN_SEEDS_TO_TEST} seeds; CIs are not adjusted for multiple comparisons, and a bootstrap over few seeds is narrow) and the paired t-test p (Holm's correction across the table; fewer than ${MIN_SEEDS_TO_TEST} seeds: not tested), green where significantly better, red where worse. ★ best: the best mean among losses above chance (test accuracy ≥ ${CHANCE_FACTOR} × 1/classes), only where it is significantly better than the runner-up (paired t-test, p < ${ALPHA}). ${ECE_DEFINITION}.`;
 
 let sort: { key: SortKey; descending: boolean } = { key: { column: 'label' }, descending: false };
 
@@ -76,7 +77,7 @@ function groupTable(ctx: PageContext, g: SummaryGroup, metrics: string[], redraw
       metrics.map((m) => headerCell(info(m).short, { column: 'metric', metric: m },
         `${info(m).title}${info(m).better ? ` (${info(m).better === 'max' ? 'higher' : 'lower'} is better)` : ' — each loss\'s own criterion: not comparable across losses'}; sort`, redraw)))),
     h('tbody', {}, rows.map((r) => h('tr', { 'data-label': r.label },
-      h('th', { scope: 'row' }, h('span', { class: 'swatch', style: `background:${colorOf(r.label)}` }), r.label,
+      h('th', { scope: 'row', title: lossTitle(lossInfo(ctx.data, r.label)) }, h('span', { class: 'swatch', style: `background:${colorOf(r.label)}` }), r.label,
         r.diverged?.length ? h('div', { class: 'sub' }, `diverged: ${r.diverged.map((x) => `seed ${x.seed}${x.epoch === null ? '' : ` (epoch ${x.epoch})`}`).join(', ')}`) : null,
         r.failed?.length ? h('div', { class: 'sub' }, `${r.failed.length} failed`) : null,
         r.unfinished?.length ? h('div', { class: 'sub' }, `${r.unfinished.length} unfinished`) : null),
