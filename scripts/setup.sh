@@ -2,6 +2,8 @@
 # Installs what the OS must provide for LossLab on Debian/Ubuntu (idempotent):
 #  - a WebGPU-capable software Vulkan driver (Mesa >= 25 lavapipe) when no GPU adapter is present,
 #  - Debian's Chromium for the browser tests,
+#  - Debian's dataset-fashion-mnist (the original IDX files in /usr/share/datasets/fashion-mnist,
+#    read by `losslab run --dataset fashion-mnist` and its CI test; SETUP_FASHION_MNIST=0 skips it),
 #  - python3-torch only with SETUP_TORCH=1 (for `bench --vs-torch` and reference curves).
 # Run as root or with sudo. Node packages come from `npm ci`, not from here.
 set -euo pipefail
@@ -85,7 +87,14 @@ if [ "${SETUP_CHROMIUM:-1}" = 1 ] && ! have_pkg chromium; then
   echo "setup: installed chromium $(dpkg-query -W -f='${Version}' chromium)"
 fi
 
-# 3. Optional: PyTorch for the reference comparisons.
+# 3. Fashion-MNIST, from the Debian archive (no download from elsewhere needed).
+if [ "${SETUP_FASHION_MNIST:-1}" = 1 ] && ! have_pkg dataset-fashion-mnist; then
+  apt_update
+  $SUDO apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  echo "setup: installed dataset-fashion-mnist $(dpkg-query -W -f='${Version}' dataset-fashion-mnist)"
+fi
+
+# 4. Optional: PyTorch for the reference comparisons.
 if [ "${SETUP_TORCH:-0}" = 1 ] && ! have_pkg python3-torch; then
   apt_update
   $SUDO apt-get install -y -qq python3-torch python3-numpy >/dev/null

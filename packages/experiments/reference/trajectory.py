@@ -3,13 +3,16 @@
 same initial weights, batches (order, crop offsets, flips, last partial batch), hyperparameters
 and schedule, and writes DIR/torch.json in the layout of DIR/losslab.json.
 
-    /usr/bin/python3 trajectory.py --dir DIR --data-dir CIFAR10_DIR [--threads 2] [--float64]
+    /usr/bin/python3 trajectory.py --dir DIR [--threads 2] [--float64]
 
 With --float64 the same run is made in float64 (DIR/torch64.json): how far float32 rounding alone
 carries two runs apart, the yardstick for the LossLab–PyTorch gap.
 
-DIR holds plan.json (hyperparameters, checkpoint steps), init.json (the initial state dict) and
-draws-<epoch>.bin (u32 order[n], then u8 dy[n], dx[n], flip[n]), written by LossLab.
+DIR holds plan.json (hyperparameters, checkpoint steps, the data set's spec: shape, classes,
+normalisation, augmentation), the images LossLab trained and tested on (train_images.bin,
+test_images.bin: uint8 CHW; *_labels.bin: u16), init.json (the initial state dict) and
+draws-<epoch>.bin (u32 order[n], then u8 dy[n], dx[n], flip[n]), written by LossLab. The model is
+built for the data set's input shape and class count.
 """
 import argparse, json, os, sys
 
@@ -18,7 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "nn", "python"))
 from losslab_torch import build_model, make_loss  # noqa: E402
-from losslab_torch.data import TEST_FILE, TRAIN_FILES, crop_flip_normalise, normalise, read_split  # noqa: E402
+from losslab_torch.data import crop_flip_normalise, normalise, read_exchange_split  # noqa: E402
 
 
 def read_draws(path, n):
@@ -37,25 +40,22 @@ def state(model):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
-    ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--float64", action="store_true")
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (a shorter yardstick run)")
     a = ap.parse_args()
     dtype = torch.float64 if a.float64 else torch.float32
-    if not a.data_dir:
-        sys.exit("trajectory.py: --data-dir or CIFAR10_DIR is required")
     torch.set_num_threads(a.threads)
     plan = json.load(open(os.path.join(a.dir, "plan.json")))
-    xtr, ytr = read_split(a.data_dir, TRAIN_FILES)
-    xte, yte = read_split(a.data_dir, [TEST_FILE])
-    if plan.get("train_indices"):  # --train-subset: the images LossLab trained on, in its order
-        keep = torch.tensor(plan["train_indices"], dtype=torch.int64)
-        xtr, ytr = xtr[keep], ytr[keep]
+    ds = plan["data_spec"]
+    shape = (ds["channels"], ds["height"], ds["width"])
+    xtr, ytr = read_exchange_split(a.dir, "train", shape)  # with --train-subset: the subset, in LossLab's order
+    xte, yte = read_exchange_split(a.dir, "test", shape)
     if len(ytr) != plan["train_count"] or len(yte) != plan["test_count"]:
-        sys.exit(f"trajectory.py: {a.data_dir} has {len(ytr)}/{len(yte)} images, LossLab trained on {plan['train_count']}/{plan['test_count']}")
-    xte = normalise(xte).to(dtype)
-    model = build_model(plan["arch"]).to(dtype)
+        sys.exit(f"trajectory.py: {a.dir} holds {len(ytr)}/{len(yte)} images, LossLab trained on {plan['train_count']}/{plan['test_count']}")
+    mean, std = plan["mean"], plan["std"]
+    xte = normalise(xte, mean, std).to(dtype)
+    model = build_model(plan["arch"], len(ds["classNames"]), shape).to(dtype)
     init = json.load(open(os.path.join(a.dir, "init.json")))
     # init.json holds the parameters; BatchNorm's running statistics start at PyTorch's defaults (as LossLab's).
     missing, unexpected = model.load_state_dict({k: torch.tensor(v["data"], dtype=dtype).reshape(v["shape"]) for k, v in init.items()}, strict=False)
@@ -77,7 +77,7 @@ def main():
             if a.max_steps and step >= a.max_steps:
                 break
             idx = order[s:s + b]
-            x = crop_flip_normalise(xtr[idx], dy[s:s + b], dx[s:s + b], flip[s:s + b], plan["pad"]).to(dtype)
+            x = crop_flip_normalise(xtr[idx], dy[s:s + b], dx[s:s + b], flip[s:s + b], plan["pad"], mean, std).to(dtype)
             y = ytr[idx]
             z = model(x)
             loss = crit(z, y)

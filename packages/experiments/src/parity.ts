@@ -11,12 +11,12 @@ import { z } from 'zod';
 import { ARCHITECTURES, runParity, formatParity, parseLoss, buildModel, type ParityFixture } from '@losslab/nn';
 import { firstIssue } from './study/schema.ts';
 import type { LossLabDevice } from '@losslab/kernels';
-import { loadCifar10 } from './data/index.ts';
+import { DATASETS, DEFAULT_DATASET, datasetTag, resolveDataset, unknownDataset } from './data/index.ts';
 import { UsageError } from './util/errors.ts';
 import { decimal } from './util/decimal.ts';
 import { ensureWritableDir } from './util/out-dir.ts';
 import { writeFileAtomic } from './util/atomic.ts';
-import { MAX_SEED, TRAIN_IMAGES } from './config/study-config.ts';
+import { MAX_SEED } from './config/study-config.ts';
 import { PYTHON } from './bench/torch.ts';
 import { runLossLabTrajectory, readTrajectory, compareTrajectories, formatComparison, type TrajectorySpec } from './trajectory.ts';
 
@@ -100,6 +100,8 @@ export interface TrajectoryFlags {
   stepSize: string;
   gamma: string;
   dataDir?: string;
+  /** A --dataset name or manifest (default CIFAR-10). */
+  dataset?: string;
   out?: string;
   torchThreads: string;
   torchFloat64?: boolean;
@@ -120,10 +122,16 @@ function number(flag: string, text: string, integer = false, min = 0, max = Infi
 export function trajectorySpec(o: TrajectoryFlags): TrajectorySpec {
   const loss = parseLoss(o.loss).source;
   buildModel(o.arch);
-  const trainSubset = o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1, TRAIN_IMAGES);
+  const dataset = o.dataset ?? DEFAULT_DATASET;
+  const bad = unknownDataset(dataset);
+  if (bad) throw new UsageError(`--dataset: ${bad}`);
+  // A registered data set's training-set size bounds these now; a manifest's is checked once it is read.
+  const images = DATASETS[dataset]?.trainSize ?? Number.MAX_SAFE_INTEGER;
+  const trainSubset = o.trainSubset === undefined ? null : number('train-subset', o.trainSubset, true, 1, images);
   return {
+    dataset,
     arch: o.arch, loss, seed: number('seed', o.seed, true, 0, MAX_SEED), epochs: number('epochs', o.epochs, true, 1, 10_000),
-    batchSize: number('batch-size', o.batchSize, true, 1, trainSubset ?? TRAIN_IMAGES), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
+    batchSize: number('batch-size', o.batchSize, true, 1, trainSubset ?? images), lr: number('lr', o.lr), momentum: number('momentum', o.momentum),
     weightDecay: number('weight-decay', o.weightDecay), stepSize: number('step-size', o.stepSize, true, 1), gamma: number('gamma', o.gamma),
     trainSubset,
   };
@@ -140,16 +148,17 @@ export async function prepareTrajectory(o: TrajectoryFlags): Promise<TrajectoryP
   const spec = trajectorySpec(o);
   const threads = number('torch-threads', o.torchThreads, true, 1, 1024);
   if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
-  const dir = o.out ?? join('results', 'trajectory', `${spec.arch}-${parseLoss(spec.loss).name.replace(':', '').replace(/,/g, '_')}-b${spec.batchSize}-lr${spec.lr}` +
+  const prefix = !spec.dataset || spec.dataset === DEFAULT_DATASET ? '' : `${datasetTag(spec.dataset)}-`;
+  const dir = o.out ?? join('results', 'trajectory', `${prefix}${spec.arch}-${parseLoss(spec.loss).name.replace(':', '').replace(/,/g, '_')}-b${spec.batchSize}-lr${spec.lr}` +
     `${spec.weightDecay ? `-wd${spec.weightDecay}` : ''}${spec.trainSubset === null ? '' : `-n${spec.trainSubset}`}-seed${spec.seed}`);
   await ensureWritableDir(dir);
   return { spec, dir, threads };
 }
 
-/** Runs reference/trajectory.py on the exchange folder; its progress lines go to `log`. */
-export function runTorchTrajectory(dir: string, dataDir: string, threads: number, log: (s: string) => void, float64 = false): Promise<void> {
+/** Runs reference/trajectory.py on the exchange folder (which holds the images too); its progress lines go to `log`. */
+export function runTorchTrajectory(dir: string, threads: number, log: (s: string) => void, float64 = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = [TRAJECTORY_SCRIPT, '--dir', dir, '--data-dir', dataDir, '--threads', String(threads), ...(float64 ? ['--float64'] : [])];
+    const args = [TRAJECTORY_SCRIPT, '--dir', dir, '--threads', String(threads), ...(float64 ? ['--float64'] : [])];
     const p = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     p.stdout.on('data', (d: Buffer) => String(d).trim().split('\n').forEach((l) => log(l)));
@@ -162,12 +171,12 @@ export function runTorchTrajectory(dir: string, dataDir: string, threads: number
 export async function trajectoryCommand(dev: LossLabDevice, o: TrajectoryFlags, log: (s: string) => void): Promise<boolean> {
   const { spec, dir, threads } = await prepareTrajectory(o);
   if (o.compareOnly) return printComparison(dir, spec, log);
-  const dataset = await loadCifar10({ dataDir: o.dataDir });
+  const dataset = await resolveDataset(spec.dataset ?? DEFAULT_DATASET).load({ dataDir: o.dataDir });
   if (spec.trainSubset !== null && spec.trainSubset > dataset.train.labels.length) throw new UsageError(`--train-subset: ${spec.trainSubset} is more than the ${dataset.train.labels.length} training images`);
-  log(`trajectory: ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, weight decay ${spec.weightDecay}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`} → ${dir}`);
+  log(`trajectory: ${dataset.spec.title}, ${spec.arch}, ${spec.loss}, seed ${spec.seed}, ${spec.epochs} epochs, batch ${spec.batchSize}, lr ${spec.lr}, momentum ${spec.momentum}, weight decay ${spec.weightDecay}, StepLR ${spec.stepSize}/${spec.gamma}${spec.trainSubset === null ? '' : `, ${spec.trainSubset} training images`} → ${dir}`);
   await runLossLabTrajectory(dev.device, dataset, spec, dir, log);
-  await runTorchTrajectory(dir, dataset.dir, threads, log);
-  if (o.torchFloat64) await runTorchTrajectory(dir, dataset.dir, threads, log, true);
+  await runTorchTrajectory(dir, threads, log);
+  if (o.torchFloat64) await runTorchTrajectory(dir, threads, log, true);
   return printComparison(dir, spec, log);
 }
 

@@ -2,9 +2,10 @@
  * Trajectory parity with PyTorch: LossLab trains from its own initial weights, on its own batches
  * (per-epoch order from nn's Rng, crop offsets and flips from the counter-based hash), the way the
  * study's engine does (same pieces, STEPS_PER_SUBMIT steps per submit), and exports what PyTorch
- * needs to repeat it exactly: the initial state dict, the hyperparameters, and per epoch the
- * sample order with every sample's crop offsets and flip. reference/trajectory.py replays that in
- * PyTorch; compareTrajectories() puts the two side by side.
+ * needs to repeat it exactly: the data set's spec (shape, classes, normalisation, augmentation) and
+ * the images it trained and tested on, the initial state dict, the hyperparameters, and per epoch
+ * the sample order with every sample's crop offsets and flip. reference/trajectory.py replays that
+ * in PyTorch; compareTrajectories() puts the two side by side.
  */
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +13,15 @@ import { augmentDraw, kernelContext, type KernelContext, type Dispatch } from '@
 import {
   buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, stateDictToJson, type StateDict,
 } from '@losslab/nn';
-import { gatherSplit, subsetIndices, type CifarDataset } from './data/index.ts';
-import { DeviceDataset, planAugmentSteps, planNormalizeBatches, CIFAR_MEAN, CIFAR_STD, CROP_PADDING } from './engine/device-data.ts';
+import { gatherSplit, imageSize, inputShape, specOf, subsetIndices, type Dataset, type DatasetSpec, type Split } from './data/index.ts';
+import { DeviceDataset, planAugmentSteps, planNormalizeBatches } from './engine/device-data.ts';
 
 /** As the engine (engine/gpu-engine.ts): steps recorded into one command buffer. */
 const STEPS_PER_SUBMIT = 8;
 
 export interface TrajectorySpec {
+  /** The data set (a --dataset name or manifest; default CIFAR-10). */
+  dataset?: string;
   arch: string;
   loss: string;
   seed: number;
@@ -60,6 +63,9 @@ export interface TrajectoryPlan extends TrajectorySpec {
   mean: readonly number[];
   std: readonly number[];
   pad: number;
+  flip: boolean;
+  /** The data set's numbers; its images are in train_images.bin / test_images.bin (uint8 CHW) and its labels in *_labels.bin (u16). */
+  data_spec: DatasetSpec;
   /** With trainSubset: the training-set indices of the subset, in the order LossLab holds them. */
   train_indices?: number[];
   /** A user-defined loss: its per-sample value as a PyTorch expression (generated from the compiled definition; losslab_torch/defined.py). */
@@ -76,12 +82,12 @@ export function checkpointSteps(stepsPerEpoch: number, epochs: number): number[]
  * The per-epoch draws file: u32 order[n] (training-set indices in batch order), then u8 dy[n],
  * u8 dx[n], u8 flip[n] of the sample at each position (augmentDraw, the kernel's own hash).
  */
-export function epochDraws(seed: number, epoch: number, order: Uint32Array): Uint8Array {
+export function epochDraws(seed: number, epoch: number, order: Uint32Array, augment: DatasetSpec['augment'] = { pad: 4, flip: true }): Uint8Array {
   const n = order.length;
   const out = new Uint8Array(n * 7);
   out.set(new Uint8Array(order.buffer, order.byteOffset, n * 4), 0);
   for (let j = 0; j < n; j++) {
-    const d = augmentDraw(seed, epoch, j, CROP_PADDING, true);
+    const d = augmentDraw(seed, epoch, j, augment.pad, augment.flip);
     out[4 * n + j] = d.dy;
     out[5 * n + j] = d.dx;
     out[6 * n + j] = d.flip ? 1 : 0;
@@ -98,7 +104,13 @@ export function epochOrder(seed: number, epoch: number, n: number): Uint32Array 
  * Trains `spec` on the device and writes plan.json, init.json and draws-<epoch>.bin into `dir`
  * for the PyTorch side; returns LossLab's trajectory (also written as losslab.json).
  */
-export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
+/** A split for PyTorch: uint8 CHW images, u16 labels. */
+function writeSplit(dir: string, name: string, s: Split): void {
+  writeFileSync(join(dir, `${name}_images.bin`), s.images);
+  writeFileSync(join(dir, `${name}_labels.bin`), new Uint8Array(Uint16Array.from(s.labels).buffer));
+}
+
+export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spec: TrajectorySpec, dir: string, log: (s: string) => void): Promise<Trajectory> {
   mkdirSync(dir, { recursive: true });
   const indices = spec.trainSubset === null ? undefined : subsetIndices(Uint32Array.from(full.train.labels.keys()), spec.trainSubset, spec.seed);
   const dataset = indices ? { ...full, train: gatherSplit(full.train, indices) } : full;
@@ -110,14 +122,17 @@ export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset
     const b = spec.batchSize;
     const stepsPerEpoch = Math.ceil(n / b);
     const checkpoints = checkpointSteps(stepsPerEpoch, spec.epochs);
+    const ds = dataset.spec;
     const plan: TrajectoryPlan = {
       ...spec, train_count: n, test_count: dataset.test.labels.length, steps_per_epoch: stepsPerEpoch, checkpoints,
-      mean: CIFAR_MEAN, std: CIFAR_STD, pad: CROP_PADDING, ...(indices ? { train_indices: Array.from(indices) } : {}),
+      mean: ds.mean, std: ds.std, pad: ds.augment.pad, flip: ds.augment.flip, data_spec: specOf(ds), ...(indices ? { train_indices: Array.from(indices) } : {}),
       ...(parseLoss(spec.loss).user ? { loss_torch: parseLoss(spec.loss).compiled.torch } : {}),
     };
     writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 1));
+    writeSplit(dir, 'train', dataset.train); // the subset's images, in LossLab's order
+    writeSplit(dir, 'test', dataset.test);
 
-    const model = buildModel(spec.arch, dataset.classNames.length);
+    const model = buildModel(spec.arch, ds.classNames.length, inputShape(ds));
     const store = new ParamStore(ctx, model); // parameters and running state (BatchNorm), as the engine
     const init = initialParams(model.params(), new Rng(spec.seed, 'init'));
     store.load(init);
@@ -132,7 +147,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset
     const order = ctx.storage(n * 4, 'order');
     const epochUniform = ctx.createBuffer({ label: 'epoch', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const stats = ctx.storage(STATS_FLOATS * 4, 'train_stats');
-    const input = ctx.storage(b * 3 * 32 * 32 * 4, 'batch_images');
+    const input = ctx.storage(b * imageSize(ds) * 4, 'batch_images');
     const labels = ctx.storage(b * 4, 'batch_labels');
     const rem = n - (stepsPerEpoch - 1) * b;
     const full = new TrainStep(ctx, model, store, optimizer, { batch: b, loss, input, labels, stats });
@@ -147,7 +162,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset
       const lr = schedule.lrAt(epoch - 1);
       optimizer.setLr(lr);
       const perm = epochOrder(spec.seed, epoch, n);
-      writeFileSync(join(dir, `draws-${epoch}.bin`), epochDraws(spec.seed, epoch, perm));
+      writeFileSync(join(dir, `draws-${epoch}.bin`), epochDraws(spec.seed, epoch, perm, ds.augment));
       device.queue.writeBuffer(order, 0, Uint32Array.from(perm));
       device.queue.writeBuffer(epochUniform, 0, Uint32Array.of(epoch, 0, 0, 0));
       const total = new Float64Array(3);
@@ -189,7 +204,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: CifarDataset
 /** Test-set evaluation as the engine does it (own criterion and accuracy). */
 function planEvaluation(ctx: KernelContext, data: DeviceDataset, model: ReturnType<typeof buildModel>, store: ParamStore, loss: ReturnType<typeof parseLoss>) {
   const batch = [1000, 500, 250, 200, 100, 50, 25, 10, 5, 2, 1].find((x) => data.testCount % x === 0)!;
-  const input = ctx.storage(batch * 3 * 32 * 32 * 4, 'eval_images');
+  const input = ctx.storage(batch * imageSize(data.spec) * 4, 'eval_images');
   const labels = ctx.storage(batch * 4, 'eval_labels');
   const step = new EvalStep(ctx, model, store, { batch, loss, input, labels, bins: 15 });
   const dispatches = planNormalizeBatches(ctx, data, { batch, out: input, outLabels: labels }).map((norm) => [norm, ...step.dispatches]);

@@ -15,7 +15,7 @@ describe('CIFAR-10 reader', () => {
     expect(d.train.labels.length).toBe(5 * 7);
     expect(d.train.images.length).toBe(5 * 7 * IMAGE_BYTES);
     expect(d.test.labels.length).toBe(7);
-    expect(d.classNames[0]).toBe('airplane');
+    expect(d.spec.classNames[0]).toBe('airplane');
     const raw = batchBytes(1);
     // record 2 of batch 2 (index 7 + 2 in train)
     expect(d.train.labels[9]).toBe(raw[2 * RECORD_BYTES]);

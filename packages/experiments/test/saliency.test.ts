@@ -11,6 +11,9 @@ describe('the saliency panel and maps', () => {
   it('the panel is the first two test images of each class, class by class', () => {
     expect(panelIndices([3, 0, 1, 0, 3, 2, 1, 0, 2, 3], 4)).toEqual([1, 3, 2, 6, 5, 8, 0, 4]);
     expect(panelIndices([1, 1, 1], 3)).toEqual([0, 1]); // classes with no test image are left out
+    // 100 classes (CIFAR-100): one image of each of the first 50
+    const labels = Array.from({ length: 300 }, (_, i) => i % 100);
+    expect(panelIndices(labels, 100)).toEqual(Array.from({ length: 50 }, (_, c) => c));
   });
 
   it('reduces a gradient to max over channels of |grad|, normalised per image and rounded', () => {
@@ -20,6 +23,10 @@ describe('the saliency panel and maps', () => {
     expect(img).toMatchObject({ index: 7, label: 1, predicted: 2, gradMax: 2, map: [500, 1000, 0, 500] });
     expect(Array.from(Buffer.from(img.rgb, 'base64'))).toEqual([1, 5, 9, 2, 6, 10, 3, 7, 11, 4, 8, 12]);
     expect(Array.from(chwToRgb([1, 2, 3, 4, 5, 6], 2))).toEqual([1, 3, 5, 2, 4, 6]);
+    expect(Array.from(chwToRgb([7, 9], 2, 1)), 'grey: one channel in R, G and B').toEqual([7, 7, 7, 9, 9, 9]);
+    const grey = saliencyImage({ index: 1, label: 0, predicted: 0, grad: Float32Array.from([1, 2, 3, 4]), image: Uint8Array.from([10, 20, 30, 40]), height: 2, width: 2 });
+    expect(grey.map).toEqual([250, 500, 750, 1000]);
+    expect(Array.from(Buffer.from(grey.rgb, 'base64'))).toEqual([10, 10, 10, 20, 20, 20, 30, 30, 30, 40, 40, 40]);
     const zero = saliencyImage({ index: 0, label: 0, predicted: 0, grad: new Float32Array(12), image: new Uint8Array(12) }, 2, 2);
     expect(zero.map).toEqual([0, 0, 0, 0]);
   });

@@ -44,7 +44,7 @@ async function trainBoth(spec: TrajectorySpec, float64: boolean) {
   } finally {
     dev.device.destroy();
   }
-  await runTorchTrajectory(dir, dataDir, 1, () => {}, float64);
+  await runTorchTrajectory(dir, 1, () => {}, float64);
   const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
   const lab = readTrajectory(join(dir, 'losslab.json'));
   return { plan: read('plan.json'), lab, c: compareTrajectories(lab, readTrajectory(join(dir, float64 ? 'torch64.json' : 'torch.json')), read('init.json')) };

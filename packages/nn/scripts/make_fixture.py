@@ -3,6 +3,10 @@
 plus the Σ|terms| scales of the tolerance bound; see packages/kernels/test/tolerances.ts).
 
     /usr/bin/python3 make_fixture.py --seed 3 --batch 8 --out my-fixture.json [--arch convnet] [--state-dict model.pt]
+        [--input-shape 1,28,28] [--classes 10]
+
+--input-shape and --classes are the data set's (its descriptor in packages/experiments/src/data/datasets/):
+the model is built for them and the input and targets drawn with them (default CIFAR-10's 3,32,32 and 10).
 
 PyTorch computes in float64 from float32-representable inputs and parameters; values are written
 rounded to float32. With --state-dict, the parameters come from a saved state dict instead of the
@@ -29,14 +33,14 @@ def scale(x):
 
 
 def model_fixture(arch="convnet", seed=0, batch=16, losses=LOSSES, input_grad_losses=("ce",), sgd_steps=3, lr=0.05,
-                  momentum=0.9, step_size=2, gamma=0.5, state_dict=None, sgd_losses=()):
+                  momentum=0.9, step_size=2, gamma=0.5, state_dict=None, sgd_losses=(), input_shape=(3, 32, 32), classes=10):
     torch.manual_seed(seed)
-    model = build_model(arch)
+    model = build_model(arch, classes, input_shape)
     if state_dict:
         model.load_state_dict(torch.load(state_dict))
     model = model.float().double()  # float32-representable values, math in float64
-    x = torch.randn(batch, 3, 32, 32).float().double()
-    y = torch.randint(0, 10, (batch,))
+    x = torch.randn(batch, *input_shape).float().double()
+    y = torch.randint(0, classes, (batch,))
     init = {k: v.clone() for k, v in model.state_dict().items()}
     out = {"meta": {"generator": f"PyTorch {torch.__version__}, make_fixture.py, float64 math, values rounded to float32",
                     "arch": arch}, "seed": seed,
@@ -106,11 +110,20 @@ def main():
     ap.add_argument("--step-size", type=int, default=2)
     ap.add_argument("--gamma", type=float, default=0.5)
     ap.add_argument("--state-dict")
+    ap.add_argument("--input-shape", default="3,32,32", help="the data set's C,H,W")
+    ap.add_argument("--classes", type=int, default=10, help="the data set's class count")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     losses = a.losses.split(",")
     write_json(a.out, model_fixture(a.arch, a.seed, a.batch, losses, losses, a.sgd_steps, a.lr, a.momentum,
-                                    a.step_size, a.gamma, a.state_dict))
+                                    a.step_size, a.gamma, a.state_dict, input_shape=parse_shape(a.input_shape), classes=a.classes))
+
+
+def parse_shape(text):
+    shape = tuple(int(v) for v in text.split(","))
+    if len(shape) != 3 or min(shape) < 1:
+        raise SystemExit(f"--input-shape: expected C,H,W, got {text!r}")
+    return shape
 
 
 if __name__ == "__main__":

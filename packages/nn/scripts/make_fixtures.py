@@ -7,7 +7,14 @@
   upstream gradient and the gradients of its inputs (schema of shared/golden/ops.json);
 - packages/nn/test/fixtures/convnet.json: the ConvNet's activations, every loss's value and
   gradients, three SGD+StepLR steps with CE and with each zoo loss, and the Σ|terms| scales of the
-  tolerance bound (make_fixture.py).
+  tolerance bound (make_fixture.py);
+- packages/nn/test/fixtures/convnet-fashion-mnist.json: the same for Fashion-MNIST's 1×28×28 input
+  (packages/experiments/src/data/datasets/fashion-mnist.ts), whose ConvNet flattens 200 features.
+
+The ResNet fixtures come from make_resnet_fixture.py:
+    make_resnet_fixture.py --arch resnet8 --seed 3 --batch 4 --out packages/nn/test/fixtures/resnet8.json
+    make_resnet_fixture.py --arch resnet20 --seed 3 --batch 4 --out packages/nn/test/fixtures/resnet20.json
+    make_resnet_fixture.py --arch resnet8 --seed 5 --batch 4 --classes 100 --out packages/nn/test/fixtures/resnet8-cifar100.json
 
 Deterministic: the same PyTorch version writes the same bytes. Math in float64 from
 float32-representable inputs, values rounded to float32.
@@ -85,6 +92,8 @@ def main():
     write_json(os.path.join(ROOT, "packages/nn/test/fixtures/convnet.json"),
                model_fixture("convnet", seed=SEED, batch=4, losses=LOSSES + ZOO, input_grad_losses=("ce",),
                              sgd_losses=ZOO))
+    write_json(os.path.join(ROOT, "packages/nn/test/fixtures/convnet-fashion-mnist.json"),
+               model_fixture("convnet", seed=SEED + 1, batch=4, losses=LOSSES, input_grad_losses=("ce",), input_shape=(1, 28, 28), classes=10))
 
 
 if __name__ == "__main__":

@@ -142,21 +142,25 @@ def main():
     ap.add_argument("--sample", type=int, default=128, help="elements checked per large tensor")
     ap.add_argument("--full", action="store_true", help="store every element")
     ap.add_argument("--eval-only", action="store_true", help="store only the eval-mode logits and saliency (small fixtures over many seeds)")
+    ap.add_argument("--input-shape", default="3,32,32", help="the data set's C,H,W (e.g. CIFAR-100's 3,32,32)")
+    ap.add_argument("--classes", type=int, default=10, help="the data set's class count (e.g. CIFAR-100's 100)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
+    shape = tuple(int(v) for v in a.input_shape.split(","))
+    make = lambda: ARCHS[a.arch](a.classes, shape)  # noqa: E731
     torch.manual_seed(a.seed)
     w = Writer(0 if a.full else a.sample, np.random.default_rng(a.seed))
     params, state = {}, {}
-    for k, (name, v) in enumerate(ARCHS[a.arch]().state_dict().items()):
+    for k, (name, v) in enumerate(make().state_dict().items()):
         lo, hi = generated_range(name, list(v.shape))
         s = a.seed * 1000 + k
         params[name] = {"shape": list(v.shape), "uniform": [lo, hi], "seed": s}
         state[name] = torch.from_numpy(hash_uniform(s, v.numel(), lo, hi).astype(np.float64)).reshape(v.shape).to(v.dtype)
     input_seed = a.seed * 1000 + 999
-    x = torch.from_numpy(hash_uniform(input_seed, a.batch * 3 * 32 * 32, -2.0, 2.0).astype(np.float64)).reshape(a.batch, 3, 32, 32)
-    y = torch.randint(0, 10, (a.batch,))
-    ref = compute(ARCHS[a.arch]().double(), state, x, y, a)
-    f32 = compute(ARCHS[a.arch]().float(), state, x, y, a)
+    x = torch.from_numpy(hash_uniform(input_seed, a.batch * math.prod(shape), -2.0, 2.0).astype(np.float64)).reshape(a.batch, *shape)
+    y = torch.randint(0, a.classes, (a.batch,))
+    ref = compute(make().double(), state, x, y, a)
+    f32 = compute(make().float(), state, x, y, a)
 
     def t(r, p):
         # PyTorch's own float32 error on this tensor: LossLab (float32) is held to a multiple of it where it exceeds the elementwise bound.
@@ -193,7 +197,7 @@ def main():
             del out[k]
     with open(a.out, "w") as f:
         json.dump(out, f, separators=(",", ":"))
-    print(f"wrote {a.out}: {a.arch}, batch {a.batch}, losses {a.losses}, {a.sgd_steps} SGD steps, "
+    print(f"wrote {a.out}: {a.arch}, input {a.input_shape}, {a.classes} classes, batch {a.batch}, losses {a.losses}, {a.sgd_steps} SGD steps, "
           f"{'every element' if not w.sample else f'{w.sample} elements per large tensor'}"
           + (f"; eval saliency without samples {sorted(ambiguous)} (a ReLU input within float32 rounding of 0)" if ambiguous else ""))
 

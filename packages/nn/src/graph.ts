@@ -16,7 +16,7 @@ export const INPUT = 'input';
 export class Graph {
   readonly nodes: GraphNode[];
 
-  constructor(nodes: (Omit<GraphNode, 'inputs'> & { inputs?: string[] })[], readonly inputShape: Shape = [3, 32, 32]) {
+  constructor(nodes: (Omit<GraphNode, 'inputs'> & { inputs?: string[] })[], readonly inputShape: Shape) {
     const seen = new Set([INPUT]);
     this.nodes = nodes.map((n, i) => {
       if (seen.has(n.name)) throw new Error(`duplicate node name "${n.name}"`);
@@ -61,7 +61,7 @@ export class Graph {
 
 /** A chain: each layer reads the one before it. */
 export class Sequential extends Graph {
-  constructor(readonly layers: [string, Module][], inputShape: Shape = [3, 32, 32]) {
+  constructor(readonly layers: [string, Module][], inputShape: Shape) {
     super(layers.map(([name, module]) => ({ name, module })), inputShape);
   }
 }

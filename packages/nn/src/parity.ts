@@ -113,7 +113,9 @@ function row(group: string, name: string, actual: ArrayLike<number>, expected: T
 
 export async function runParity(device: GPUDevice, fixture: ParityFixture, arch = fixture.arch ?? 'convnet'): Promise<ParityRow[]> {
   const ctx: KernelContext = kernelContext(device);
-  const model = buildModel(arch, fixture.eval?.logits.shape[1] ?? 10);
+  // The data's shape comes with the fixture: its input [batch, C, H, W] and its logits' class count.
+  const classes = fixture.eval?.logits.shape[1] ?? fixture.activations?.logits?.shape[1] ?? 10;
+  const model = buildModel(arch, classes, fixture.input.shape.slice(1));
   const store = new ParamStore(ctx, model);
   const params: StateDict = Object.fromEntries(Object.entries(fixture.params).map(([k, t]) => [k, { shape: t.shape, data: materialize(t, k) }]));
   const batch = fixture.input.shape[0];

@@ -7,7 +7,6 @@ import { runParity, formatParity, type ParityFixture } from '../src/index.ts';
 import { testDevice } from './device.ts';
 
 declare const __LOSSLAB_GOLDEN_DIR__: string;
-const FIXTURE = new URL('./fixtures/convnet.json', import.meta.url);
 const GOLDEN = __LOSSLAB_GOLDEN_DIR__ && `${__LOSSLAB_GOLDEN_DIR__}/convnet.json`;
 const read = (path: string | URL) => JSON.parse(readFileSync(path, 'utf8')) as ParityFixture;
 
@@ -18,9 +17,16 @@ async function parity(fixture: ParityFixture) {
   return rows;
 }
 
-describe('parity with PyTorch (test/fixtures/convnet.json)', () => {
+// convnet-fashion-mnist.json: Fashion-MNIST's 1×28×28 input, so conv1 reads one channel and fc1 200 features.
+describe.each([
+  ['convnet.json', [4, 3, 3, 3], [32, 288]],
+  ['convnet-fashion-mnist.json', [4, 1, 3, 3], [32, 200]],
+])('parity with PyTorch (test/fixtures/%s)', (file, conv1, fc1) => {
   it('every activation, loss, gradient and SGD step is within tolerance, sums against Σ|terms|', async () => {
-    const rows = await parity(read(FIXTURE));
+    const fixture = read(new URL(`./fixtures/${file}`, import.meta.url));
+    expect(fixture.params['conv1.weight'].shape).toEqual(conv1);
+    expect(fixture.params['fc1.weight'].shape).toEqual(fc1);
+    const rows = await parity(fixture);
     expect(rows.length).toBeGreaterThan(80);
     expect(rows.filter((r) => r.tolerance === 'sum').length).toBeGreaterThan(60);
     expect(rows.filter((r) => !r.pass).map((r) => `${r.group} ${r.name}`)).toEqual([]);

@@ -7,10 +7,16 @@ import { readFileSync } from 'node:fs';
 import { runParity, formatParity, type ParityFixture } from '../src/index.ts';
 import { testDevice } from './device.ts';
 
-describe.each(['resnet8', 'resnet20'])('parity of %s with PyTorch 1.13 (test/fixtures)', (arch) => {
+// resnet8-cifar100.json: CIFAR-100's shape, 100 classes (the linear layer 64→100, the losses over 100 logits).
+describe.each([
+  ['resnet8', 'resnet8.json', 10],
+  ['resnet20', 'resnet20.json', 10],
+  ['resnet8', 'resnet8-cifar100.json', 100],
+])('parity of %s with PyTorch 1.13 (test/fixtures/%s)', (arch, file, classes) => {
   it('every activation, loss, gradient, SGD step, running statistic and eval output is within tolerance', async () => {
-    const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${arch}.json`, import.meta.url), 'utf8')) as ParityFixture;
+    const fixture = JSON.parse(readFileSync(new URL(`./fixtures/${file}`, import.meta.url), 'utf8')) as ParityFixture;
     expect(fixture.arch).toBe(arch);
+    expect(fixture.params['linear.weight'].shape).toEqual([classes, 64]);
     const { device } = await testDevice();
     const rows = await runParity(device, fixture);
     const failed = rows.filter((r) => !r.pass);

@@ -54,6 +54,27 @@ describe('SaliencyStep: d logit[argmax] / d input', () => {
     }
   });
 
+  it('on 1×28×28 inputs with 100 classes (the model built for the data): matches the float64 CPU ConvNet', async () => {
+    const { ctx } = await testDevice();
+    const n = 3;
+    const model = convNet(100, [1, 28, 28]);
+    const params = initialParams(model.params(), new Rng(12, 'init'));
+    const store = new ParamStore(ctx, model.params());
+    store.load(params);
+    const rng = new Rng(6, 'saliency-input');
+    const input = Float32Array.from({ length: n * 784 }, () => rng.uniform(-2, 2));
+    const got = await new SaliencyStep(ctx, model, store, n).run(input);
+    const ref = convNetRef(params, n, 1, 28, 100);
+    const f = ref.forward(input);
+    const { predicted, seed } = argmaxOneHot(f.logits, n, 100);
+    expect(Array.from(got.predicted)).toEqual(Array.from(predicted));
+    expect(got.logits.length).toBe(n * 100);
+    const expected = ref.backwardInput(f, seed);
+    const c = compare('grad input', { shape: [n, 1, 28, 28], data: got.grad }, { shape: [n, 1, 28, 28], data: expected }, F32);
+    expect(c.pass, c.message).toBe(true);
+    expect(Math.max(...expected.map(Math.abs))).toBeGreaterThan(1e-4);
+  });
+
   it('matches the float64 CPU ConvNet with the PyTorch fixture parameters and batch', async () => {
     const fixture = JSON.parse(readFileSync(new URL('./fixtures/convnet.json', import.meta.url), 'utf8')) as { params: unknown; input: { shape: number[]; data: number[] } };
     const params = stateDictFromJson(JSON.stringify(fixture.params));

@@ -17,8 +17,9 @@ import { torchAvailable, torchEpoch } from './torch.ts';
 import { GOALS, RESNET_ARCH, formatGoals, ratioGoal, resnetStepGoal, hotKernelGoal, matmulGoal, dispatchGoal, peakFraction, type GoalLine } from './goals.ts';
 import { writeCifarDir } from './synthetic.ts';
 import { createGpuEngineFactory } from '../engine/gpu-engine.ts';
-import { DEFAULT_CONFIG, TRAIN_IMAGES } from '../config/study-config.ts';
-import type { CifarDataset } from '../data/index.ts';
+import { DEFAULT_CONFIG } from '../config/study-config.ts';
+import { CIFAR10_SPEC } from '../data/index.ts';
+import type { Dataset } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 
@@ -89,7 +90,7 @@ interface EpochFigures {
   studySeconds: number;
 }
 
-export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, dataset: CifarDataset | null, o: BenchOptions, log: (s: string) => void): Promise<Record<string, unknown>> {
+export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, dataset: Dataset | null, o: BenchOptions, log: (s: string) => void): Promise<Record<string, unknown>> {
   const { ctx } = dev;
   const report: Record<string, unknown> = { adapter: dev.adapter, timing: timingSource(ctx), date: new Date().toISOString(), archs: o.archs, data: dataset?.dir ?? null };
   // openDevice has printed the adapter.
@@ -211,10 +212,10 @@ export async function runBench(dev: LossLabDevice & { ctx: KernelContext }, data
   return report;
 }
 
-async function timeEpochs(factory: ReturnType<typeof createGpuEngineFactory>, arch: string, dataset: CifarDataset, o: BenchOptions, torchDir: string | null,
+async function timeEpochs(factory: ReturnType<typeof createGpuEngineFactory>, arch: string, dataset: Dataset, o: BenchOptions, torchDir: string | null,
   log: (s: string) => void): Promise<EpochFigures> {
   const trainImages = dataset.train.labels.length;
-  const scale = TRAIN_IMAGES / trainImages;
+  const scale = CIFAR10_SPEC.trainSize / trainImages;
   const scaled = scale === 1 ? '' : ` for ${trainImages.toLocaleString('en-US')} images`;
   const losslab: EpochFigures['losslab'] = [];
   const torch: number[] = [];

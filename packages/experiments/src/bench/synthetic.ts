@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLASS_NAMES, IMAGE_BYTES, META_FILE, RECORD_BYTES, TEST_FILE, TRAIN_FILES, type CifarDataset, type Split } from '../data/index.ts';
+import { CIFAR10_SPEC, CLASS_NAMES, IMAGE_BYTES, META_FILE, RECORD_BYTES, TEST_FILE, TRAIN_FILES, type Dataset, type Split } from '../data/index.ts';
 
 function split(n: number, seed: number): Split {
   const images = new Uint8Array(n * IMAGE_BYTES);
@@ -15,13 +15,14 @@ function split(n: number, seed: number): Split {
   return { images, labels: Uint8Array.from({ length: n }, (_, i) => i % CLASS_NAMES.length) };
 }
 
-export function syntheticCifar(o: { train?: number; test?: number; seed?: number } = {}): CifarDataset {
+export function syntheticCifar(o: { train?: number; test?: number; seed?: number } = {}): Dataset {
   const seed = o.seed ?? 1;
-  return { train: split(o.train ?? 50_000, seed), test: split(o.test ?? 10_000, seed + 1), classNames: [...CLASS_NAMES], dir: '(synthetic)' };
+  const [train, test] = [o.train ?? CIFAR10_SPEC.trainSize, o.test ?? CIFAR10_SPEC.testSize];
+  return { spec: { ...CIFAR10_SPEC, trainSize: train, testSize: test }, train: split(train, seed), test: split(test, seed + 1), dir: '(synthetic)' };
 }
 
 /** Writes `d` in the CIFAR-10 binary layout (its train split over the five batch files) and returns `dir`. */
-export function writeCifarDir(dir: string, d: CifarDataset): string {
+export function writeCifarDir(dir: string, d: Dataset): string {
   mkdirSync(dir, { recursive: true });
   const records = (s: Split, from: number, to: number) => {
     const out = new Uint8Array((to - from) * RECORD_BYTES);
@@ -35,6 +36,6 @@ export function writeCifarDir(dir: string, d: CifarDataset): string {
   const per = Math.ceil(n / TRAIN_FILES.length);
   TRAIN_FILES.forEach((f, k) => writeFileSync(join(dir, f), records(d.train, Math.min(n, k * per), Math.min(n, (k + 1) * per))));
   writeFileSync(join(dir, TEST_FILE), records(d.test, 0, d.test.labels.length));
-  writeFileSync(join(dir, META_FILE), d.classNames.join('\n') + '\n');
+  writeFileSync(join(dir, META_FILE), d.spec.classNames.join('\n') + '\n');
   return dir;
 }

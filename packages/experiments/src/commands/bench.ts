@@ -6,7 +6,7 @@ import { runBench } from '../bench/index.ts';
 import { RESNET_ARCH } from '../bench/goals.ts';
 import { syntheticCifar } from '../bench/synthetic.ts';
 import { loadCifar10 } from '../data/index.ts';
-import { TRAIN_IMAGES } from '../config/study-config.ts';
+import { CIFAR10_SPEC } from '../data/index.ts';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
 import { ensureWritableFile } from '../util/out-dir.ts';
@@ -33,7 +33,7 @@ export function registerBench(program: Command, setExit: (code: number) => void)
     .option('--batches <list>', 'batch sizes for kernels and steps', '64')
     .option('--epochs <n>', 'training epochs to time per architecture (0: none)', '1')
     .option('--synthetic', 'CIFAR-shaped random data made on the spot instead of CIFAR-10 files (timings do not depend on pixels)')
-    .option('--train-images <n>', 'training images of the synthetic data (fewer than 50,000: the 50,000-image epoch is extrapolated, start-up costs included)', String(TRAIN_IMAGES))
+    .option('--train-images <n>', 'training images of the synthetic data (fewer than 50,000: the 50,000-image epoch is extrapolated, start-up costs included)', String(CIFAR10_SPEC.trainSize))
     .option('--vs-torch', 'also time PyTorch (reference/torch_train.py) epochs, alternating, and print the ratio')
     .option('--rounds <n>', 'alternating rounds with --vs-torch', '2')
     .option('--torch-threads <n>', 'PyTorch CPU threads', '2')
@@ -50,7 +50,7 @@ export function registerBench(program: Command, setExit: (code: number) => void)
         const [rounds] = positiveInts('--rounds', o.rounds);
         const [torchThreads] = positiveInts('--torch-threads', o.torchThreads);
         const [trainImages] = positiveInts('--train-images', o.trainImages);
-        if (!o.synthetic && o.trainImages !== String(TRAIN_IMAGES)) throw new UsageError('--train-images is for --synthetic data');
+        if (!o.synthetic && o.trainImages !== String(CIFAR10_SPEC.trainSize)) throw new UsageError('--train-images is for --synthetic data');
         if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
         await ensureWritableFile(o.out); // now, not after minutes of measurements
         const needData = epochs > 0 || o.vsTorch;

@@ -1,7 +1,8 @@
 /**
  * Every error a command meets ends as one line on stderr and an exit code: 2 for bad input
- * (UsageError), 1 for anything else — data problems, and unexpected errors, which name what
- * failed (the error's kind and system call, and the file) and print their stack only with --verbose.
+ * (UsageError, and a DataError: a data file that is missing, truncated or wrong), 1 for anything
+ * else — a failed download, and unexpected errors, which name what failed (the error's kind and
+ * system call, and the file) and print their stack only with --verbose.
  */
 import { DataError } from '../data/index.ts';
 import { ResultsError, UsageError } from '../util/errors.ts';
@@ -40,7 +41,7 @@ export function reportError(command: string, e: unknown, err: (line: string) => 
   }
   if (e instanceof DataError || e instanceof ResultsError) {
     err(`${who}: ${oneLine(msg)}`);
-    return 1;
+    return e instanceof DataError && !e.transient ? 2 : 1;
   }
   err(`${who}: ${oneLine(describeError(e))}${verbose ? '' : ' (--verbose for details)'}`);
   if (verbose && e instanceof Error && e.stack) err(e.stack);

@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
 import { resolveInside } from '../util/inside.ts';
 import { reportError } from './errors.ts';
+import { DATASETS, DEFAULT_DATASET, inputShape } from '../data/index.ts';
 import pkg from '../../package.json' with { type: 'json' };
 
 export interface ExportOptions {
@@ -43,10 +44,15 @@ export async function exportCommand(target: string, o: ExportOptions): Promise<n
       throw new UsageError(e.message);
     });
     if (!saved) throw new UsageError(`${stateFile}: no such file (the run has not completed an epoch)`);
-    const { arch, tensors } = engineStateTensors(saved.engine);
+    // The model's shapes follow its data set: study.json's record of it, else the registered one (CIFAR-10 before the dataset axis).
+    const study = dir ? await readStudy(dir) : null;
+    const dataset = run?.dataset ?? DEFAULT_DATASET;
+    const spec = study?.datasets?.[dataset] ?? DATASETS[dataset];
+    if (!spec) throw new UsageError(`${stateFile}: the run's data set ${dataset} is not recorded in study.json; cannot tell the model's shapes`);
+    const { arch, tensors } = engineStateTensors(saved.engine, spec.classNames.length, inputShape(spec));
     const status = run && dir ? await readStatusOrNull(await resolveInside(dir, run.statusFile)) : null;
     const metadata: Record<string, string> = { format: 'pt', producer: `losslab ${pkg.version}`, arch, epoch: String(saved.epoch) };
-    if (run) Object.assign(metadata, { run: run.id, loss: run.loss, seed: String(run.seed), data: run.data, epochs: String(run.epochs) });
+    if (run) Object.assign(metadata, { run: run.id, loss: run.loss, seed: String(run.seed), data: run.data, dataset, epochs: String(run.epochs) });
     if (status) metadata.status = status.status;
     const out = o.out ?? join(dirname(stateFile), `${basename(stateFile).replace(/_state\.bin$/, '')}_weights.safetensors`);
     await writeFileAtomic(out, encodeSafetensors(tensors, metadata));

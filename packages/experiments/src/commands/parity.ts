@@ -8,6 +8,7 @@ import { parityCommand, prepareTrajectory, readParityFixture, trajectoryCommand,
 import type { ParityFixture } from '@losslab/nn';
 import { UsageError } from '../util/errors.ts';
 import { reportError } from './errors.ts';
+import { DATASETS, DEFAULT_DATASET } from '../data/index.ts';
 
 interface ParityFlags extends Omit<TrajectoryFlags, 'arch'> {
   fixture?: string;
@@ -32,7 +33,8 @@ export function registerParity(program: Command, setExit: (code: number) => void
     .option('--train-subset <n>', 'trajectory: train on a seeded subset of n training images (seeded by --seed)')
     .option('--step-size <n>', 'trajectory: StepLR step (epochs)', '10')
     .option('--gamma <x>', 'trajectory: StepLR factor', '0.5')
-    .option('--data-dir <dir>', 'trajectory: CIFAR-10 binary folder (else CIFAR10_DIR, the cache, or a download)')
+    .option('--dataset <name>', `trajectory: data set (${Object.keys(DATASETS).join(', ')}, or a manifest *.json)`, DEFAULT_DATASET)
+    .option('--data-dir <dir>', "trajectory: a folder holding the data set's files (else its variable, system folder, the cache, or a download)")
     .option('--out <dir>', 'trajectory: folder for the exchanged files and compare.md (default results/trajectory/<setting>)')
     .option('--torch-threads <n>', 'trajectory: PyTorch CPU threads', '2')
     .option('--torch-float64', 'trajectory: also run PyTorch in float64, the yardstick for how far float32 rounding alone carries a run')

@@ -2,12 +2,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { resolveConfig, LOSS_NAMES_HELP, type RunFlags } from '../config/index.ts';
+import { DATASETS, DEFAULT_DATASET } from '../data/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
 import { expandGrid, preflight, runFiles, runStudy, selectCells, type StopSignal } from '../study/index.ts';
 import { ensureWritableDir, removeIfEmpty } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
-import type { EngineProvider } from './engine.ts';
+import type { EngineHandle, EngineProvider } from './engine.ts';
 import { reportError } from './errors.ts';
 import { TERMINAL } from '../study/status.ts';
 import { UsageError } from '../util/errors.ts';
@@ -53,12 +54,19 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
     await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
     const stop = onInterrupt(log);
     try {
-      const engine = await deps.engine({ dataDir: o.dataDir, log });
+      // Every data set the selected cells train on is read and checked before any training.
+      const datasets = [...new Set(sel.cells.map((c) => c.dataset))];
+      const engines: Record<string, EngineHandle> = {};
       try {
+        for (const d of datasets) engines[d] = await deps.engine({ dataDir: o.dataDir, dataset: d, log });
+        const one = config.dataset.length === 1 ? engines[config.dataset[0]] : undefined;
         const results = await runStudy(
           { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal, claimStaleMs },
-          engine.factory,
-          { versions: versions(), gitCommit: gitCommit(), classNames: engine.classNames },
+          engines,
+          {
+            versions: versions(), gitCommit: gitCommit(), classNames: one?.classNames ?? [],
+            datasets: Object.fromEntries(Object.entries(engines).flatMap(([d, e]) => (e.spec ? [[d, e.spec]] : []))),
+          },
         );
         if (stop.signal.requested) {
           log(`interrupted: runs stopped after their last completed epoch; continue with: ${resumeCommand(process.argv, process.env, process.cwd())}`);
@@ -72,7 +80,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
         }
         return results.some((r) => r.status === 'failed') ? 1 : 0;
       } finally {
-        engine.close();
+        for (const e of Object.values(engines)) e.close();
       }
     } finally {
       stop.dispose();
@@ -141,11 +149,12 @@ export function registerRun(program: Command, deps: RunDeps, setExit: (code: num
     .option('--gamma <x>', 'decay factor of StepLR or MultiStepLR')
     .option('--arch <list>', 'architectures: convnet, convnet-large, resnet20, resnet8')
     .option('--data <list>', 'data variants: clean, lt10, lt100, noise20, noise40')
+    .option('--dataset <list>', `data sets: ${Object.keys(DATASETS).join(', ')}, or a manifest file (*.json) of your own arrays (default ${DEFAULT_DATASET})`)
     .option('--eval-every <n>', 'evaluate every n epochs (and after the last)')
-    .option('--train-subset <n>', "train on a seeded subset of n images ('all' for 50,000)")
+    .option('--train-subset <n>', "train on a seeded subset of n images ('all' for every one)")
     .option('--out <dir>', 'study folder (default results/<name>)')
     .option('--name <name>', 'study name')
-    .option('--data-dir <dir>', 'CIFAR-10 binary folder (else $CIFAR10_DIR, else the cache, else download)')
+    .option('--data-dir <dir>', "a folder holding the data set's files, or their usual folders (cifar-10-batches-bin, fashion-mnist, cifar-100-binary); else each data set's variable, system folder, the cache, or a download")
     .option('--cell <k>', 'run only cell k of the grid')
     .option('--shard <i/n>', 'run only shard i of n (cells with index ≡ i−1 mod n)')
     .option('--list', 'print the grid\'s cells and exit (with --json: one JSON object)')

@@ -6,6 +6,8 @@
 import { describe, welchTest, type Described, type WelchTest } from '../stats/index.ts';
 import type { RunRecord } from '../study/collect.ts';
 import type { CsvColumn } from '../study/csv.ts';
+import { DEFAULT_DATASET } from '../data/index.ts';
+import { runDataset } from '../study/summary.ts';
 import type { ReferenceRun } from './reference.ts';
 
 export interface LossComparison {
@@ -38,15 +40,15 @@ function side(entries: { seed: number; epoch: number; value: number | undefined 
  * default ConvNet (a reference folder holds one architecture's curves).
  */
 export function defaultCompareArch(records: RunRecord[]): string {
-  const archs = new Set(records.filter((r) => r.run.data === 'clean').map((r) => r.run.arch));
+  const archs = new Set(records.filter((r) => r.run.data === 'clean' && runDataset(r.run) === DEFAULT_DATASET).map((r) => r.run.arch));
   return archs.size === 1 ? [...archs][0] : 'convnet';
 }
 
-/** Our finished runs on the clean data and one architecture, matched to the reference by loss label. */
+/** Our finished runs on clean CIFAR-10 (the reference's data set) and one architecture, matched to the reference by loss label. */
 export function compareToReference(records: RunRecord[], reference: Map<string, ReferenceRun[]>, metric: CsvColumn, arch = defaultCompareArch(records)): Comparison {
   const ours = new Map<string, RunRecord[]>();
   for (const r of records) {
-    if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== arch) continue;
+    if (r.run.status !== 'done' || r.run.data !== 'clean' || r.run.arch !== arch || runDataset(r.run) !== DEFAULT_DATASET) continue;
     // (a damaged run stays in the list, without a value, so the table can name it)
     const key = r.run.label.toLowerCase();
     const same = ours.get(key) ?? [];

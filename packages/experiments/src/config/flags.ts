@@ -22,6 +22,7 @@ export interface RunFlags {
   gamma?: string;
   arch?: string;
   data?: string;
+  dataset?: string;
   evalEvery?: string;
   trainSubset?: string;
   out?: string;
@@ -72,6 +73,7 @@ export function flagOverrides(f: RunFlags): Partial<StudyConfig> & { stepSize?: 
   if (f.gamma !== undefined) o.gamma = num(f.gamma, '--gamma');
   if (f.arch !== undefined) o.arch = csv(f.arch);
   if (f.data !== undefined) o.data = csv(f.data);
+  if (f.dataset !== undefined) o.dataset = csv(f.dataset);
   if (f.evalEvery !== undefined) o.evalEvery = num(f.evalEvery, '--eval-every');
   if (f.trainSubset !== undefined) o.trainSubset = /^(all|none|full)$/i.test(f.trainSubset) ? null : num(f.trainSubset, '--train-subset');
   if (f.out !== undefined) o.outDir = f.out;

@@ -1,10 +1,11 @@
 /** The study's configuration: the default (the study's setup) and presets. */
 import { ARCHITECTURES } from '@losslab/nn';
 import type { RunSpec } from '../engine/types.ts';
+import { DEFAULT_DATASET } from '../data/datasets/index.ts';
 
 export type Schedule = RunSpec['schedule'];
 
-/** Hyperparameters every run of a study shares (one RunSpec each, per loss × seed × data × arch). */
+/** Hyperparameters every run of a study shares (one RunSpec each, per loss × seed × data × arch × dataset). */
 type SharedHyper = Pick<RunSpec, 'epochs' | 'batchSize' | 'lr' | 'momentum' | 'weightDecay' | 'nesterov' | 'schedule' | 'evalEvery' | 'trainSubset'>;
 
 export interface StudyConfig extends SharedHyper {
@@ -13,12 +14,13 @@ export interface StudyConfig extends SharedHyper {
   seeds: number[];
   arch: string[];
   data: string[];
+  /** Data sets: names in data/datasets/index.ts or manifest files (*.json); a grid axis like arch. */
+  dataset: string[];
   outDir: string;
 }
 
 export const ARCHS = Object.keys(ARCHITECTURES);
 export const DATA_VARIANTS = ['clean', 'lt10', 'lt100', 'noise20', 'noise40'];
-export const TRAIN_IMAGES = 50_000;
 /** Seeds are 32-bit (the generators take seed mod 2³²): larger ones would repeat smaller ones. */
 export const MAX_SEED = 2 ** 32 - 1;
 /** A grid bigger than this is a typo ('0-1000000000'), not a study. */
@@ -37,6 +39,7 @@ export const DEFAULT_CONFIG: StudyConfig = {
   schedule: { type: 'step', stepSize: 10, gamma: 0.5 },
   arch: ['convnet'],
   data: ['clean'],
+  dataset: [DEFAULT_DATASET],
   evalEvery: 1,
   trainSubset: null,
   outDir: 'results/default',

@@ -2,9 +2,10 @@
 import { UsageError } from '../util/errors.ts';
 import { parseLoss } from './loss.ts';
 import type { LossDefinition } from '@losslab/kernels';
-import { ARCHS, DATA_VARIANTS, MAX_SEED, MAX_SEEDS, TRAIN_IMAGES, type StudyConfig } from './study-config.ts';
+import { ARCHS, DATA_VARIANTS, MAX_SEED, MAX_SEEDS, type StudyConfig } from './study-config.ts';
+import { DATASETS, DEFAULT_DATASET, unknownDataset } from '../data/index.ts';
 
-const KEYS: (keyof StudyConfig)[] = ['name', 'losses', 'seeds', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'nesterov', 'schedule', 'arch', 'data', 'evalEvery', 'trainSubset', 'outDir'];
+const KEYS: (keyof StudyConfig)[] = ['name', 'losses', 'seeds', 'epochs', 'batchSize', 'lr', 'momentum', 'weightDecay', 'nesterov', 'schedule', 'arch', 'data', 'dataset', 'evalEvery', 'trainSubset', 'outDir'];
 
 function fail(msg: string): never {
   throw new UsageError(msg);
@@ -75,8 +76,17 @@ export function validateConfig(raw: Record<string, unknown>, definitions: readon
   }
   const gamma = sched.gamma;
   if (typeof gamma !== 'number' || !(gamma > 0) || !Number.isFinite(gamma)) fail(`schedule gamma must be a finite number > 0, got ${show(gamma)}`);
+  // A study folder from before the dataset axis trained on CIFAR-10.
+  const dataset = unique(list(raw.dataset ?? [DEFAULT_DATASET], 'dataset').map((d) => {
+    const why = typeof d === 'string' ? unknownDataset(d) : `dataset must be a name, got ${JSON.stringify(d)}`;
+    if (why) fail(why);
+    return d as string;
+  }), 'dataset');
+  // The smallest training set among the registered data sets (a manifest's size is checked when it is read).
+  const known = dataset.filter((d) => DATASETS[d]).map((d) => DATASETS[d]);
+  const smallest = known.reduce<{ size: number; title: string } | null>((m, d) => (m && m.size <= d.trainSize ? m : { size: d.trainSize, title: d.title }), null);
   const trainSubset = raw.trainSubset === null ? null : posInt(raw.trainSubset, 'trainSubset');
-  if (trainSubset !== null && trainSubset > TRAIN_IMAGES) fail(`trainSubset must be at most ${TRAIN_IMAGES}, got ${trainSubset}`);
+  if (trainSubset !== null && smallest && trainSubset > smallest.size) fail(`trainSubset must be at most ${smallest.size} (${smallest.title}'s training images), got ${trainSubset}`);
   const lr = raw.lr;
   if (typeof lr !== 'number' || !(lr > 0) || !Number.isFinite(lr)) fail(`lr must be a finite number > 0, got ${show(lr)}`);
   if (typeof raw.nesterov !== 'boolean') fail(`nesterov must be true or false, got ${JSON.stringify(raw.nesterov)}`);
@@ -97,12 +107,13 @@ export function validateConfig(raw: Record<string, unknown>, definitions: readon
       : { type: 'step', stepSize: posInt(sched.stepSize, 'step size'), gamma },
     arch: unique(oneOf(list(raw.arch, 'arch'), ARCHS, 'architecture'), 'arch'),
     data: unique(list(raw.data, 'data').map(dataVariant), 'data'),
+    dataset,
     evalEvery: posInt(raw.evalEvery, 'eval interval'),
     trainSubset,
     outDir: raw.outDir,
   };
   if (cfg.nesterov && cfg.momentum === 0) fail('nesterov needs momentum > 0');
-  const images = cfg.trainSubset ?? TRAIN_IMAGES;
-  if (cfg.batchSize > images) fail(`batch size must be at most the ${images.toLocaleString('en-US')} training images, got ${cfg.batchSize}`);
+  const images = cfg.trainSubset ?? smallest?.size;
+  if (images !== undefined && cfg.batchSize > images) fail(`batch size must be at most the ${images.toLocaleString('en-US')} training images, got ${cfg.batchSize}`);
   return cfg;
 }

@@ -1,7 +1,8 @@
 /**
- * Downloads the CIFAR-10 archive, checks its md5 and extracts it into the cache atomically:
- * archive and extraction live under temporary names in the cache folder and only a complete,
- * validated `cifar-10-batches-bin/` is renamed into place. On any failure they are removed.
+ * Downloads a data set's archive (CIFAR-10's, CIFAR-100's), checks its md5 and extracts it into the
+ * cache atomically: archive and extraction live under temporary names in the cache folder and only
+ * a complete, validated folder (e.g. `cifar-10-batches-bin/`) is renamed into place. On any failure
+ * they are removed.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -28,8 +29,23 @@ export interface DownloadOptions {
   spec?: LayoutSpec;
 }
 
+/** An archive holding one data-set folder. */
+export interface ArchiveSpec {
+  /** What it is, for errors: 'the CIFAR-10 archive'. */
+  what: string;
+  url: string;
+  md5: string;
+  /** The folder the archive holds, and the name it gets in the cache. */
+  folder: string;
+  /** The environment variable that can point at an existing copy, for the no-network hint. */
+  envVar: string;
+  /** Reads the extracted folder, throwing DataError when it is not valid. */
+  validate(dir: string): Promise<unknown>;
+  onProgress?: (p: DownloadProgress) => void;
+}
+
 /** Downloads `url` to `dest`, returning the md5 of what was received. Gives up after `idleMs` without data. */
-export async function downloadTo(url: string, dest: string, onProgress?: (p: DownloadProgress) => void, idleMs = 60_000): Promise<string> {
+export async function downloadTo(url: string, dest: string, onProgress?: (p: DownloadProgress) => void, idleMs = 60_000, what = 'the CIFAR-10 archive', envVar = 'CIFAR10_DIR'): Promise<string> {
   const abort = new AbortController();
   let idle = setTimeout(() => abort.abort(), idleMs);
   const touch = () => {
@@ -37,21 +53,21 @@ export async function downloadTo(url: string, dest: string, onProgress?: (p: Dow
     idle = setTimeout(() => abort.abort(), idleMs);
   };
   try {
-    return await fetchInto(url, dest, abort.signal, touch, onProgress);
+    return await fetchInto(url, dest, abort.signal, touch, onProgress, what, envVar);
   } finally {
     clearTimeout(idle);
   }
 }
 
-async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: () => void, onProgress?: (p: DownloadProgress) => void): Promise<string> {
+async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: () => void, onProgress: ((p: DownloadProgress) => void) | undefined, what: string, envVar: string): Promise<string> {
   let res: Response;
   try {
     res = await fetch(url, { signal });
   } catch (e) {
     const why = String((e as Error).cause ?? (e as Error).message);
-    throw new DataError(url, 'the CIFAR-10 archive', `no download (${why}); with no network, point --data-dir or CIFAR10_DIR at a folder holding the binary files`);
+    throw new DataError(url, what, `no download (${why}); with no network, point --data-dir or ${envVar} at a folder holding the binary files`, true);
   }
-  if (!res.ok || !res.body) throw new DataError(url, 'the CIFAR-10 archive', `HTTP ${res.status} ${res.statusText}`);
+  if (!res.ok || !res.body) throw new DataError(url, what, `HTTP ${res.status} ${res.statusText}`, true);
   const length = Number(res.headers.get('content-length'));
   const total = Number.isFinite(length) && length > 0 ? length : null;
   const hash = createHash('md5');
@@ -69,10 +85,10 @@ async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: 
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), meter, createWriteStream(dest));
   } catch (e) {
     const why = signal.aborted ? 'no data for too long' : ((e as Error).message || String(e));
-    throw new DataError(url, total === null ? 'a complete download' : `${total} bytes`, `the transfer broke off after ${received} bytes (${why})`);
+    throw new DataError(url, total === null ? 'a complete download' : `${total} bytes`, `the transfer broke off after ${received} bytes (${why})`, true);
   }
   if (total !== null && received !== total) {
-    throw new DataError(url, `${total} bytes (Content-Length)`, `${received} bytes`);
+    throw new DataError(url, `${total} bytes (Content-Length)`, `${received} bytes`, true);
   }
   return hash.digest('hex');
 }
@@ -82,23 +98,30 @@ async function fetchInto(url: string, dest: string, signal: AbortSignal, touch: 
  * Returns the folder.
  */
 export async function downloadCifar10(cacheRoot: string, opts: DownloadOptions = {}): Promise<string> {
-  const url = opts.url ?? DOWNLOAD_URL;
-  const md5 = opts.md5 ?? DOWNLOAD_MD5;
-  const target = join(cacheRoot, FOLDER_NAME);
+  return downloadArchive(cacheRoot, {
+    what: 'the CIFAR-10 archive', url: opts.url ?? DOWNLOAD_URL, md5: opts.md5 ?? DOWNLOAD_MD5, folder: FOLDER_NAME, envVar: 'CIFAR10_DIR',
+    validate: (dir) => readCifarDir(dir, opts.spec ?? OFFICIAL), onProgress: opts.onProgress,
+  });
+}
+
+/** Makes `<cacheRoot>/<a.folder>` exist and be valid, downloading and extracting the archive if needed. Returns the folder. */
+export async function downloadArchive(cacheRoot: string, a: ArchiveSpec): Promise<string> {
+  const { url, md5 } = a;
+  const target = join(cacheRoot, a.folder);
   await mkdir(cacheRoot, { recursive: true });
   const tag = `${process.pid}-${randomBytes(4).toString('hex')}`;
   const archive = join(cacheRoot, `.download-${tag}.tar.gz`);
   const extractDir = join(cacheRoot, `.extract-${tag}`);
   try {
-    const got = await downloadTo(url, archive, opts.onProgress);
-    if (got !== md5) throw new DataError(url, `md5 ${md5}`, `md5 ${got} (corrupted or incomplete download)`);
+    const got = await downloadTo(url, archive, a.onProgress, undefined, a.what, a.envVar);
+    if (got !== md5) throw new DataError(url, `md5 ${md5}`, `md5 ${got} (corrupted or incomplete download)`, true);
     await mkdir(extractDir);
     await tar.x({ file: archive, cwd: extractDir, strict: true });
-    const extracted = join(extractDir, FOLDER_NAME);
+    const extracted = join(extractDir, a.folder);
     if (!(await stat(extracted).then((s) => s.isDirectory(), () => false))) {
-      throw new DataError(url, `an archive holding ${FOLDER_NAME}/`, 'no such folder in it');
+      throw new DataError(url, `an archive holding ${a.folder}/`, 'no such folder in it');
     }
-    await readCifarDir(extracted, opts.spec ?? OFFICIAL);
+    await a.validate(extracted);
     try {
       await rename(extracted, target);
     } catch (e) {

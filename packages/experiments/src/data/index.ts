@@ -1,7 +1,12 @@
 export * from './layout.ts';
+export * from './dataset.ts';
 export { DataError } from './errors.ts';
 export { readCifarDir, readClassNames, hasLayout, splitRecords } from './read.ts';
-export { downloadCifar10, downloadTo, type DownloadOptions, type DownloadProgress } from './download.ts';
-export { loadCifar10, locateCifar10, cacheRoot, type LoadOptions } from './locate.ts';
+export { downloadCifar10, downloadArchive, downloadTo, type DownloadOptions, type DownloadProgress } from './download.ts';
+export { loadCifar10, locateCifar10, locateDataFolder, cacheRoot, type LoadOptions as Cifar10LoadOptions } from './locate.ts';
 export { gatherSplit, subset, subsetIndices } from './subset.ts';
 export { datasetFromArrays, type ArrayDatasetInput } from './arrays.ts';
+export { readIdx } from './idx.ts';
+export { DATASETS, DEFAULT_DATASET } from './datasets/index.ts';
+export { resolveDataset, isManifestName, unknownDataset, datasetTag } from './resolve.ts';
+export { loadManifest } from './manifest.ts';

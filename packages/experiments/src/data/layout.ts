@@ -1,4 +1,6 @@
-/** The official CIFAR-10 binary layout (cifar-10-binary.tar.gz → cifar-10-batches-bin/). */
+/** The official CIFAR-10 binary layout (cifar-10-binary.tar.gz → cifar-10-batches-bin/) and CIFAR-10's numbers. */
+import type { DatasetSpec } from './dataset.ts';
+
 export const TRAIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'];
 export const TEST_FILE = 'test_batch.bin';
 export const META_FILE = 'batches.meta.txt';
@@ -15,19 +17,12 @@ export const CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'do
 export const DOWNLOAD_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
 export const DOWNLOAD_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
 
-export interface Split {
-  /** N×3072 bytes, CHW per image, label bytes stripped. */
-  images: Uint8Array;
-  labels: Uint8Array;
-}
-
-export interface CifarDataset {
-  train: Split;
-  test: Split;
-  classNames: string[];
-  /** The folder it was read from. */
-  dir: string;
-}
+/** CIFAR-10 as a data set (datasets/cifar10.ts adds its reader). Normalisation as the founding study used. */
+export const CIFAR10_SPEC: DatasetSpec = {
+  name: 'cifar10', title: 'CIFAR-10', channels: 3, height: 32, width: 32, classNames: CLASS_NAMES,
+  trainSize: TRAIN_FILES.length * RECORDS_PER_BATCH, testSize: RECORDS_PER_BATCH,
+  mean: [0.4914, 0.4822, 0.4465], std: [0.2023, 0.1994, 0.201], augment: { pad: 4, flip: true },
+};
 
 /** What the reader checks against: the real sizes by default, smaller in tests. */
 export interface LayoutSpec {

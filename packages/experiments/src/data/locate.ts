@@ -3,18 +3,16 @@
  * ($LOSSLAB_CACHE or ~/.cache/losslab, folder cifar-10-batches-bin), else a download into the cache.
  * A folder given explicitly (flag or variable) must hold the data: it is never downloaded into.
  */
+import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from './errors.ts';
 import { downloadCifar10, type DownloadOptions } from './download.ts';
-import { FOLDER_NAME, META_FILE, OFFICIAL, TEST_FILE, TRAIN_FILES, type CifarDataset, type LayoutSpec } from './layout.ts';
+import { FOLDER_NAME, META_FILE, OFFICIAL, TEST_FILE, TRAIN_FILES, type LayoutSpec } from './layout.ts';
 import { hasLayout, missingFiles, readCifarDir } from './read.ts';
+import type { Dataset, LoadOptions as DatasetLoadOptions } from './dataset.ts';
 
-export interface LoadOptions extends DownloadOptions {
-  dataDir?: string;
-  env?: NodeJS.ProcessEnv;
-  /** Skip the download (error instead). */
-  offline?: boolean;
+export interface LoadOptions extends DownloadOptions, DatasetLoadOptions {
   spec?: LayoutSpec;
 }
 
@@ -44,6 +42,60 @@ export async function locateCifar10(opts: LoadOptions = {}): Promise<string> {
 }
 
 /** Locates, reads and validates CIFAR-10. */
-export async function loadCifar10(opts: LoadOptions = {}): Promise<CifarDataset> {
+export async function loadCifar10(opts: LoadOptions = {}): Promise<Dataset> {
   return readCifarDir(await locateCifar10(opts), opts.spec ?? OFFICIAL);
+}
+
+/** Where a data set's folder is looked for (locateDataFolder). */
+export interface FolderSearch {
+  /** 'Fashion-MNIST', for errors. */
+  title: string;
+  /** Its usual folder name (in the cache, or under --data-dir). */
+  folder: string;
+  /** Files the folder must hold (alternatives with '|', e.g. 'a.gz|a'). */
+  files: string[];
+  /** The environment variable that points at it, e.g. FASHION_MNIST_DIR. */
+  envVar: string;
+  /** Folders the system installs it in (e.g. Debian's package), searched after the variable. */
+  systemDirs?: string[];
+  /** Fetches it into the cache root when it is nowhere (absent: no download). */
+  download?: (cacheRoot: string) => Promise<string>;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+/** The files of `s.files` that `dir` lacks (the first alternative named). */
+async function lacking(dir: string, s: FolderSearch): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of s.files) {
+    const alts = f.split('|');
+    const found = await Promise.all(alts.map((a) => isFile(join(dir, a))));
+    if (!found.some(Boolean)) out.push(alts[0]);
+  }
+  return out;
+}
+
+/**
+ * The folder holding `s.files`: --data-dir (itself or its `s.folder` child), else $envVar, else the
+ * system folders, else the cache (`s.folder` under $LOSSLAB_CACHE or ~/.cache/losslab), else a
+ * download when there is one. A folder given explicitly must hold the data.
+ */
+export async function locateDataFolder(s: FolderSearch, o: DatasetLoadOptions = {}): Promise<string> {
+  const env = o.env ?? process.env;
+  const explicit = async (dir: string, source: string) => {
+    for (const d of [dir, join(dir, s.folder)]) if (!(await lacking(d, s)).length) return d;
+    const missing = await lacking(dir, s);
+    throw new DataError(dir, `the ${s.title} files (${s.files.map((f) => f.split('|')[0]).join(', ')}) as given by ${source}`,
+      missing.length === s.files.length ? 'none of them' : `${missing.join(', ')} missing`);
+  };
+  if (o.dataDir) return explicit(o.dataDir, '--data-dir');
+  if (env[s.envVar]) return explicit(env[s.envVar]!, s.envVar);
+  const root = cacheRoot(env);
+  const candidates = [...(s.systemDirs ?? []), join(root, s.folder)];
+  for (const d of candidates) if (!(await lacking(d, s)).length) return d;
+  if (s.download && !o.offline) return s.download(root);
+  throw new DataError(candidates.join(' or '), `the ${s.title} files`,
+    `no data set there${s.download ? ' (and downloads are off)' : ''}; point --data-dir or ${s.envVar} at a folder holding ${s.files.map((f) => f.split('|')[0]).join(', ')}`);
 }

@@ -3,9 +3,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError } from './errors.ts';
 import {
-  CLASS_NAMES, IMAGE_BYTES, META_FILE, NUM_CLASSES, OFFICIAL, RECORD_BYTES, TEST_FILE, TRAIN_FILES,
-  type CifarDataset, type LayoutSpec, type Split,
+  CIFAR10_SPEC, CLASS_NAMES, IMAGE_BYTES, META_FILE, NUM_CLASSES, OFFICIAL, RECORD_BYTES, TEST_FILE, TRAIN_FILES, type LayoutSpec,
 } from './layout.ts';
+import type { Dataset, Split } from './dataset.ts';
+import { concatSplits } from './records.ts';
 
 async function readBatch(file: string, spec: LayoutSpec): Promise<Split> {
   const expected = RECORD_BYTES * spec.recordsPerBatch;
@@ -30,19 +31,6 @@ export function splitRecords(file: string, raw: Uint8Array, n: number): Split {
     if (label >= NUM_CLASSES) throw new DataError(file, `labels 0–9`, `label ${label} in record ${i} (byte offset ${off})`);
     labels[i] = label;
     images.set(raw.subarray(off + 1, off + RECORD_BYTES), i * IMAGE_BYTES);
-  }
-  return { images, labels };
-}
-
-function concat(parts: Split[]): Split {
-  const n = parts.reduce((s, p) => s + p.labels.length, 0);
-  const images = new Uint8Array(n * IMAGE_BYTES);
-  const labels = new Uint8Array(n);
-  let k = 0;
-  for (const p of parts) {
-    images.set(p.images, k * IMAGE_BYTES);
-    labels.set(p.labels, k);
-    k += p.labels.length;
   }
   return { images, labels };
 }
@@ -72,10 +60,11 @@ export async function hasLayout(dir: string): Promise<boolean> {
 }
 
 /** Reads and validates all six batches and the class names; throws DataError on the first problem. */
-export async function readCifarDir(dir: string, spec: LayoutSpec = OFFICIAL): Promise<CifarDataset> {
-  const classNames = await readClassNames(dir);
+export async function readCifarDir(dir: string, spec: LayoutSpec = OFFICIAL): Promise<Dataset> {
+  await readClassNames(dir);
   const train: Split[] = [];
   for (const f of TRAIN_FILES) train.push(await readBatch(join(dir, f), spec));
   const test = await readBatch(join(dir, TEST_FILE), spec);
-  return { train: concat(train), test, classNames, dir };
+  const sizes = { trainSize: TRAIN_FILES.length * spec.recordsPerBatch, testSize: spec.recordsPerBatch };
+  return { spec: { ...CIFAR10_SPEC, ...sizes }, train: concatSplits(train, IMAGE_BYTES), test, dir };
 }

@@ -4,7 +4,7 @@
  * engine and by `parity --trajectory` (which passes the indices on to PyTorch).
  */
 import { Rng } from '@losslab/nn';
-import { IMAGE_BYTES, type Split } from './layout.ts';
+import type { Split } from './dataset.ts';
 
 /** The k of `indices` (training-set indices, e.g. a data variant's) that a run with `seed` trains on. */
 export function subsetIndices(indices: Uint32Array, k: number, seed: number): Uint32Array {
@@ -16,10 +16,11 @@ export function subsetIndices(indices: Uint32Array, k: number, seed: number): Ui
 
 /** The images and labels at `order` (indices into `split`), in that order. */
 export function gatherSplit(split: Split, order: Uint32Array): Split {
-  const images = new Uint8Array(order.length * IMAGE_BYTES);
-  const labels = new Uint8Array(order.length);
+  const size = split.images.length / split.labels.length; // bytes per image
+  const images = new Uint8Array(order.length * size);
+  const labels = new (split.labels.constructor as Uint8ArrayConstructor | Uint16ArrayConstructor)(order.length);
   order.forEach((src, i) => {
-    images.set(split.images.subarray(src * IMAGE_BYTES, (src + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
+    images.set(split.images.subarray(src * size, (src + 1) * size), i * size);
     labels[i] = split.labels[src];
   });
   return { images, labels };

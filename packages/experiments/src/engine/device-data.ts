@@ -1,29 +1,30 @@
 /**
- * CIFAR-10 resident on the device: uint8 images uploaded once (training set in two chunks,
+ * A data set resident on the device: uint8 images uploaded once (training set in two chunks,
  * lavapipe binds at most 128 MiB), with the per-step augmentation and the test-set
- * normalisation planned as dispatches that read them.
+ * normalisation planned as dispatches that read them. Shape, normalisation and augmentation
+ * come from the data set's spec.
  */
 import {
-  augmentBatch, augmentRef, normalizeImages, uploadImageChunks, maxImagesPerChunk, type Dispatch, type KernelContext,
+  augmentBatch, augmentRef, normalizeImages, uploadImageChunks, maxImagesPerChunk, type Dispatch, type KernelContext, type ImageShape,
 } from '@losslab/kernels';
-import type { CifarDataset } from '../data/index.ts';
-
-/** The study's normalisation (as the founding study used). */
-export const CIFAR_MEAN = [0.4914, 0.4822, 0.4465] as const;
-export const CIFAR_STD = [0.2023, 0.1994, 0.201] as const;
-export const CROP_PADDING = 4;
+import { imageSize, inputShape, type Dataset, type DatasetSpec } from '../data/index.ts';
 
 export class DeviceDataset {
+  readonly spec: DatasetSpec;
+  readonly shape: ImageShape;
   readonly imagesPerChunk: number;
   readonly train: [GPUBuffer, GPUBuffer];
   readonly test: [GPUBuffer, GPUBuffer];
   readonly testLabels: GPUBuffer;
   readonly testCount: number;
 
-  constructor(ctx: KernelContext, d: CifarDataset) {
-    this.imagesPerChunk = maxImagesPerChunk(ctx);
-    this.train = uploadImageChunks(ctx, d.train.images, this.imagesPerChunk);
-    this.test = uploadImageChunks(ctx, d.test.images, this.imagesPerChunk);
+  constructor(ctx: KernelContext, d: Dataset) {
+    this.spec = d.spec;
+    this.shape = { channels: d.spec.channels, height: d.spec.height, width: d.spec.width };
+    const bytes = imageSize(d.spec);
+    this.imagesPerChunk = maxImagesPerChunk(ctx, bytes);
+    this.train = uploadImageChunks(ctx, d.train.images, this.imagesPerChunk, bytes);
+    this.test = uploadImageChunks(ctx, d.test.images, this.imagesPerChunk, bytes);
     this.testLabels = ctx.upload(Uint32Array.from(d.test.labels), 'test_labels');
     this.testCount = d.test.labels.length;
   }
@@ -41,7 +42,8 @@ export function planAugmentSteps(ctx: KernelContext, data: DeviceDataset, a: {
   return Array.from({ length: steps }, (_, k) => augmentBatch(ctx, {
     images: data.train, imagesPerChunk: data.imagesPerChunk, labels: a.labels, order: a.order,
     orderOffset: k * a.batch, batch: Math.min(a.batch, a.count - k * a.batch), out: a.out, outLabels: a.outLabels,
-    seed: a.seed, epoch: a.epoch, mean: CIFAR_MEAN, std: CIFAR_STD, crop: { pad: CROP_PADDING }, flip: true,
+    seed: a.seed, epoch: a.epoch, mean: data.spec.mean, std: data.spec.std, shape: data.shape,
+    crop: data.spec.augment.pad ? { pad: data.spec.augment.pad } : null, flip: data.spec.augment.flip,
   }));
 }
 
@@ -50,15 +52,15 @@ export function planNormalizeBatches(ctx: KernelContext, data: DeviceDataset, a:
   if (data.testCount % a.batch !== 0) throw new Error(`evaluation batch ${a.batch} does not divide ${data.testCount}`);
   return Array.from({ length: data.testCount / a.batch }, (_, k) => normalizeImages(ctx, {
     images: data.test, imagesPerChunk: data.imagesPerChunk, first: k * a.batch, count: a.batch, out: a.out,
-    mean: CIFAR_MEAN, std: CIFAR_STD, labels: data.testLabels, outLabels: a.outLabels,
+    mean: data.spec.mean, std: data.spec.std, shape: data.shape, labels: data.testLabels, outLabels: a.outLabels,
   }));
 }
 
 /** Test images by index, normalised on the host (the normalisation kernel's float64 reference: no crop, no flip). */
-export function normalizeTestImages(d: CifarDataset, indices: number[]): Float32Array<ArrayBuffer> {
+export function normalizeTestImages(d: Dataset, indices: number[]): Float32Array<ArrayBuffer> {
   const { out } = augmentRef({
     images: d.test.images, labels: d.test.labels, order: indices, orderOffset: 0, batch: indices.length,
-    seed: 0, epoch: 0, mean: CIFAR_MEAN, std: CIFAR_STD, pad: 0, flip: false,
+    seed: 0, epoch: 0, mean: d.spec.mean, std: d.spec.std, pad: 0, flip: false, shape: inputShape(d.spec),
   });
   return Float32Array.from(out);
 }

@@ -9,10 +9,10 @@ import {
 import {
   buildModel, initialParams, lrSchedule, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep, SaliencyStep, STATS_FLOATS, parseLoss, type Graph, type StateDict,
 } from '@losslab/nn';
-import type { CifarDataset } from '../data/index.ts';
+import { imageSize, inputShape, type Dataset } from '../data/index.ts';
 import type { EngineFactory, EpochStats, EvalStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
 import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
-import { IMAGE_BYTES, subsetIndices } from '../data/index.ts';
+import { subsetIndices } from '../data/index.ts';
 import { variantFor } from './variants.ts';
 import { decodeEngineState, encodeEngineState } from './state-bytes.ts';
 
@@ -22,7 +22,7 @@ const CALIBRATION_BINS = 15;
 
 export interface GpuEngineOptions {
   device: LossLabDevice;
-  dataset: CifarDataset;
+  dataset: Dataset;
 }
 
 export function createGpuEngineFactory(o: GpuEngineOptions): EngineFactory {
@@ -74,16 +74,18 @@ class GpuRun implements RunEngine {
   private readonly epochUniform: GPUBuffer;
 
   /** `ctx` is this run's own scope: every buffer the run allocates is freed by dispose(). */
-  constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, private readonly dataset: CifarDataset, private readonly spec: RunSpec) {
+  constructor(private readonly ctx: KernelContext, private readonly data: DeviceDataset, private readonly dataset: Dataset, private readonly spec: RunSpec) {
     const loss = parseLoss(spec.loss);
-    this.model = buildModel(spec.arch, dataset.classNames.length);
+    const classes = dataset.spec.classNames.length;
+    const sample = imageSize(dataset.spec); // floats of one input
+    this.model = buildModel(spec.arch, classes, inputShape(dataset.spec));
     this.store = new ParamStore(ctx, this.model);
     this.store.load(initialParams(this.model.params(), new Rng(spec.seed, 'init')));
     this.store.resetMomentum();
     this.optimizer = new SgdOptimizer(ctx, this.store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay, nesterov: spec.nesterov });
     this.schedule = lrSchedule(spec.lr, spec.schedule);
 
-    const variant = variantFor(spec.data, dataset.train.labels, spec.seed);
+    const variant = variantFor(spec.data, dataset.train.labels, spec.seed, classes);
     let indices = variant.indices;
     if (spec.trainSubset !== null && spec.trainSubset < indices.length) indices = subsetIndices(indices, spec.trainSubset, spec.seed);
     this.trainIndices = indices;
@@ -96,7 +98,7 @@ class GpuRun implements RunEngine {
     this.stepsPerEpoch = Math.ceil(n / b);
     const rem = n - (this.stepsPerEpoch - 1) * b;
     this.trainStats = ctx.storage(STATS_FLOATS * 4, 'train_stats');
-    const input = ctx.storage(b * 3 * 32 * 32 * 4, 'batch_images');
+    const input = ctx.storage(b * sample * 4, 'batch_images');
     const labels = ctx.storage(b * 4, 'batch_labels');
     const full = new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: b, loss, input, labels, stats: this.trainStats });
     const last = rem === b ? full : new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: rem, loss, input, labels, stats: this.trainStats });
@@ -106,7 +108,7 @@ class GpuRun implements RunEngine {
     this.steps = augments.map((aug, k) => ({ dispatches: [aug, ...(k === this.stepsPerEpoch - 1 ? last : full).dispatches] }));
 
     const evalBatch = evalBatchFor(this.model, data.testCount);
-    const evalInput = ctx.storage(evalBatch * 3 * 32 * 32 * 4, 'eval_images');
+    const evalInput = ctx.storage(evalBatch * sample * 4, 'eval_images');
     const evalLabels = ctx.storage(evalBatch * 4, 'eval_labels');
     this.evalStep = new EvalStep(ctx, this.model, this.store, { batch: evalBatch, loss, input: evalInput, labels: evalLabels, bins: CALIBRATION_BINS });
     this.evalDispatches = planNormalizeBatches(ctx, this.data, { batch: evalBatch, out: evalInput, outLabels: evalLabels })
@@ -187,12 +189,15 @@ class GpuRun implements RunEngine {
       .run(normalizeTestImages(this.dataset, indices))
       .finally(() => scope.destroy());
     const per = grad.length / indices.length;
+    const { height, width } = this.dataset.spec;
     return indices.map((index, i) => ({
       index,
       label: this.dataset.test.labels[index],
       predicted: predicted[i],
       grad: grad.slice(i * per, (i + 1) * per),
-      image: this.dataset.test.images.slice(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES),
+      image: this.dataset.test.images.slice(index * per, (index + 1) * per),
+      height,
+      width,
     }));
   }
 

@@ -77,10 +77,13 @@ export interface SaliencyItem {
   index: number; // test-set index
   label: number; // true class
   predicted: number; // argmax of the logits
-  /** d logit[predicted] / d input, [3, 32, 32] (CHW). */
+  /** d logit[predicted] / d input, [C, H, W]. */
   grad: Float32Array;
-  /** The test image as stored, uint8 CHW (3072 bytes). */
+  /** The test image as stored, uint8 CHW (C·H·W bytes). */
   image: Uint8Array;
+  /** The image's height and width (default 32 × 32). */
+  height?: number;
+  width?: number;
 }
 
 export interface EngineFactory {

@@ -1,17 +1,18 @@
 /**
- * Training-set variants (the test set always stays the balanced original):
- * - `clean`: all 50,000 images;
- * - `lt<R>` (e.g. lt10, lt100): long-tailed, class i keeps n_max · R^(-i/9) images (Cui et al. 2019), chosen by a seeded draw;
+ * Training-set variants (the test set always stays the balanced original), for a data set of C classes:
+ * - `clean`: every training image;
+ * - `lt<R>` (e.g. lt10, lt100): long-tailed, class i keeps n_max · R^(-i/(C-1)) images (Cui et al. 2019), chosen by a seeded draw;
  * - `noise<P>` (e.g. noise20, noise40): symmetric label noise, P% of labels replaced by a uniformly drawn other class.
  */
 import { Rng } from '@losslab/nn';
+import type { LabelArray } from '../data/index.ts';
 
 export interface DataVariant {
   name: string;
   /** Data-set indices to train on, ascending. */
   indices: Uint32Array;
   /** Labels for every data-set index (noisy where the variant says so). */
-  labels: Uint8Array;
+  labels: LabelArray;
   /** What changed, for the record: images kept per class, labels flipped. */
   info: { perClass: number[]; flipped: number };
 }
@@ -32,7 +33,7 @@ function countPerClass(labels: ArrayLike<number>, indices: ArrayLike<number>, cl
   return c;
 }
 
-export function variantFor(name: string, labels: Uint8Array, seed: number, classes = 10): DataVariant {
+export function variantFor(name: string, labels: LabelArray, seed: number, classes: number): DataVariant {
   const err = validateVariant(name);
   if (err) throw new Error(err);
   const m = VARIANT_PATTERN.exec(name)!;
@@ -55,7 +56,7 @@ export function variantFor(name: string, labels: Uint8Array, seed: number, class
   if (m[3] !== undefined) {
     const p = Number(m[3]) / 100;
     const rng = new Rng(seed, `variant/${name}`);
-    const noisy = Uint8Array.from(labels);
+    const noisy = labels.slice();
     let flipped = 0;
     for (let i = 0; i < noisy.length; i++) {
       if (rng.next() < p) {

@@ -17,9 +17,9 @@ interface TensorSpec {
 const INT64_STATE = /(^|\.)num_batches_tracked$/;
 
 /** The trained parameters and running state as PyTorch-named tensors, in the model's order. */
-export function engineStateTensors(bytes: Uint8Array, classes = 10): { arch: string; tensors: SafeTensor[] } {
+export function engineStateTensors(bytes: Uint8Array, classes = 10, input?: number[]): { arch: string; tensors: SafeTensor[] } {
   const { header, params, state } = decodeEngineState(bytes);
-  const model = buildModel(header.arch, classes) as ReturnType<typeof buildModel> & { state?: () => TensorSpec[] };
+  const model = buildModel(header.arch, classes, input) as ReturnType<typeof buildModel> & { state?: () => TensorSpec[] };
   const groups: [TensorSpec[], Float32Array, string][] = [[model.params(), params, 'parameters'], [model.state?.() ?? [], state, 'running state']];
   const tensors: SafeTensor[] = [];
   for (const [specs, flat, what] of groups) {

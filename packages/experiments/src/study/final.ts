@@ -11,6 +11,7 @@ export interface FinalJson {
   seed: number;
   data: string;
   arch: string;
+  dataset: string;
   /** The epoch the numbers are from (the last evaluated one). */
   epoch: number | null;
   status: 'done' | 'diverged';
@@ -33,6 +34,7 @@ export function finalJson(cell: Cell, classNames: string[], last: { epoch: numbe
     seed: cell.seed,
     data: cell.data,
     arch: cell.arch,
+    dataset: cell.dataset,
     epoch: last?.epoch ?? null,
     status: divergedEpoch === null ? 'done' : 'diverged',
     divergedEpoch,

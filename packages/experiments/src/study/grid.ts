@@ -1,8 +1,10 @@
 /**
- * A study's grid: data variant × architecture × seed × loss, loss varying fastest, so a
- * cell's index is ((d·A + a)·S + s)·L + l. Indices are stable for a given configuration.
+ * A study's grid: dataset × data variant × architecture × seed × loss, loss varying fastest, so a
+ * cell's index is (((k·D + d)·A + a)·S + s)·L + l. Indices are stable for a given configuration
+ * (and, with the one default dataset, as they were before the dataset axis).
  */
 import { parseLoss, type StudyConfig } from '../config/index.ts';
+import { datasetTag, DEFAULT_DATASET } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
 
 export interface Cell {
@@ -13,33 +15,41 @@ export interface Cell {
   seed: number;
   data: string;
   arch: string;
-  /** Run folder relative to the study folder: seed_<S> or <variant>_<arch>/seed_<S>. */
+  /** The data set (a --dataset name or manifest). */
+  dataset: string;
+  /** Run folder relative to the study folder: seed_<S>, <variant>_<arch>/seed_<S>, or <dataset>_<variant>_<arch>/seed_<S> for a data set other than CIFAR-10. */
   dir: string;
 }
 
-/** The default study (clean data, the convnet) keeps the study's seed_<S>/ folders. */
+/** The default study (CIFAR-10, clean data, the convnet) keeps the study's seed_<S>/ folders. */
 export function isPlainGrid(c: StudyConfig): boolean {
-  return c.data.length === 1 && c.data[0] === 'clean' && c.arch.length === 1 && c.arch[0] === 'convnet';
+  return c.data.length === 1 && c.data[0] === 'clean' && c.arch.length === 1 && c.arch[0] === 'convnet' &&
+    (c.dataset ?? [DEFAULT_DATASET]).join() === DEFAULT_DATASET;
 }
 
 export function expandGrid(c: StudyConfig): Cell[] {
   const plain = isPlainGrid(c);
   const cells: Cell[] = [];
-  for (const data of c.data) {
-    for (const arch of c.arch) {
-      for (const seed of c.seeds) {
-        for (const loss of c.losses) {
-          const { label, name, source } = parseLoss(loss);
-          cells.push({
-            index: cells.length,
-            id: `${data}_${arch}_${name.replace(':', '').replace(/,/g, '_')}_s${seed}`,
-            loss: source,
-            label,
-            seed,
-            data,
-            arch,
-            dir: plain ? `seed_${seed}` : `${data}_${arch}/seed_${seed}`,
-          });
+  for (const dataset of c.dataset ?? [DEFAULT_DATASET]) {
+    // CIFAR-10's runs keep the names they had before the dataset axis; other data sets prefix theirs.
+    const prefix = dataset === DEFAULT_DATASET ? '' : `${datasetTag(dataset)}_`;
+    for (const data of c.data) {
+      for (const arch of c.arch) {
+        for (const seed of c.seeds) {
+          for (const loss of c.losses) {
+            const { label, name, source } = parseLoss(loss);
+            cells.push({
+              index: cells.length,
+              id: `${prefix}${data}_${arch}_${name.replace(':', '').replace(/,/g, '_')}_s${seed}`,
+              loss: source,
+              label,
+              seed,
+              data,
+              arch,
+              dataset,
+              dir: plain ? `seed_${seed}` : `${prefix}${data}_${arch}/seed_${seed}`,
+            });
+          }
         }
       }
     }

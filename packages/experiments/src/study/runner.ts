@@ -54,24 +54,45 @@ function adapterLine(a: Record<string, unknown>): string {
   return typeof a.summary === 'string' ? a.summary : JSON.stringify(a);
 }
 
-export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: StudyMeta): Promise<CellOutcome[]> {
+/** One data set's engine and class names. */
+export interface DatasetEngine {
+  factory: EngineFactory;
+  classNames: string[];
+}
+
+/**
+ * Runs the selected cells. `engines`: one engine factory per data set of the cells (by name), or a
+ * single factory for every cell (with meta.classNames).
+ */
+export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<string, DatasetEngine>, meta: StudyMeta): Promise<CellOutcome[]> {
   const t0 = performance.now();
+  const engineFor = (dataset: string): DatasetEngine => {
+    if ('createRun' in engines && typeof engines.createRun === 'function') return { factory: engines as EngineFactory, classNames: meta.classNames };
+    const e = (engines as Record<string, DatasetEngine>)[dataset];
+    if (!e) throw new Error(`no engine for data set ${dataset}`);
+    return e;
+  };
   await preflight(o);
   await mkdir(o.dir, { recursive: true });
   await removeStaleTemps(o.dir);
   await openStudy(o.dir, o.config, meta);
-  await refreshStudy(o.dir, { adapter: factory.adapter });
+  // A process that joins a study (another shard) adds the specs of the data sets it loaded.
+  await refreshStudy(o.dir, { ...(o.cells.length ? { adapter: engineFor(o.cells[0].dataset).factory.adapter } : {}), ...(meta.datasets ? { datasets: meta.datasets } : {}) });
   o.reporter.studyStart({ name: o.config.name, outDir: o.dir, selection: o.selection, cells: o.cells, epochs: o.config.epochs });
   const clock = new EtaClock(o.cells.length * o.config.epochs);
   const results: CellOutcome[] = [];
-  const ctx: CellContext = {
-    dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock, stop: o.stop, claimStaleMs: o.claimStaleMs,
-    classNames: meta.classNames, adapter: adapterLine(factory.adapter),
-    onCommit: async () => void (await refreshStudy(o.dir)),
+  /** A cell's context: its data set's engine and class names. */
+  const ctxFor = (cell: Cell): CellContext => {
+    const { factory, classNames } = engineFor(cell.dataset);
+    return {
+      dir: o.dir, config: o.config, factory, reporter: o.reporter, resume: o.resume, clock, stop: o.stop, claimStaleMs: o.claimStaleMs,
+      classNames, adapter: adapterLine(factory.adapter),
+      onCommit: async () => void (await refreshStudy(o.dir)),
+    };
   };
   for (const cell of o.cells) {
     if (o.stop?.requested) break;
-    results.push(await runCell(cell, ctx));
+    results.push(await runCell(cell, ctxFor(cell)));
     await refreshStudy(o.dir);
   }
   // Cells another process held: wait for each claim (all at once) until its holder ends it or its
@@ -79,7 +100,7 @@ export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: St
   const busy = results.flatMap((r, i) => (r.busy ? [i] : []));
   if (busy.length && !o.stop?.requested) {
     const staleMs = o.claimStaleMs ?? CLAIM_STALE_MS;
-    const claims = await Promise.all(busy.map((i) => claimCell(o.cells[i], ctx, staleMs * 1.5 + 1000)));
+    const claims = await Promise.all(busy.map((i) => claimCell(o.cells[i], ctxFor(o.cells[i]), staleMs * 1.5 + 1000)));
     for (const [k, i] of busy.entries()) {
       const claim = claims[k];
       if (typeof claim === 'string') {
@@ -91,7 +112,7 @@ export async function runStudy(o: StudyOptions, factory: EngineFactory, meta: St
         continue;
       }
       clock.restore(o.config.epochs);
-      results[i] = await runCell(o.cells[i], { ...ctx, claim });
+      results[i] = await runCell(o.cells[i], { ...ctxFor(o.cells[i]), claim });
       await refreshStudy(o.dir);
     }
   }

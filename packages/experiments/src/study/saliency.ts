@@ -1,8 +1,10 @@
 /**
  * <Label>_saliency.json: the saliency maps of a run's final model on a fixed panel of test images
- * (the first `perClass` of each class in test-set order). Each gradient is reduced to one 32×32
- * map, max over channels of |grad| (Simonyan et al. 2014), divided by its own maximum and stored as integers per mille (0–1000);
- * the image travels with it (base64 of 32×32 interleaved RGB bytes) so the viewer needs nothing else.
+ * (the first `perClass` of each class in test-set order; with many classes one image of each of
+ * the first PANEL_MAX_CLASSES). Each gradient is reduced to one H×W map, max over channels of
+ * |grad| (Simonyan et al. 2014), divided by its own maximum and stored as integers per mille
+ * (0–1000); the image travels with it (base64 of H×W interleaved RGB bytes, grey images
+ * repeated in R, G and B) so the viewer needs nothing else.
  */
 import { join } from 'node:path';
 import type { RunEngine, SaliencyItem } from '../engine/types.ts';
@@ -11,6 +13,8 @@ import type { Cell } from './grid.ts';
 
 export const SALIENCY_FORMAT = 1;
 export const PANEL_PER_CLASS = 2;
+/** With more classes than this the panel shows one image of each of the first PANEL_MAX_CLASSES. */
+export const PANEL_MAX_CLASSES = 50;
 /** Map values are integers: the normalised saliency × MAP_SCALE. */
 export const MAP_SCALE = 1000;
 
@@ -20,9 +24,9 @@ export interface SaliencyImage {
   predicted: number;
   /** max over the map before normalisation: max_pixel max_channel |d logit / d input|. */
   gradMax: number;
-  /** 1024 integers in [0, MAP_SCALE], row-major 32×32: normalised saliency × MAP_SCALE. */
+  /** H·W integers in [0, MAP_SCALE], row-major: normalised saliency × MAP_SCALE. */
   map: number[];
-  /** base64 of 3072 bytes: 32×32 pixels, row-major, R G B each. */
+  /** base64 of H·W·3 bytes: pixels row-major, R G B each. */
   rgb: string;
 }
 
@@ -33,6 +37,7 @@ export interface SaliencyJson {
   seed: number;
   data: string;
   arch: string;
+  dataset: string;
   epoch: number;
   height: number;
   width: number;
@@ -44,6 +49,10 @@ export interface SaliencyJson {
 
 /** Test-set indices of the first `perClass` images of each class, class by class, in test order. */
 export function panelIndices(labels: ArrayLike<number>, classes: number, perClass = PANEL_PER_CLASS): number[] {
+  if (classes > PANEL_MAX_CLASSES) {
+    classes = PANEL_MAX_CLASSES;
+    perClass = 1;
+  }
   const chosen: number[][] = Array.from({ length: classes }, () => []);
   for (let i = 0; i < labels.length; i++) {
     const c = labels[i];
@@ -59,14 +68,16 @@ export function channelMaxAbs(grad: ArrayLike<number>, channels: number, pixels:
   return out;
 }
 
-/** uint8 CHW → interleaved RGB (HWC). */
-export function chwToRgb(image: ArrayLike<number>, pixels: number): Uint8Array {
+/** uint8 CHW → interleaved RGB (HWC): one channel is grey (repeated), two fill R and G. */
+export function chwToRgb(image: ArrayLike<number>, pixels: number, channels = 3): Uint8Array {
   const out = new Uint8Array(pixels * 3);
-  for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) out[p * 3 + c] = image[c * pixels + p];
+  for (let p = 0; p < pixels; p++) {
+    for (let c = 0; c < 3; c++) out[p * 3 + c] = channels === 1 ? image[p] : c < channels ? image[c * pixels + p] : 0;
+  }
   return out;
 }
 
-export function saliencyImage(item: SaliencyItem, height = 32, width = 32): SaliencyImage {
+export function saliencyImage(item: SaliencyItem, height = item.height ?? 32, width = item.width ?? 32): SaliencyImage {
   const pixels = height * width;
   const channels = item.grad.length / pixels;
   const raw = channelMaxAbs(item.grad, channels, pixels);
@@ -77,7 +88,7 @@ export function saliencyImage(item: SaliencyItem, height = 32, width = 32): Sali
     predicted: item.predicted,
     gradMax: Number(max.toPrecision(4)),
     map: Array.from(raw, (v) => (max > 0 ? Math.round((v / max) * MAP_SCALE) : 0)),
-    rgb: Buffer.from(chwToRgb(item.image, pixels)).toString('base64'),
+    rgb: Buffer.from(chwToRgb(item.image, pixels, item.image.length / pixels)).toString('base64'),
   };
 }
 
@@ -85,7 +96,8 @@ export function saliencyJson(cell: Cell, epoch: number, classNames: string[], it
   return {
     format: SALIENCY_FORMAT,
     loss: cell.loss, label: cell.label, seed: cell.seed, data: cell.data, arch: cell.arch, epoch,
-    height: 32, width: 32,
+    dataset: cell.dataset,
+    height: items[0]?.height ?? 32, width: items[0]?.width ?? 32,
     map: 'max over channels of |d logit[predicted] / d input|, divided by its maximum per image, times mapScale, rounded',
     mapScale: MAP_SCALE,
     classNames,

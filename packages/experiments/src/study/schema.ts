@@ -40,6 +40,8 @@ export const StudyRunSchema = z.object({
   seed: count,
   data: z.string().min(1),
   arch: z.string().min(1),
+  /** The data set (absent in study folders from before the data-set axis: CIFAR-10). */
+  dataset: z.string().min(1).optional(),
   csv: studyPath,
   final: studyPath,
   state: studyPath,

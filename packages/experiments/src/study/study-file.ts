@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { studyIdentity, validateConfig, type StudyConfig } from '../config/index.ts';
+import type { DatasetSpec } from '../data/index.ts';
 import { writeJsonAtomic } from '../util/atomic.ts';
 import { UsageError } from '../util/errors.ts';
 import { resolveInside } from '../util/inside.ts';
@@ -25,6 +26,8 @@ export interface StudyRun extends RunStatus {
   seed: number;
   data: string;
   arch: string;
+  /** The data set (absent in study folders from before the dataset axis: CIFAR-10). */
+  dataset?: string;
   csv: string;
   final: string;
   state: string;
@@ -43,7 +46,10 @@ export interface StudyJson {
   versions: Record<string, string | null>;
   gitCommit: string | null;
   adapter: Record<string, unknown> | null;
+  /** The class names when the study has one data set (else [], and each data set's are in `datasets`). */
   classNames: string[];
+  /** Each data set's numbers (shape, classes, normalisation, …) by its --dataset name, as loaded; absent before the dataset axis. */
+  datasets?: Record<string, DatasetSpec>;
   runs: StudyRun[];
 }
 
@@ -51,6 +57,8 @@ export interface StudyMeta {
   versions: Record<string, string | null>;
   gitCommit: string | null;
   classNames: string[];
+  /** The specs of the data sets this process loaded, by --dataset name. */
+  datasets?: Record<string, DatasetSpec>;
 }
 
 /** study.json of `dir`, checked against its schema (schema.ts); null when there is none; UsageError (one line) when it is not one. */
@@ -104,7 +112,7 @@ export async function checkStudyFolder(dir: string, config: StudyConfig): Promis
 function pendingRun(c: Cell, epochs: number): StudyRun {
   const f = runFiles(c);
   return {
-    id: c.id, index: c.index, loss: c.loss, label: c.label, seed: c.seed, data: c.data, arch: c.arch,
+    id: c.id, index: c.index, loss: c.loss, label: c.label, seed: c.seed, data: c.data, arch: c.arch, dataset: c.dataset,
     status: 'pending', epochsDone: 0, epochs, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null,
     csv: f.csv, final: f.final, state: f.state, statusFile: f.status,
   };
@@ -122,7 +130,7 @@ function studyStatus(runs: StudyRun[]): StudyJson['status'] {
 }
 
 /** Re-reads every run's status file into study.json (and applies `patch`), under the lock. */
-export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, 'adapter'>> = {}): Promise<StudyJson> {
+export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, 'adapter' | 'datasets'>> = {}): Promise<StudyJson> {
   return withLock(join(dir, LOCK_DIR), async () => {
     const study = await readStudy(dir);
     if (!study) throw new Error(`${dir}/${STUDY_FILE} disappeared`);
@@ -133,6 +141,7 @@ export async function refreshStudy(dir: string, patch: Partial<Pick<StudyJson, '
     const next: StudyJson = {
       ...study,
       adapter: study.adapter ?? patch.adapter ?? null,
+      ...(study.datasets || patch.datasets ? { datasets: { ...study.datasets, ...patch.datasets } } : {}),
       runs,
       status,
       startedAt: starts[0] ?? null,
@@ -160,6 +169,7 @@ export async function openStudy(dir: string, config: StudyConfig, meta: StudyMet
       gitCommit: meta.gitCommit,
       adapter: null,
       classNames: meta.classNames,
+      ...(meta.datasets ? { datasets: meta.datasets } : {}),
       runs: expandGrid(config).map((c) => pendingRun(c, config.epochs)),
     };
     await writeJsonAtomic(join(dir, STUDY_FILE), study);

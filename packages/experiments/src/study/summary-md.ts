@@ -1,6 +1,7 @@
 /** summary.md: the tables a person reads, and a plain statement of which differences vs CE are significant. */
 import { MIN_SEEDS_TO_TEST, type Described } from '../stats/index.ts';
 import { ALPHA, COMPARED_METRICS, type SummaryJson, type SummaryRow, type VsCe } from './summary.ts';
+import { DEFAULT_DATASET } from '../data/index.ts';
 
 const NAMES: Record<string, string> = {
   test_acc: 'test accuracy', f1: 'macro-F1', test_nll: 'test NLL', ece: 'ECE', test_loss: 'test loss (own criterion)', train_loss: 'train loss', train_acc: 'train accuracy',
@@ -74,7 +75,7 @@ function significance(rows: SummaryRow[]): string[] {
 export function renderSummaryMd(s: SummaryJson): string {
   const out = [`# Study ${s.study}: summary`, '', `Final-epoch metrics across seeds: mean ± sample std [Student-t 95% CI]. Sources: ${s.sources.map((x) => (x === '.' ? 'this folder' : x)).join(', ')}.`, ''];
   for (const g of s.groups) {
-    out.push(`## ${g.data} data, ${g.arch}`, '');
+    out.push(`## ${g.dataset && g.dataset !== DEFAULT_DATASET ? `${g.dataset}, ` : ''}${g.data} data, ${g.arch}`, '');
     out.push(`| loss | n | ${TABLE.map((m) => NAMES[m]).join(' | ')} | notes |`);
     out.push(`|---|---|${TABLE.map(() => '---').join('|')}|---|`);
     for (const r of g.rows) out.push(`| ${r.label} | ${r.n} | ${TABLE.map((m) => cell(r.final[m])).join(' | ')} | ${statusNote(r)} |`);
@@ -82,8 +83,9 @@ export function renderSummaryMd(s: SummaryJson): string {
     if (g.rows.some((r) => r.vsCE)) out.push(...significance(g.rows), '');
     else if (!g.rows.some((r) => r.loss === 'ce')) out.push('No CE runs in this group: no paired differences.', '');
     const recalls = g.rows.filter((r) => r.perClassRecall);
+    const names = g.classNames ?? s.classNames;
     if (g.data !== 'clean' && recalls.length) {
-      out.push('Per-class recall (mean over seeds):', '', `| loss | ${s.classNames.join(' | ')} |`, `|---|${s.classNames.map(() => '---').join('|')}|`);
+      out.push('Per-class recall (mean over seeds):', '', `| loss | ${names.join(' | ')} |`, `|---|${names.map(() => '---').join('|')}|`);
       for (const r of recalls) out.push(`| ${r.label} | ${r.perClassRecall!.map((x) => fmt(x, 3)).join(' | ')} |`);
       out.push('');
     }

@@ -1,5 +1,5 @@
 /**
- * summary.json across seeds: per grid row (data variant × architecture) and loss, the final
+ * summary.json across seeds: per grid row (data set × data variant × architecture) and loss, the final
  * metrics as mean ± std with a Student-t 95% CI, and each loss against CE as a paired difference
  * over the seeds both finished (paired t-test p-value, t CI and a seeded bootstrap CI), with
  * Holm's correction across each table's comparisons and n < 3 marked as too few seeds to test.
@@ -7,6 +7,7 @@
 import { describe, holmAdjust, MIN_SEEDS_TO_TEST, pairedDifference, type Described } from '../stats/index.ts';
 import { ALPHA, COMPARED_METRICS, SUMMARY_METRICS, type SummaryMetric } from '@losslab/viewer/format';
 import type { RunRecord } from './collect.ts';
+import { DEFAULT_DATASET } from '../data/index.ts';
 // The viewer's reading of the results format: extending it makes the compiler hold writer and reader to one shape.
 import type {
   PairedDiff, SummaryRow as FormatRow, SummaryGroup as FormatGroup, Summary as FormatSummary,
@@ -37,8 +38,14 @@ export interface SummaryRow extends FormatRow {
 }
 
 export interface SummaryGroup extends FormatGroup {
+  dataset: string;
+  /** The data set's class names (for per-class tables) when known. */
+  classNames?: string[];
   rows: SummaryRow[];
 }
+
+/** A run's data set (CIFAR-10 for runs from before the dataset axis). */
+export const runDataset = (r: { dataset?: string }): string => r.dataset ?? DEFAULT_DATASET;
 
 export interface SummaryJson extends FormatSummary {
   sources: string[];
@@ -52,11 +59,11 @@ function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
   return xs.filter((x) => !seen.has(key(x)) && seen.add(key(x)));
 }
 
-/** One record per (data, arch, loss, seed): a finished one wins over others, the first folder over later ones. */
+/** One record per (dataset, data, arch, loss, seed): a finished one wins over others, the first folder over later ones. */
 function dedupe(records: RunRecord[]): RunRecord[] {
   const rank = (r: RunRecord) => (r.run.status === 'done' ? 0 : r.run.status === 'diverged' ? 1 : 2);
   const sorted = records.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map((x) => x.r);
-  const key = (r: RunRecord) => `${r.run.data}|${r.run.arch}|${r.run.loss}|${r.run.seed}`;
+  const key = (r: RunRecord) => `${runDataset(r.run)}|${r.run.data}|${r.run.arch}|${r.run.loss}|${r.run.seed}`;
   const kept = new Set(uniqueBy(sorted, key));
   return records.filter((r) => kept.has(r));
 }
@@ -125,12 +132,13 @@ function adjustTable(rows: SummaryRow[]): void {
 }
 
 /** Rows follow `lossOrder` (the studies' configured losses, first folder first) when given, else grid order. */
-export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[]; lossOrder?: string[] }): SummaryJson {
+export function buildSummary(records: RunRecord[], meta: { study: string; sources: string[]; classNames: string[]; lossOrder?: string[]; datasets?: Record<string, { classNames: string[] }> }): SummaryJson {
   // Grid order (cell index) for groups and rows, whichever folder a run came from.
   const recs = dedupe(records).sort((a, b) => a.run.index - b.run.index);
   const groups: SummaryGroup[] = [];
-  for (const g of uniqueBy(recs, (r) => `${r.run.data}|${r.run.arch}`)) {
-    const inGroup = recs.filter((r) => r.run.data === g.run.data && r.run.arch === g.run.arch);
+  const groupKey = (r: RunRecord) => `${runDataset(r.run)}|${r.run.data}|${r.run.arch}`;
+  for (const g of uniqueBy(recs, groupKey)) {
+    const inGroup = recs.filter((r) => groupKey(r) === groupKey(g));
     const byLoss = new Map<string, RunRecord[]>();
     for (const r of inGroup) byLoss.set(r.run.loss, [...(byLoss.get(r.run.loss) ?? []), r]);
     const ce = byLoss.get('ce');
@@ -138,7 +146,9 @@ export function buildSummary(records: RunRecord[], meta: { study: string; source
     const losses = [...byLoss.keys()].sort((a, b) => rank(a) - rank(b)); // stable: unlisted losses keep grid order
     const rows = losses.map((l) => buildRow(byLoss.get(l)!, ce));
     adjustTable(rows);
-    groups.push({ data: g.run.data, arch: g.run.arch, rows });
+    const dataset = runDataset(g.run);
+    const classNames = meta.datasets?.[dataset]?.classNames;
+    groups.push({ dataset, data: g.run.data, arch: g.run.arch, ...(classNames ? { classNames } : {}), rows });
   }
   return { study: meta.study, sources: meta.sources, alpha: ALPHA, metrics: [...SUMMARY_METRICS], classNames: meta.classNames, groups };
 }

@@ -7,12 +7,14 @@ import { CSV_COLUMNS, formatNumber, type CsvColumn } from './csv.ts';
 import { readStudyRuns } from './collect.ts';
 import { readRunRows } from './rows.ts';
 import { resolveInside } from '../util/inside.ts';
+import { runDataset } from './summary.ts';
 
 /** Column → type: `value` is a float (NaN for a diverged epoch: `nan` in CSV, null in JSON lines). */
 export const TIDY_SCHEMA = {
   run: 'string', // the cell id, e.g. clean_convnet_ce_s0
   loss: 'string', // as given to --losses, e.g. ce, focal:2
   seed: 'integer',
+  dataset: 'string', // the data set: cifar10, fashion-mnist, … (a manifest's path)
   data: 'string', // data variant: clean, lt100, noise40, …
   arch: 'string',
   epoch: 'integer', // 1-based
@@ -28,6 +30,7 @@ export interface TidyRow {
   run: string;
   loss: string;
   seed: number;
+  dataset: string;
   data: string;
   arch: string;
   epoch: number;
@@ -56,7 +59,7 @@ export async function tidyMetrics(dir: string): Promise<{ rows: TidyRow[]; damag
       for (const metric of TIDY_METRICS) {
         const value = csvRow[metric];
         if (value === null) continue;
-        rows.push({ run: r.id, loss: r.loss, seed: r.seed, data: r.data, arch: r.arch, epoch: csvRow.epoch!, metric, value });
+        rows.push({ run: r.id, loss: r.loss, seed: r.seed, dataset: runDataset(r), data: r.data, arch: r.arch, epoch: csvRow.epoch!, metric, value });
       }
     }
   }

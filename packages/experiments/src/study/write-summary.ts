@@ -13,6 +13,7 @@ export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
   const names: string[] = [];
   let classNames: string[] = [];
   const lossOrder: string[] = [];
+  const datasets: Record<string, { classNames: string[] }> = {};
   const collected = await Promise.all(dirs.map(async (dir) => ({ dir, ...(await collectStudy(dir)) })));
   requireSameSettings(collected);
   for (const { study, records: r } of collected) {
@@ -20,8 +21,9 @@ export async function summarizeFolders(dirs: string[]): Promise<SummaryJson> {
     for (const l of study.config.losses.map((x) => parseLoss(x).source)) if (!lossOrder.includes(l)) lossOrder.push(l);
     if (!names.includes(study.name)) names.push(study.name);
     if (!classNames.length) classNames = study.classNames;
+    for (const [k, v] of Object.entries(study.datasets ?? {})) datasets[k] ??= v;
   }
-  return buildSummary(records, { study: names.join('+'), sources: dirs, classNames, lossOrder });
+  return buildSummary(records, { study: names.join('+'), sources: dirs, classNames, lossOrder, datasets });
 }
 
 export async function writeSummary(dirs: string[], outDir: string): Promise<SummaryJson> {

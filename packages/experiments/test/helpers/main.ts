@@ -1,9 +1,10 @@
 /** The CLI in this process (main) with a fake engine, capturing stdout and stderr. */
-import { vi } from 'vitest';
+import { vi, type Mock } from 'vitest';
+import type { EngineProvider } from '../../src/commands/engine.ts';
 import { main } from '../../src/program.ts';
 import { fakeFactory } from './fake-engine.ts';
 
-export async function runMain(args: string[], engine = vi.fn(async () => ({ factory: fakeFactory(), classNames: [] as string[], close() {} })), env: NodeJS.ProcessEnv = {}) {
+export async function runMain(args: string[], engine: Mock<EngineProvider> = vi.fn<EngineProvider>(async () => ({ factory: fakeFactory(), classNames: [] as string[], close() {} })), env: NodeJS.ProcessEnv = {}) {
   const err: string[] = [];
   const out: string[] = [];
   const spyErr = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (err.push(String(s)), true));

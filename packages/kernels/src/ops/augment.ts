@@ -1,8 +1,9 @@
 /**
- * Training-batch construction on the device (CIFAR-10: 3×32×32 uint8 CHW images).
+ * Training-batch construction on the device (uint8 CHW images of any `shape` with at most 4
+ * channels and a width that is a multiple of 4; CIFAR-10's 3×32×32 by default).
  *
  * Data on the device:
- * - images: uint8 records, 3072 bytes (768 u32 words, little-endian byte order) per image, label
+ * - images: uint8 records, C·H·W bytes (C·H·W/4 u32 words, little-endian byte order) per image, label
  *   byte stripped, in up to two buffers (`images: [chunk0, chunk1]`): image k is in chunk
  *   ⌊k / imagesPerChunk⌋ at record k mod imagesPerChunk. One binding may be limited to 128 MiB
  *   (lavapipe); uploadImageChunks packs a host Uint8Array, with a dummy second chunk when one
@@ -21,8 +22,8 @@
  * position j = orderOffset + i of the epoch's order, h = sampleHash(seed, epoch, j) with
  * pcgHash chained as pcg(pcg(pcg(seed) ^ epoch) ^ j); dx = ((h >>> 16)·span) >>> 16,
  * dy = ((h & 0xffff)·span) >>> 16 with span = 2·pad + 1; flip = top bit of pcg(h).
- * Output (y, x) = zero-padded image at (y + dy, x' + dx), x' = 31 − x when flipped
- * (RandomCrop(32, padding) then RandomHorizontalFlip), then (byte/255 − mean)/std per channel,
+ * Output (y, x) = zero-padded image at (y + dy, x' + dx), x' = W − 1 − x when flipped
+ * (RandomCrop((H, W), padding) then RandomHorizontalFlip), then (byte/255 − mean)/std per channel,
  * padded pixels included.
  */
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
@@ -32,6 +33,15 @@ import batchWgsl from './augment_batch.wgsl?raw';
 import { grid1d } from './grid.ts';
 import { defineKernel, read, readWrite, struct, uniform } from '../kernel.ts';
 
+/** Per-image shape, CHW. */
+export interface ImageShape {
+  channels: number;
+  height: number;
+  width: number;
+}
+/** CIFAR-10's 3×32×32, the default of every function here. */
+export const CIFAR_SHAPE: ImageShape = { channels: 3, height: 32, width: 32 };
+/** Bytes of one CIFAR-10 image. */
 export const IMAGE_BYTES = 3072;
 /** The epoch, written by the host once per epoch (writeAugmentEpoch). */
 const Epoch = struct('Epoch', { epoch: 'u32' });
@@ -53,24 +63,35 @@ const augmentKernel = defineKernel({
   uniforms: {
     batch: 'u32', images_per_chunk: 'u32', seed: 'u32', pad: 'u32', flip: 'flag', use_order: 'flag', write_labels: 'flag', row: 'u32',
     scale: 'vec4f', bias: 'vec4f',
+    channels: 'u32', height: 'u32', width: 'u32', words_per_image: 'u32',  // width a multiple of 4
   },
 });
 
 export type ImageChunks = BufferLike | [BufferLike, BufferLike];
-type RGB = readonly [number, number, number];
 
-/** Most images one chunk may hold on this device (binding-size and buffer-size limits). */
-export function maxImagesPerChunk(ctx: KernelContext): number {
-  const { maxStorageBufferBindingSize, maxBufferSize } = ctx.device.limits;
-  return Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / IMAGE_BYTES);
+export const imageBytes = (s: ImageShape): number => s.channels * s.height * s.width;
+
+/** Why the kernel cannot take images of this shape, or null. */
+export function unsupportedShape(s: ImageShape): string | null {
+  const ok = (v: number) => Number.isInteger(v) && v >= 1;
+  if (!ok(s.channels) || !ok(s.height) || !ok(s.width)) return `image shape ${s.channels}×${s.height}×${s.width} must be positive integers`;
+  if (s.channels > 4) return `at most 4 channels, got ${s.channels}`;
+  if (s.width % 4 !== 0) return `the image width must be a multiple of 4 (rows are read as whole u32 words), got ${s.width}`;
+  return null;
 }
 
-/** Uploads uint8 CHW images (IMAGE_BYTES each) as two chunk buffers (the second a dummy when unused). */
-export function uploadImageChunks(ctx: KernelContext, bytes: Uint8Array, imagesPerChunk = maxImagesPerChunk(ctx)): [GPUBuffer, GPUBuffer] {
-  const count = bytes.length / IMAGE_BYTES;
-  if (!Number.isInteger(count)) throw new Error(`uploadImageChunks: ${bytes.length} bytes is not a whole number of ${IMAGE_BYTES}-byte images`);
+/** Most images one chunk may hold on this device (binding-size and buffer-size limits). */
+export function maxImagesPerChunk(ctx: KernelContext, bytesPerImage = IMAGE_BYTES): number {
+  const { maxStorageBufferBindingSize, maxBufferSize } = ctx.device.limits;
+  return Math.floor(Math.min(maxStorageBufferBindingSize, maxBufferSize) / bytesPerImage);
+}
+
+/** Uploads uint8 CHW images (`bytesPerImage` each) as two chunk buffers (the second a dummy when unused). */
+export function uploadImageChunks(ctx: KernelContext, bytes: Uint8Array, imagesPerChunk = maxImagesPerChunk(ctx), bytesPerImage = IMAGE_BYTES): [GPUBuffer, GPUBuffer] {
+  const count = bytes.length / bytesPerImage;
+  if (!Number.isInteger(count)) throw new Error(`uploadImageChunks: ${bytes.length} bytes is not a whole number of ${bytesPerImage}-byte images`);
   if (count > 2 * imagesPerChunk) throw new Error(`uploadImageChunks: ${count} images exceed two chunks of ${imagesPerChunk}`);
-  const split = Math.min(count, imagesPerChunk) * IMAGE_BYTES;
+  const split = Math.min(count, imagesPerChunk) * bytesPerImage;
   const first = ctx.upload(bytes.subarray(0, split), 'images0');
   const second = count > imagesPerChunk ? ctx.upload(bytes.subarray(split), 'images1') : ctx.storage(16, 'images1 (unused)');
   return [first, second];
@@ -95,17 +116,24 @@ interface Plan {
   outLabels?: BufferLike;
   seed: number;
   epoch: number | BufferLike;
-  mean: RGB;
-  std: RGB;
+  mean: readonly number[];
+  std: readonly number[];
   pad: number;
   flip: boolean;
+  shape?: ImageShape;
 }
 
 function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
   if (!(a.imagesPerChunk >= 1)) throw new Error(`${label}: imagesPerChunk must be ≥ 1`);
   if (!Number.isInteger(a.pad) || a.pad < 0 || a.pad > 16) throw new Error(`${label}: crop padding ${a.pad} must be an integer in [0, 16]`);
-  const g = grid1d(a.batch * (IMAGE_BYTES / 4));
-  const perChannel = (f: (c: number) => number) => [0, 1, 2, 3].map((c) => (c < 3 ? f(c) : 0)) as [number, number, number, number];
+  const shape = a.shape ?? CIFAR_SHAPE;
+  const bad = unsupportedShape(shape);
+  if (bad) throw new Error(`${label}: ${bad}`);
+  const { channels } = shape;
+  if (a.mean.length !== channels || a.std.length !== channels) throw new Error(`${label}: mean and std need ${channels} values (one per channel), got ${a.mean.length} and ${a.std.length}`);
+  const words = imageBytes(shape) / 4;
+  const g = grid1d(a.batch * words);
+  const perChannel = (f: (c: number) => number) => [0, 1, 2, 3].map((c) => (c < channels ? f(c) : 0)) as [number, number, number, number];
   const [img0, img1] = Array.isArray(a.images) ? a.images : [a.images, ctx.storage(16, 'images1 (unused)')];
   const dummy = () => ctx.storage(16, 'unused');
   const first = typeof a.first === 'number' ? ctx.upload(Uint32Array.of(a.first), `${label}_offset`) : a.first;
@@ -117,6 +145,7 @@ function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
       batch: a.batch, images_per_chunk: a.imagesPerChunk, seed: a.seed >>> 0, pad: a.pad, flip: a.flip, use_order: a.order !== undefined,
       write_labels: a.labels !== undefined && a.outLabels !== undefined, row: g.row,
       scale: perChannel((c) => 1 / (255 * a.std[c])), bias: perChannel((c) => -a.mean[c] / a.std[c]),
+      channels, height: shape.height, width: shape.width, words_per_image: words,
     },
     workgroups: g.workgroups,
   });
@@ -130,15 +159,18 @@ export interface AugmentBatchArgs {
   /** Index within `order` of the batch's first sample: a number, or a buffer whose first u32 holds it. */
   orderOffset: number | BufferLike;
   batch: number;
-  out: BufferLike; // f32 [batch, 3, 32, 32]
+  out: BufferLike; // f32 [batch, C, H, W]
   outLabels: BufferLike; // u32 [batch]
   seed: number;
   /** Epoch number mixed into the hash: a uniform from createAugmentEpoch (default: 0, baked in). */
   epoch?: number | BufferLike;
-  mean: RGB;
-  std: RGB;
+  /** One value per channel. */
+  mean: readonly number[];
+  std: readonly number[];
   crop: { pad: number } | null;
   flip: boolean;
+  /** Per-image shape (default CIFAR_SHAPE). */
+  shape?: ImageShape;
 }
 
 /** One training batch: gather by order, random crop + flip, normalise; labels gathered alongside. */
@@ -154,9 +186,11 @@ export interface NormalizeImagesArgs {
   /** Dataset index of the first image (a number or a buffer holding it as u32). */
   first: number | BufferLike;
   count: number;
-  out: BufferLike; // f32 [count, 3, 32, 32]
-  mean: RGB;
-  std: RGB;
+  out: BufferLike; // f32 [count, C, H, W]
+  mean: readonly number[];
+  std: readonly number[];
+  /** Per-image shape (default CIFAR_SHAPE). */
+  shape?: ImageShape;
   /** Optional: labels [N] gathered into outLabels [count]. */
   labels?: BufferLike;
   outLabels?: BufferLike;
@@ -172,30 +206,33 @@ const u32Tensor = (shape: number[], data: Uint32Array): HostTensor => ({ shape, 
 /**
  * Table runner. params: batch, imagesPerChunk, seed, epoch, orderOffset, pad (null: no crop),
  * flip, mean, std, normalize (true: normalizeImages from `orderOffset`, inputs.order ignored).
- * inputs: images [N, 3, 32, 32] (byte values), labels [N], order [M]. outputs: out, out_labels.
+ * inputs: images [N, C, H, W] (byte values), labels [N], order [M]. outputs: out, out_labels.
  */
 registerOp({
   op: 'augment',
   async run(ctx, params, inputs) {
     const batch = Number(params.batch);
-    const ipc = Number(params.imagesPerChunk ?? numel(inputs.images.shape) / IMAGE_BYTES);
-    const images = uploadImageChunks(ctx, Uint8Array.from(inputs.images.data), ipc);
+    const [, channels, height, width] = inputs.images.shape;
+    const shape = { channels, height, width };
+    const bytes = imageBytes(shape);
+    const ipc = Number(params.imagesPerChunk ?? numel(inputs.images.shape) / bytes);
+    const images = uploadImageChunks(ctx, Uint8Array.from(inputs.images.data), ipc, bytes);
     const labels = ctx.upload(Uint32Array.from(inputs.labels.data), 'labels');
-    const out = ctx.storage(batch * IMAGE_BYTES * 4, 'out');
+    const out = ctx.storage(batch * bytes * 4, 'out');
     const outLabels = ctx.storage(batch * 4, 'out_labels');
-    const mean = (params.mean ?? [0.4914, 0.4822, 0.4465]) as RGB;
-    const std = (params.std ?? [0.247, 0.2435, 0.2616]) as RGB;
+    const mean = (params.mean ?? [0.4914, 0.4822, 0.4465]) as number[];
+    const std = (params.std ?? [0.247, 0.2435, 0.2616]) as number[];
     const d = params.normalize
-      ? normalizeImages(ctx, { images, imagesPerChunk: ipc, first: Number(params.orderOffset ?? 0), count: batch, out, mean, std, labels, outLabels })
+      ? normalizeImages(ctx, { images, imagesPerChunk: ipc, first: Number(params.orderOffset ?? 0), count: batch, out, mean, std, labels, outLabels, shape })
       : augmentBatch(ctx, {
         images, imagesPerChunk: ipc, labels, order: ctx.upload(Uint32Array.from(inputs.order.data), 'order'),
         orderOffset: Number(params.orderOffset ?? 0), batch, out, outLabels, seed: Number(params.seed ?? 0),
         epoch: createAugmentEpoch(ctx, Number(params.epoch ?? 0)), mean, std,
-        crop: params.pad === null || params.pad === undefined ? null : { pad: Number(params.pad) }, flip: Boolean(params.flip),
+        crop: params.pad === null || params.pad === undefined ? null : { pad: Number(params.pad) }, flip: Boolean(params.flip), shape,
       });
     ctx.run([d], 'augment');
     return {
-      out: { shape: [batch, 3, 32, 32], data: await ctx.readF32(out as GPUBuffer, batch * IMAGE_BYTES) },
+      out: { shape: [batch, channels, height, width], data: await ctx.readF32(out as GPUBuffer, batch * bytes) },
       out_labels: u32Tensor([batch], await ctx.readU32(outLabels, batch)),
     };
   },

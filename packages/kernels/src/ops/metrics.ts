@@ -15,7 +15,9 @@
  */
 import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
 import { registerOp, numel, uploadTensor, type HostTensor } from '../registry.ts';
+import metricsRowWgsl from './metrics_row.wgsl?raw';
 import evalWgsl from './metrics_eval.wgsl?raw';
+import evalGlobalWgsl from './metrics_eval_global.wgsl?raw';
 import zeroWgsl from './metrics_zero.wgsl?raw';
 import { grid1d } from './grid.ts';
 import { defineKernel, read, readWrite } from '../kernel.ts';
@@ -33,20 +35,22 @@ export interface EvalMetricsArgs {
 }
 
 // n samples; row: invocations per grid row. confusion [C·C]: [true·C + pred]; calibration [BINS·3]: count, correct, confidence sum.
-const evalKernel = defineKernel({
-  name: 'metrics_eval', code: evalWgsl,
+const evalSpec = {
   bindings: { logits: read(), labels: read('u32'), confusion: readWrite('atomic<u32>'), calibration: readWrite('atomic<u32>') },
   uniforms: { n: 'u32', row: 'u32' },
-});
+} as const;
+const evalKernel = defineKernel({ name: 'metrics_eval', code: metricsRowWgsl + evalWgsl, ...evalSpec });
+/** For class counts whose c² workgroup counters do not fit (CIFAR-100 and up): global atomics only. */
+const evalGlobalKernel = defineKernel({ name: 'metrics_eval_global', code: metricsRowWgsl + evalGlobalWgsl, ...evalSpec });
 const zeroKernel = defineKernel({ name: 'metrics_zero', code: zeroWgsl, bindings: { words: readWrite('u32') }, uniforms: { n: 'u32', row: 'u32' } });
 
 /** Adds n samples to the confusion matrix and calibration bins (atomic; any number of dispatches may accumulate). */
 export function evalMetrics(ctx: KernelContext, a: EvalMetricsArgs): Dispatch {
   if (a.c < 1 || a.bins < 1) throw new Error(`evalMetrics: c=${a.c}, bins=${a.bins} must be ≥ 1`);
-  // Workgroup counters: (c² + 3·bins) words must fit the 16 KiB of workgroup storage.
-  if ((a.c * a.c + 3 * a.bins) * 4 > ctx.device.limits.maxComputeWorkgroupStorageSize) throw new Error(`evalMetrics: c=${a.c} too large for workgroup counters`);
+  // Workgroup counters when (c² + 3·bins) words fit workgroup storage (16 KiB: up to 63 classes), else global atomics.
+  const fits = (a.c * a.c + 3 * a.bins) * 4 <= ctx.device.limits.maxComputeWorkgroupStorageSize;
   const g = grid1d(a.n);
-  return evalKernel.dispatch(ctx, {
+  return (fits ? evalKernel : evalGlobalKernel).dispatch(ctx, {
     bindings: { logits: a.logits, labels: a.target, confusion: a.confusion, calibration: a.calibration },
     uniforms: { n: a.n, row: g.row }, workgroups: g.workgroups, constants: { C: a.c, BINS: a.bins },
   });

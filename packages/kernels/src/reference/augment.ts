@@ -31,7 +31,7 @@ export function augmentDraw(seed: number, epoch: number, j: number, pad: number,
 }
 
 export interface AugmentRefArgs {
-  /** All images, uint8 CHW, 3072 bytes each. */
+  /** All images, uint8 CHW, C·H·W bytes each. */
   images: ArrayLike<number>;
   labels: ArrayLike<number>;
   /** null: identity (normalizeImages). */
@@ -44,10 +44,15 @@ export interface AugmentRefArgs {
   std: readonly number[];
   pad: number;
   flip: boolean;
+  /** [C, H, W]; default CIFAR-10's [3, 32, 32]. */
+  shape?: readonly [number, number, number];
 }
 
 export function augmentRef(a: AugmentRefArgs): { out: Float64Array; labels: Float64Array; draws: AugmentDraw[] } {
-  const out = new Float64Array(a.batch * 3072);
+  const [C, H, W] = a.shape ?? [3, 32, 32];
+  const plane = H * W;
+  const size = C * plane;
+  const out = new Float64Array(a.batch * size);
   const labels = new Float64Array(a.batch);
   const draws: AugmentDraw[] = [];
   for (let i = 0; i < a.batch; i++) {
@@ -56,13 +61,13 @@ export function augmentRef(a: AugmentRefArgs): { out: Float64Array; labels: Floa
     const d = augmentDraw(a.seed, a.epoch, j, a.pad, a.flip);
     draws.push(d);
     labels[i] = a.labels[k];
-    for (let c = 0; c < 3; c++) {
-      for (let y = 0; y < 32; y++) {
-        for (let x = 0; x < 32; x++) {
-          const sx = (d.flip ? 31 - x : x) + d.dx - a.pad;
+    for (let c = 0; c < C; c++) {
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const sx = (d.flip ? W - 1 - x : x) + d.dx - a.pad;
           const sy = y + d.dy - a.pad;
-          const byte = sx >= 0 && sx < 32 && sy >= 0 && sy < 32 ? a.images[k * 3072 + c * 1024 + sy * 32 + sx] : 0;
-          out[i * 3072 + c * 1024 + y * 32 + x] = (byte / 255 - a.mean[c]) / a.std[c];
+          const byte = sx >= 0 && sx < W && sy >= 0 && sy < H ? a.images[k * size + c * plane + sy * W + sx] : 0;
+          out[i * size + c * plane + y * W + x] = (byte / 255 - a.mean[c]) / a.std[c];
         }
       }
     }

@@ -44,6 +44,8 @@ export function cases(): OpCase[] {
     { n: 300, c: 3, bins: 5, chunks: 2 },
     { n: 500, c: 37, bins: 10, chunks: 1 },
     { n: 10000, c: 10, bins: 15, chunks: 4 },
+    { n: 600, c: 100, bins: 15, chunks: 2 }, // CIFAR-100
+    { n: 300, c: 1000, bins: 15, chunks: 1 }, // an ImageNet-sized class count
   ];
   return configs.map((k, idx) => {
     const next = rng(900 + idx);

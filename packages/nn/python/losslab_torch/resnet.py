@@ -45,9 +45,9 @@ class BasicBlock(nn.Module):
 
 
 class ResNet(nn.Module):
-    def __init__(self, n, classes=10):
+    def __init__(self, n, classes=10, input_shape=(3, 32, 32)):
         super().__init__()
-        self.conv1 = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(input_shape[0], 16, 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(16)
         in_planes = 16
         for stage, planes in enumerate([16, 32, 64]):
@@ -75,12 +75,12 @@ class ResNet(nn.Module):
         return a["logits"]
 
 
-def resnet20(classes=10):
-    return ResNet(3, classes)
+def resnet20(classes=10, input_shape=(3, 32, 32)):
+    return ResNet(3, classes, input_shape)
 
 
-def resnet8(classes=10):
-    return ResNet(1, classes)
+def resnet8(classes=10, input_shape=(3, 32, 32)):
+    return ResNet(1, classes, input_shape)
 
 
 # LossLab's --arch names (models.py's MODELS holds them all).

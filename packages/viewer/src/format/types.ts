@@ -12,6 +12,8 @@ export interface RunEntry {
   seed: number;
   data: string;
   arch: string;
+  /** The data set (absent: CIFAR-10, from before the dataset axis). */
+  dataset?: string;
   status: RunStatus;
   epochsDone: number;
   epochs: number;
@@ -144,6 +146,8 @@ export interface SummaryRow {
 }
 
 export interface SummaryGroup {
+  /** The data set (absent: CIFAR-10, as before the dataset axis). */
+  dataset?: string;
   data: string;
   arch: string;
   rows: SummaryRow[];
