@@ -19,6 +19,12 @@ const RUN_BOOKKEEPING = new Set(['id', 'index', 'loss', 'label', 'seed', 'status
 
 export type Settings = Record<string, string>;
 
+/**
+ * Settings added to the results format later, with the value every older folder implicitly had:
+ * a folder without them is pooled with newer ones at that value instead of shown apart.
+ */
+const IMPLICIT: Settings = { dataset: 'cifar10' };
+
 export const settingValue = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** The run entry's own value for a config key: `data` → run.data, `datasets` → run.dataset. */
@@ -37,6 +43,7 @@ export function runSettings(run: object, config: Record<string, unknown>): Setti
     out[k] = settingValue(own !== undefined ? own : v);
   }
   for (const k of ['data', 'arch']) if (!(k in out) && typeof r[k] === 'string') out[k] = r[k] as string;
+  for (const [k, v] of Object.entries(IMPLICIT)) if (!(k in out) && !(`${k}s` in out)) out[k] = typeof r[k] === 'string' ? (r[k] as string) : v;
   return out;
 }
 

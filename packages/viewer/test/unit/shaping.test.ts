@@ -263,6 +263,14 @@ describe('grouping never pools runs whose settings differ (three copies of a stu
     expect(s).toEqual({ data: 'noisy', arch: 'convnet', datasets: 'fashion-mnist', lr: '0.1' });
     expect(differingSettings([s, { ...s, datasets: 'cifar10' }])).toEqual(['datasets']);
   });
+
+  it('pools a folder made before data sets were recorded with a CIFAR-10 one (the value it implicitly had)', () => {
+    const old = runSettings({ data: 'clean', arch: 'convnet' }, { data: ['clean'], arch: ['convnet'], lr: 0.01, seeds: [0] });
+    const cifar = runSettings({ data: 'clean', arch: 'convnet', dataset: 'cifar10' }, { data: ['clean'], arch: ['convnet'], dataset: ['cifar10'], lr: 0.01, seeds: [1] });
+    const fashion = runSettings({ data: 'clean', arch: 'convnet', dataset: 'fashion-mnist' }, { data: ['clean'], arch: ['convnet'], dataset: ['fashion-mnist'], lr: 0.01, seeds: [1] });
+    expect(differingSettings([old, cifar])).toEqual([]);
+    expect(differingSettings([old, fashion])).toEqual(['dataset']);
+  });
 });
 
 describe('loss labels', () => {
