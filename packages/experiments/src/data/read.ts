@@ -6,19 +6,10 @@ import {
   CIFAR10_SPEC, CLASS_NAMES, IMAGE_BYTES, META_FILE, NUM_CLASSES, OFFICIAL, RECORD_BYTES, TEST_FILE, TRAIN_FILES, type LayoutSpec,
 } from './layout.ts';
 import type { Dataset, Split } from './dataset.ts';
-import { concatSplits } from './records.ts';
+import { concatSplits, readRecordFile } from './records.ts';
 
 async function readBatch(file: string, spec: LayoutSpec): Promise<Split> {
-  const expected = RECORD_BYTES * spec.recordsPerBatch;
-  const size = await stat(file).then((s) => s.size, () => -1);
-  if (size < 0) throw new DataError(file, `a file of ${expected.toLocaleString('en-US')} bytes`, 'no such file');
-  if (size !== expected) {
-    throw new DataError(file, `${expected.toLocaleString('en-US')} bytes (${spec.recordsPerBatch} records of ${RECORD_BYTES})`, `${size.toLocaleString('en-US')} bytes`);
-  }
-  const raw = await readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new DataError(file, 'a readable file', `it cannot be read (${e.code ?? e.message})`);
-  });
-  return splitRecords(file, raw, spec.recordsPerBatch);
+  return splitRecords(file, await readRecordFile(file, spec.recordsPerBatch, RECORD_BYTES), spec.recordsPerBatch);
 }
 
 /** Separates label bytes from image bytes, checking every label is 0–9. */

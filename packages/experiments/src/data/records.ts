@@ -1,6 +1,20 @@
-/** Helpers the readers share: joining splits, checking labels against the class count. */
+/** Helpers the readers share: reading fixed-size record files, joining splits, checking labels against the class count. */
+import { readFile, stat } from 'node:fs/promises';
 import { DataError } from './errors.ts';
 import { labelArray, type LabelArray, type Split } from './dataset.ts';
+
+/** The bytes of a file of `n` records of `recordBytes` each; DataError naming `file` if it is missing, of another size or unreadable. */
+export async function readRecordFile(file: string, n: number, recordBytes: number): Promise<Uint8Array> {
+  const expected = n * recordBytes;
+  const size = await stat(file).then((s) => s.size, () => -1);
+  if (size < 0) throw new DataError(file, `a file of ${expected.toLocaleString('en-US')} bytes`, 'no such file');
+  if (size !== expected) {
+    throw new DataError(file, `${expected.toLocaleString('en-US')} bytes (${n} records of ${recordBytes})`, `${size.toLocaleString('en-US')} bytes`);
+  }
+  return readFile(file).catch((e: NodeJS.ErrnoException) => {
+    throw new DataError(file, 'a readable file', `it cannot be read (${e.code ?? e.message})`);
+  });
+}
 
 /** The splits one after another (images of `imageBytes` each). */
 export function concatSplits(parts: Split[], imageBytes: number): Split {

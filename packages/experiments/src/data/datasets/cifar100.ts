@@ -6,13 +6,13 @@
  * $CIFAR100_DIR or the cache, else downloaded (md5-checked) into the cache. Normalisation: the
  * training set's per-channel mean and std; augmentation as CIFAR-10's (crop 4, flips).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { imageSize, type Dataset, type DatasetDescriptor, type DatasetSpec, type LoadOptions } from '../dataset.ts';
 import { downloadArchive } from '../download.ts';
 import { DataError } from '../errors.ts';
 import { locateDataFolder, type FolderSearch } from '../locate.ts';
-import { checkedLabels } from '../records.ts';
+import { checkedLabels, readRecordFile } from '../records.ts';
 
 export const FINE_NAMES = [
   'apple', 'aquarium_fish', 'baby', 'bear', 'beaver', 'bed', 'bee', 'beetle', 'bicycle', 'bottle', 'bowl', 'boy', 'bridge', 'bus',
@@ -61,10 +61,7 @@ async function checkNames(file: string, expected: string[]): Promise<void> {
 
 async function readRecords(file: string, n: number, spec: DatasetSpec, labels: Cifar100Labels) {
   const record = 2 + imageSize(spec);
-  const size = await stat(file).then((s) => s.size, () => -1);
-  if (size < 0) throw new DataError(file, `a file of ${(n * record).toLocaleString('en-US')} bytes`, 'no such file');
-  if (size !== n * record) throw new DataError(file, `${(n * record).toLocaleString('en-US')} bytes (${n} records of ${record})`, `${size.toLocaleString('en-US')} bytes`);
-  const raw = await readFile(file);
+  const raw = await readRecordFile(file, n, record);
   const images = new Uint8Array(n * imageSize(spec));
   const values = new Uint8Array(n);
   const at = labels === 'coarse' ? 0 : 1;
