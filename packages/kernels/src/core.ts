@@ -36,6 +36,23 @@ export const Usage = { MAP_READ: 0x01, COPY_SRC: 0x04, COPY_DST: 0x08, UNIFORM: 
 export const STORAGE_USAGE = Usage.STORAGE | Usage.COPY_SRC | Usage.COPY_DST;
 const { UNIFORM, MAP_READ } = Usage;
 
+/**
+ * The run dimension of lockstep training: `count` runs of one model side by side, one dispatch
+ * serving all of them. Activations hold count × batch samples, run-major (run r's samples follow
+ * run r−1's). Run r's copy of a parameter (and of its gradient and momentum) sits `paramStride`
+ * floats after run r−1's, its running state `stateStride` floats after; a binding into the
+ * parameter or state store spans every run's copy (run 0's offset, (count−1)·stride + numel floats).
+ * A kernel never reduces across runs and chooses its variant and tiles from the per-run shape, so
+ * each run's numbers are bit-identical to training it alone.
+ */
+export interface Runs {
+  readonly count: number;
+  readonly paramStride: number;
+  readonly stateStride: number;
+}
+/** One run: what every op assumes when its `runs` is left out. */
+export const ONE_RUN: Runs = Object.freeze({ count: 1, paramStride: 0, stateStride: 0 });
+
 export const ALIGN = 256;
 export const alignUp = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);

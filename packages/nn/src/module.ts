@@ -3,7 +3,7 @@
  * initialisation) and its non-trainable state, and plans its own forward (per mode) and backward
  * onto kernels. The planner (plan.ts) only wires modules together; it knows no layer by name.
  */
-import type { Dispatch, KernelContext } from '@losslab/kernels';
+import type { Dispatch, KernelContext, Runs } from '@losslab/kernels';
 import type { ParamStore } from './params.ts';
 
 export type Shape = number[]; // per sample, e.g. [3, 32, 32]
@@ -43,7 +43,10 @@ export interface Tensor {
 export interface PlanArgs {
   ctx: KernelContext;
   store: ParamStore;
+  /** Samples per run; buffers hold runs.count × batch (run-major). */
   batch: number;
+  /** The store's run dimension (one run unless training in lockstep); every kernel is given it. */
+  runs: Runs;
   mode: Mode;
   /** The module's name: the prefix of its parameters and state. */
   name: string;
@@ -86,8 +89,8 @@ export const numel = (shape: readonly number[]): number => shape.reduce((a, b) =
 /** Flat dispatch list from the kernels' Dispatch | Dispatch[] results. */
 export const flat = (...d: (Dispatch | Dispatch[])[]): Dispatch[] => d.flat();
 
-/** A buffer for `a.batch` samples of `shape`. */
-export const batchBuffer = (a: PlanArgs, shape: Shape, label: string): GPUBuffer => a.ctx.storage(a.batch * numel(shape) * 4, label);
+/** A buffer for `a.batch` samples of `shape` per run. */
+export const batchBuffer = (a: PlanArgs, shape: Shape, label: string): GPUBuffer => a.ctx.storage(a.runs.count * a.batch * numel(shape) * 4, label);
 
 /** No-op helpers for modules without parameters or state. */
 export const none = { params: (): ParamSpec[] => [], state: (): StateSpec[] => [] };

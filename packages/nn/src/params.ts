@@ -3,9 +3,10 @@
  * can be bound on its own), with gradients and momentum in buffers of the same layout: the
  * optimizer updates everything in one dispatch. Non-trainable state (BatchNorm's running
  * statistics) lives in a fourth buffer the optimizer never sees. Addressed by PyTorch
- * state-dict names.
+ * state-dict names. A store for R runs in lockstep holds R such images one after another (run-major,
+ * so each run's image is the one-run layout); a tensor's binding spans all R copies (kernels' Runs).
  */
-import { ALIGN, STORAGE_USAGE, Usage, type Binding, type KernelContext } from '@losslab/kernels';
+import { ALIGN, STORAGE_USAGE, Usage, type Binding, type KernelContext, type Runs } from '@losslab/kernels';
 import type { ParamSpec, StateSpec } from './module.ts';
 import type { Graph } from './graph.ts';
 
@@ -44,8 +45,12 @@ export class ParamStore {
   /** Running statistics and counters: no gradient, no momentum, no weight decay. */
   readonly state: GPUBuffer;
 
-  /** `new ParamStore(ctx, model)` for a model's parameters and state, or explicit specs. */
-  constructor(readonly ctx: KernelContext, model: Graph | ParamSpec[], stateSpecs: StateSpec[] = []) {
+  /** The run dimension every kernel planned on this store is given. */
+  readonly runs: Runs;
+
+  /** `new ParamStore(ctx, model)` for a model's parameters and state, or explicit specs; `runCount` copies for lockstep runs. */
+  constructor(readonly ctx: KernelContext, model: Graph | ParamSpec[], stateSpecs: StateSpec[] = [], runCount = 1) {
+    if (!Number.isInteger(runCount) || runCount < 1) throw new Error(`a parameter store needs a whole number of runs ≥ 1, got ${runCount}`);
     this.specs = Array.isArray(model) ? model : model.params();
     this.stateSpecs = Array.isArray(model) ? stateSpecs : model.state();
     const p = packedLayout(this.specs, 'parameter');
@@ -54,12 +59,14 @@ export class ParamStore {
     const st = packedLayout(this.stateSpecs, 'state');
     this.stateOffsets = st.offsets;
     this.stateFloats = st.total;
+    this.runs = Object.freeze({ count: runCount, paramStride: this.totalFloats, stateStride: this.stateFloats });
+    const r = runCount;
     // UNIFORM too: kernels may read small weight tensors through a uniform binding (the fused head).
-    this.params = ctx.createBuffer({ label: 'params', size: this.totalFloats * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
-    this.grads = ctx.storage(this.totalFloats * 4, 'grads');
-    this.momentum = ctx.storage(this.totalFloats * 4, 'momentum');
-    this.state = ctx.storage(this.stateFloats * 4, 'state');
-    this.writeFlat('state', this.initialState());
+    this.params = ctx.createBuffer({ label: 'params', size: r * this.totalFloats * 4, usage: STORAGE_USAGE | Usage.UNIFORM });
+    this.grads = ctx.storage(r * this.totalFloats * 4, 'grads');
+    this.momentum = ctx.storage(r * this.totalFloats * 4, 'momentum');
+    this.state = ctx.storage(r * this.stateFloats * 4, 'state');
+    for (let run = 0; run < r; run++) this.writeFlat('state', this.initialState(), run);
   }
 
   /** The state buffer's image with every tensor at its initial value (running_var 1, …). */
@@ -69,12 +76,12 @@ export class ParamStore {
     return flat;
   }
 
-  /** A binding of one state tensor (e.g. 'bn1.running_mean'). */
+  /** A binding of one state tensor (e.g. 'bn1.running_mean'), spanning every run's copy. */
   stateBinding(name: string): Binding {
     const off = this.stateOffsets.get(name);
     const s = this.stateSpecs.find((x) => x.name === name);
     if (off === undefined || !s) throw new Error(`unknown state "${name}": this store has ${this.stateSpecs.map((x) => x.name).join(', ') || 'no state'} (create it with new ParamStore(ctx, model))`);
-    return { buffer: this.state, offset: off * 4, size: Math.max(numel(s.shape), 1) * 4 };
+    return { buffer: this.state, offset: off * 4, size: ((this.runs.count - 1) * this.stateFloats + Math.max(numel(s.shape), 1)) * 4 };
   }
 
   spec(name: string): ParamSpec {
@@ -85,7 +92,7 @@ export class ParamStore {
 
   private binding(buffer: GPUBuffer, name: string): Binding {
     const s = this.spec(name);
-    return { buffer, offset: this.offsets.get(name)! * 4, size: numel(s.shape) * 4 };
+    return { buffer, offset: this.offsets.get(name)! * 4, size: ((this.runs.count - 1) * this.totalFloats + numel(s.shape)) * 4 };
   }
 
   param(name: string): Binding {
@@ -138,38 +145,44 @@ export class ParamStore {
     return out;
   }
 
-  /** Loads parameters (all required) and running state (initial values where the dict has none, e.g. a fresh initialisation). */
-  load(state: StateDict): void {
-    this.ctx.device.queue.writeBuffer(this.params, 0, this.pack(state));
-    this.writeFlat('state', this.packState(state));
+  /** Loads run `run`'s parameters (all required) and running state (initial values where the dict has none, e.g. a fresh initialisation). */
+  load(state: StateDict, run = 0): void {
+    this.writeFlat('params', this.pack(state), run);
+    this.writeFlat('state', this.packState(state), run);
   }
 
-  /** Parameters and state, with PyTorch's names. */
-  async stateDict(): Promise<StateDict> {
-    return { ...this.unpack(await this.ctx.readF32(this.params, this.totalFloats)), ...this.unpackState(await this.readFlat('state')) };
+  /** Run `run`'s parameters and state, with PyTorch's names. */
+  async stateDict(run = 0): Promise<StateDict> {
+    return { ...this.unpack(await this.readFlat('params', run)), ...this.unpackState(await this.readFlat('state', run)) };
   }
 
-  async gradDict(): Promise<StateDict> {
-    return this.unpack(await this.ctx.readF32(this.grads, this.totalFloats));
+  async gradDict(run = 0): Promise<StateDict> {
+    return this.unpack(await this.ctx.readF32(this.grads, this.totalFloats, this.checkRun(run) * this.totalFloats));
   }
 
-  /** Zeroes the momentum buffers (PyTorch's first step then sets b = g exactly). */
+  /** Zeroes the momentum buffers of every run (PyTorch's first step then sets b = g exactly). */
   resetMomentum(): void {
-    this.ctx.device.queue.writeBuffer(this.momentum, 0, new Float32Array(this.totalFloats));
+    this.ctx.device.queue.writeBuffer(this.momentum, 0, new Float32Array(this.runs.count * this.totalFloats));
+  }
+
+  private checkRun(run: number): number {
+    if (!Number.isInteger(run) || run < 0 || run >= this.runs.count) throw new Error(`run ${run} is not in this store (${this.runs.count} run${this.runs.count > 1 ? 's' : ''})`);
+    return run;
   }
 
   private flatBuffer(which: 'params' | 'momentum' | 'state'): [GPUBuffer, number] {
     return which === 'state' ? [this.state, this.stateFloats] : [which === 'params' ? this.params : this.momentum, this.totalFloats];
   }
 
-  async readFlat(which: 'params' | 'momentum' | 'state'): Promise<Float32Array> {
+  /** Run `run`'s packed image of one buffer. */
+  async readFlat(which: 'params' | 'momentum' | 'state', run = 0): Promise<Float32Array> {
     const [buffer, floats] = this.flatBuffer(which);
-    return this.ctx.readF32(buffer, floats);
+    return this.ctx.readF32(buffer, floats, this.checkRun(run) * floats);
   }
 
-  writeFlat(which: 'params' | 'momentum' | 'state', data: Float32Array<ArrayBuffer>): void {
+  writeFlat(which: 'params' | 'momentum' | 'state', data: Float32Array<ArrayBuffer>, run = 0): void {
     const [buffer, floats] = this.flatBuffer(which);
     if (data.length !== floats) throw new Error(`expected ${floats} ${which} floats, got ${data.length}`);
-    this.ctx.device.queue.writeBuffer(buffer, 0, data);
+    this.ctx.device.queue.writeBuffer(buffer, this.checkRun(run) * floats * 4, data);
   }
 }

@@ -63,7 +63,8 @@ export interface PlanOptions {
 
 export function planForward(ctx: KernelContext, model: Graph, store: ParamStore, batch: number, opts: PlanOptions = {}): ForwardPlan {
   const mode = opts.mode ?? 'train';
-  const input = opts.input ?? ctx.storage(batch * numel(model.inputShape) * 4, 'input');
+  const runs = store.runs;
+  const input = opts.input ?? ctx.storage(runs.count * batch * numel(model.inputShape) * 4, 'input');
   const tensors = new Map<string, Tensor>([[INPUT, { shape: model.inputShape, buffer: input, relu: false }]]);
   const nodes: Node[] = [];
   const dispatches: Dispatch[] = [];
@@ -73,9 +74,9 @@ export function planForward(ctx: KernelContext, model: Graph, store: ParamStore,
     const shape = p.module.outShape(inputTensors.map((t) => t.shape));
     const output: Tensor = p.module.view
       ? { shape, buffer: inputTensors[0].buffer, relu: inputTensors[0].relu }
-      : { shape, buffer: ctx.storage(batch * numel(shape) * 4, p.name), relu: p.module.reluOut ?? false };
+      : { shape, buffer: ctx.storage(runs.count * batch * numel(shape) * 4, p.name), relu: p.module.reluOut ?? false };
     const node: Node = { ...p, inputTensors, output, saved: {} };
-    dispatches.push(...p.module.forward({ ctx, store, batch, mode, name: p.prefix, inputs: inputTensors, output, saved: node.saved }));
+    dispatches.push(...p.module.forward({ ctx, store, batch, runs, mode, name: p.prefix, inputs: inputTensors, output, saved: node.saved }));
     if (!p.module.view) activations.push({ name: p.activation, buffer: output.buffer, shape: [batch, ...shape] });
     tensors.set(p.name, output);
     nodes.push(node);
@@ -90,7 +91,8 @@ export function planForward(ctx: KernelContext, model: Graph, store: ParamStore,
  */
 export function planBackward(ctx: KernelContext, fwd: ForwardPlan, store: ParamStore, opts: { inputGrad?: boolean } = {}): BackwardPlan {
   const { batch, mode, nodes } = fwd;
-  const gradLogits = ctx.storage(batch * fwd.classes * 4, 'grad_logits');
+  const runs = store.runs;
+  const gradLogits = ctx.storage(runs.count * batch * fwd.classes * 4, 'grad_logits');
   const dispatches: Dispatch[] = [];
   const pending = new Map<string, InputGrad[]>();
 
@@ -101,7 +103,7 @@ export function planBackward(ctx: KernelContext, fwd: ForwardPlan, store: ParamS
     const emitters = parts.filter((g) => 'emit' in g);
     if (!parts.length) return undefined;
     if (parts.length === 1 && written.length === 1) return written[0];
-    const n = batch * numel(shape);
+    const n = runs.count * batch * numel(shape);
     const target = written[0] ?? ctx.storage(n * 4, `grad_${name}`);
     for (const src of written.slice(1)) dispatches.push(accumulateInto(ctx, { src, dst: target, n }));
     emitters.forEach((g, k) => dispatches.push(...g.emit(target, written.length > 0 || k > 0)));
@@ -114,7 +116,7 @@ export function planBackward(ctx: KernelContext, fwd: ForwardPlan, store: ParamS
     if (!dy) continue;
     const needInput = node.inputs.map((x) => x !== INPUT || opts.inputGrad === true);
     const r = node.module.backward({
-      ctx, store, batch, mode, name: node.prefix, inputs: node.inputTensors, output: node.output, saved: node.saved, dy, needInput,
+      ctx, store, batch, runs, mode, name: node.prefix, inputs: node.inputTensors, output: node.output, saved: node.saved, dy, needInput,
     });
     dispatches.push(...r.dispatches);
     r.inputs.forEach((g, k) => {
