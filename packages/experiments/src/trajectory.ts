@@ -1,7 +1,7 @@
 /**
  * Trajectory parity with PyTorch: LossLab trains from its own initial weights, on its own batches
  * (per-epoch order from nn's Rng, crop offsets and flips from the counter-based hash), the way the
- * study's engine does (same pieces, STEPS_PER_SUBMIT steps per submit), and exports what PyTorch
+ * study's engine does (its own run plan, engine/gpu-engine.ts, through a per-step hook), and exports what PyTorch
  * needs to repeat it exactly: the data set's spec (shape, classes, normalisation, augmentation) and
  * the images it trained and tested on, the initial state dict, the hyperparameters, and per epoch
  * the sample order with every sample's crop offsets and flip. reference/trajectory.py replays that
@@ -9,15 +9,11 @@
  */
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { augmentDraw, kernelContext, type KernelContext, type Dispatch } from '@losslab/kernels';
-import {
-  buildModel, initialParams, ParamStore, Rng, SgdOptimizer, StepLR, TrainStep, EvalStep, STATS_FLOATS, parseLoss, stateDictToJson, type StateDict,
-} from '@losslab/nn';
+import { augmentDraw, kernelContext } from '@losslab/kernels';
+import { buildModel, initialParams, Rng, parseLoss, stateDictToJson, type StateDict } from '@losslab/nn';
 import { gatherSplit, imageSize, inputShape, specOf, subsetIndices, type Dataset, type DatasetSpec, type Split } from './data/index.ts';
-import { DeviceDataset, planAugmentSteps, planNormalizeBatches } from './engine/device-data.ts';
-
-/** As the engine (engine/gpu-engine.ts): steps recorded into one command buffer. */
-const STEPS_PER_SUBMIT = 8;
+import { DeviceDataset } from './engine/device-data.ts';
+import { GpuGroup } from './engine/gpu-engine.ts';
 
 export interface TrajectorySpec {
   /** The data set (a --dataset name or manifest; default CIFAR-10). */
@@ -133,65 +129,27 @@ export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spe
     writeSplit(dir, 'test', dataset.test);
 
     const model = buildModel(spec.arch, ds.classNames.length, inputShape(ds));
-    const store = new ParamStore(ctx, model); // parameters and running state (BatchNorm), as the engine
-    const init = initialParams(model.params(), new Rng(spec.seed, 'init'));
-    store.load(init);
-    store.resetMomentum();
-    writeFileSync(join(dir, 'init.json'), stateDictToJson(init));
-    const optimizer = new SgdOptimizer(ctx, store, { lr: spec.lr, momentum: spec.momentum, weightDecay: spec.weightDecay });
-    const schedule = new StepLR(spec.lr, spec.stepSize, spec.gamma);
-    const loss = parseLoss(spec.loss);
-
-    // As GpuRun: labels and images on the device, one augmentation dispatch per step.
-    const trainLabels = ctx.upload(Uint32Array.from(dataset.train.labels), 'train_labels');
-    const order = ctx.storage(n * 4, 'order');
-    const epochUniform = ctx.createBuffer({ label: 'epoch', size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const stats = ctx.storage(STATS_FLOATS * 4, 'train_stats');
-    const input = ctx.storage(b * imageSize(ds) * 4, 'batch_images');
-    const labels = ctx.storage(b * 4, 'batch_labels');
-    const rem = n - (stepsPerEpoch - 1) * b;
-    const full = new TrainStep(ctx, model, store, optimizer, { batch: b, loss, input, labels, stats });
-    const last = rem === b ? full : new TrainStep(ctx, model, store, optimizer, { batch: rem, loss, input, labels, stats });
-    const augments = planAugmentSteps(ctx, data, { labels: trainLabels, order, batch: b, count: n, out: input, outLabels: labels, seed: spec.seed, epoch: epochUniform });
-    const steps: Dispatch[][] = augments.map((aug, k) => [aug, ...(k === stepsPerEpoch - 1 ? last : full).dispatches]);
-    const evaluate = planEvaluation(ctx, data, model, store, loss);
-
+    writeFileSync(join(dir, 'init.json'), stateDictToJson(initialParams(model.params(), new Rng(spec.seed, 'init'))));
+    // The engine's own group of one, trained from the same initial weights (its plan draws them from the seed).
+    const group = new GpuGroup(ctx, data, dataset, [{
+      loss: spec.loss, seed: spec.seed, data: 'clean', arch: spec.arch, epochs: spec.epochs, batchSize: b, lr: spec.lr, momentum: spec.momentum,
+      weightDecay: spec.weightDecay, nesterov: false, schedule: { type: 'step', stepSize: spec.stepSize, gamma: spec.gamma }, evalEvery: 1, trainSubset: null,
+    }]);
     const result: Trajectory = { step_loss: {}, params: {}, epochs: [] };
     for (let epoch = 1; epoch <= spec.epochs; epoch++) {
       const t0 = performance.now();
-      const lr = schedule.lrAt(epoch - 1);
-      optimizer.setLr(lr);
-      const perm = epochOrder(spec.seed, epoch, n);
-      writeFileSync(join(dir, `draws-${epoch}.bin`), epochDraws(spec.seed, epoch, perm, ds.augment));
-      device.queue.writeBuffer(order, 0, Uint32Array.from(perm));
-      device.queue.writeBuffer(epochUniform, 0, Uint32Array.of(epoch, 0, 0, 0));
-      const total = new Float64Array(3);
-      const drain = async () => {
-        const s = await ctx.readF32(stats, STATS_FLOATS);
-        for (let i = 0; i < 3; i++) total[i] += s[i];
-        device.queue.writeBuffer(stats, 0, new Float32Array(STATS_FLOATS));
-        return s;
-      };
-      device.queue.writeBuffer(stats, 0, new Float32Array(STATS_FLOATS));
+      writeFileSync(join(dir, `draws-${epoch}.bin`), epochDraws(spec.seed, epoch, epochOrder(spec.seed, epoch, n), ds.augment));
       const first = (epoch - 1) * stepsPerEpoch; // global steps before this epoch
-      // Segments of the epoch between checkpoint steps, each submitted STEPS_PER_SUBMIT steps at a time;
-      // a checkpoint step runs alone so that its loss and the parameters after it can be read.
-      let k = 0;
-      for (const c of checkpoints.filter((c) => c > first && c <= first + stepsPerEpoch).map((c) => c - first - 1)) {
-        for (; k < c; k += STEPS_PER_SUBMIT) ctx.run(steps.slice(k, Math.min(k + STEPS_PER_SUBMIT, c)).flat(), `trajectory ${epoch}:${k}`);
-        k = c;
-        await drain();
-        ctx.run(steps[c], `trajectory ${epoch}:${c}`);
-        const s = await drain();
-        result.step_loss[first + c + 1] = s[0] / s[2];
-        result.params[first + c + 1] = await store.stateDict();
-        k = c + 1;
-      }
-      for (; k < stepsPerEpoch; k += STEPS_PER_SUBMIT) ctx.run(steps.slice(k, k + STEPS_PER_SUBMIT).flat(), `trajectory ${epoch}:${k}`);
-      await drain();
-      const ev = await evaluate();
-      result.epochs.push({ epoch, lr, train_loss: total[0] / total[2], train_acc: total[1] / total[2], test_loss: ev.loss, test_acc: ev.acc });
-      log(`losslab epoch ${epoch}: train_loss ${(total[0] / total[2]).toFixed(4)} test_acc ${ev.acc.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      // A checkpoint step runs alone, so that its loss and the parameters after it can be read.
+      const [e] = await group.trainEpoch(epoch, true, undefined, {
+        steps: () => checkpoints.filter((c) => c > first && c <= first + stepsPerEpoch).map((c) => c - first),
+        after: async (_epoch, step, loss) => {
+          result.step_loss[first + step] = loss[0];
+          result.params[first + step] = await group.stateDict(0);
+        },
+      });
+      result.epochs.push({ epoch, lr: e.lr, train_loss: e.trainLoss, train_acc: e.trainAcc, test_loss: e.eval!.testLoss, test_acc: e.eval!.testAcc });
+      log(`losslab epoch ${epoch}: train_loss ${e.trainLoss.toFixed(4)} test_acc ${e.eval!.testAcc.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }
     writeFileSync(join(dir, 'losslab.json'), trajectoryJson(result));
     return result;
@@ -199,21 +157,6 @@ export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spe
     data.destroy();
     ctx.destroy();
   }
-}
-
-/** Test-set evaluation as the engine does it (own criterion and accuracy). */
-function planEvaluation(ctx: KernelContext, data: DeviceDataset, model: ReturnType<typeof buildModel>, store: ParamStore, loss: ReturnType<typeof parseLoss>) {
-  const batch = [1000, 500, 250, 200, 100, 50, 25, 10, 5, 2, 1].find((x) => data.testCount % x === 0)!;
-  const input = ctx.storage(batch * imageSize(data.spec) * 4, 'eval_images');
-  const labels = ctx.storage(batch * 4, 'eval_labels');
-  const step = new EvalStep(ctx, model, store, { batch, loss, input, labels, bins: 15 });
-  const dispatches = planNormalizeBatches(ctx, data, { batch, out: input, outLabels: labels }).map((norm) => [norm, ...step.dispatches]);
-  return async () => {
-    for (const buf of [step.lossStats, step.nllStats, step.confusion, step.calibration]) ctx.device.queue.writeBuffer(buf, 0, new Uint8Array(buf.size));
-    ctx.run(dispatches.flat(), 'trajectory evaluate');
-    const [l, nll] = await Promise.all([ctx.readF32(step.lossStats, STATS_FLOATS), ctx.readF32(step.nllStats, STATS_FLOATS)]);
-    return { loss: l[0] / l[2], acc: nll[1] / nll[2] };
-  };
 }
 
 function trajectoryJson(t: Trajectory): string {

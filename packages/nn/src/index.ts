@@ -12,3 +12,4 @@ export * from './fused-head.ts';
 export * from './statedict.ts';
 export * from './parity.ts';
 export * from './saliency.ts';
+export * from './run-plan.ts';

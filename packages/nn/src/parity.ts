@@ -11,8 +11,8 @@ import { compare, F32, SUM, type Tolerance } from '@losslab/kernels/testing';
 import { buildModel } from './models.ts';
 import { ParamStore, type StateDict } from './params.ts';
 import { planForward } from './plan.ts';
-import { SgdOptimizer, TrainStep, STATS_FLOATS } from './train.ts';
-import { StepLR } from './optim.ts';
+import { TrainStep, STATS_FLOATS } from './train.ts';
+import { RunPlan } from './run-plan.ts';
 import { SaliencyStep } from './saliency.ts';
 
 /**
@@ -171,27 +171,33 @@ export async function runParity(device: GPUDevice, fixture: ParityFixture, arch 
     }
   }
 
-  // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made.
+  // SGD + StepLR: the scheduler stepped after every optimizer step, as the fixture was made. Every
+  // fixture run (one per loss) trains in one lockstep plan, each run from the fixture's parameters.
   const runs = [...(fixture.sgd ? [['', fixture.sgd] as const] : []), ...Object.entries(fixture.sgd_losses ?? {}).map(([name, s]) => [`${name} `, s] as const)];
-  for (const [tag, s] of runs) {
-    store.load(params);
-    store.resetMomentum();
-    const opt = new SgdOptimizer(ctx, store, { lr: s.lr, momentum: s.momentum, weightDecay: s.weight_decay ?? 0 });
-    const sched = new StepLR(s.lr, s.step_size, s.gamma);
-    const step = new TrainStep(ctx, model, store, opt, { batch, loss: fixtureLossName(s.loss) });
-    device.queue.writeBuffer(step.forward.input, 0, input);
-    device.queue.writeBuffer(step.labels, 0, labels);
-    for (let k = 0; k < s.steps.length; k++) {
-      const exp = s.steps[k];
-      device.queue.writeBuffer(step.stats, 0, new Float32Array(STATS_FLOATS));
-      ctx.run(step.dispatches, `parity sgd ${k}`);
-      const stats = await ctx.readF32(step.stats, STATS_FLOATS);
-      rows.push(row(`${tag}sgd step ${k + 1}`, 'loss before update', [stats[0] / stats[2]], exp.loss));
-      const lr = sched.step();
-      opt.setLr(lr);
-      rows.push(row(`${tag}sgd step ${k + 1}`, 'lr after', [lr], exp.lr_after));
-      const after = await store.stateDict();
-      for (const [p, v] of Object.entries(exp.params)) rows.push(row(`${tag}sgd step ${k + 1}`, p, after[p].data, v));
+  if (runs.length) {
+    const plan = new RunPlan(ctx, runs.map(([, s]) => ({
+      arch, loss: fixtureLossName(s.loss), seed: 0, init: params, lr: s.lr, momentum: s.momentum, weightDecay: s.weight_decay ?? 0, nesterov: false,
+      schedule: { type: 'step' as const, stepSize: s.step_size, gamma: s.gamma },
+    })), { classes, inputShape: fixture.input.shape.slice(1), batch });
+    const R = runs.length;
+    for (let r = 0; r < R; r++) {
+      device.queue.writeBuffer(plan.train.input, r * input.byteLength, input);
+      device.queue.writeBuffer(plan.train.labels, r * labels.byteLength, labels);
+    }
+    const steps = Math.max(...runs.map(([, s]) => s.steps.length));
+    for (let k = 0; k < steps; k++) {
+      device.queue.writeBuffer(plan.train.stats, 0, new Float32Array(R * STATS_FLOATS));
+      ctx.run(plan.step.dispatches, `parity sgd ${k}`);
+      const stats = await ctx.readF32(plan.train.stats, R * STATS_FLOATS);
+      const lrs = plan.setEpoch(k + 2); // the schedule after k + 1 steps
+      for (const [r, [tag, s]] of runs.entries()) {
+        const exp = s.steps[k];
+        if (!exp) continue;
+        rows.push(row(`${tag}sgd step ${k + 1}`, 'loss before update', [stats[r * STATS_FLOATS] / stats[r * STATS_FLOATS + 2]], exp.loss));
+        rows.push(row(`${tag}sgd step ${k + 1}`, 'lr after', [lrs[r]], exp.lr_after));
+        const after = await plan.store.stateDict(r);
+        for (const [p, v] of Object.entries(exp.params)) rows.push(row(`${tag}sgd step ${k + 1}`, p, after[p].data, v));
+      }
     }
   }
   return rows;

@@ -5,7 +5,7 @@
  */
 import { timeDispatches } from '@losslab/kernels/bench';
 import type { KernelContext, Work } from '@losslab/kernels';
-import { buildModel, initialParams, ParamStore, Rng, SgdOptimizer, TrainStep, EvalStep } from '@losslab/nn';
+import { Rng, RunPlan } from '@losslab/nn';
 
 export interface StepDispatch {
   label: string;
@@ -26,16 +26,13 @@ export interface StepBench {
   readbacksPerStep: number;
 }
 
+/** A run's planned step (nn's RunPlan, as the engine plans it) on synthetic images and labels. */
 export function makeStep(ctx: KernelContext, batch: number, arch = 'convnet', loss = 'ce', fuseHead = true) {
-  const model = buildModel(arch);
-  const store = new ParamStore(ctx, model);
-  store.load(initialParams(model.params(), new Rng(0, 'init')));
-  const opt = new SgdOptimizer(ctx, store, { lr: 0.01, momentum: 0.9 });
-  const step = new TrainStep(ctx, model, store, opt, { batch, loss, fuseHead });
+  const plan = new RunPlan(ctx, [{ arch, loss, seed: 0, lr: 0.01, momentum: 0.9, weightDecay: 0, nesterov: false }], { classes: 10, inputShape: [3, 32, 32], batch, fuseHead });
   const rng = new Rng(1, 'bench');
-  ctx.device.queue.writeBuffer(step.forward.input, 0, Float32Array.from({ length: batch * 3072 }, () => rng.uniform(-2, 2)));
-  ctx.device.queue.writeBuffer(step.labels, 0, Uint32Array.from({ length: batch }, (_, i) => i % 10));
-  return { model, store, opt, step };
+  ctx.device.queue.writeBuffer(plan.train.input, 0, Float32Array.from({ length: batch * 3072 }, () => rng.uniform(-2, 2)));
+  ctx.device.queue.writeBuffer(plan.train.labels, 0, Uint32Array.from({ length: batch }, (_, i) => i % 10));
+  return { model: plan.model, store: plan.store, opt: plan.optimizer!, step: plan.step };
 }
 
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
@@ -87,10 +84,10 @@ export async function benchEval(ctx: KernelContext, o: { arch?: string; batch?: 
   const images = o.images ?? 10000;
   const scope = ctx.scope();
   try {
-    const model = buildModel(o.arch ?? 'convnet');
-    const store = new ParamStore(scope, model);
-    store.load(initialParams(model.params(), new Rng(0, 'init')));
-    const ev = new EvalStep(scope, model, store, { batch, loss: 'ce' });
+    const plan = new RunPlan(scope, [{ arch: o.arch ?? 'convnet', loss: 'ce', seed: 0, lr: 0.01, momentum: 0, weightDecay: 0, nesterov: false }], {
+      classes: 10, inputShape: [3, 32, 32], batch: 1, evalBatch: batch, gradientsOnly: true,
+    });
+    const ev = plan.evalStep!;
     const run = async (batches: number) => {
       const t0 = performance.now();
       scope.run(Array.from({ length: batches }, () => ev.dispatches).flat(), 'bench eval');

@@ -6,6 +6,8 @@ import { DATASETS, DEFAULT_DATASET } from '../data/index.ts';
 import { jsonReporter } from '../progress/json.ts';
 import { ttyReporter } from '../progress/tty.ts';
 import { expandGrid, preflight, runFiles, runStudy, selectCells, type StopSignal } from '../study/index.ts';
+import { groupingEngine } from '../study/runner.ts';
+import { parseLockstep, planGroups } from '../study/groups.ts';
 import { ensureWritableDir, removeIfEmpty } from '../util/out-dir.ts';
 import { gitCommit, versions } from '../study/meta.ts';
 import type { EngineHandle, EngineProvider } from './engine.ts';
@@ -22,6 +24,8 @@ export interface RunOptions extends RunFlags {
   json?: boolean;
   dataDir?: string;
   list?: boolean;
+  lockstep?: string;
+  group?: string;
 }
 
 export interface RunDeps {
@@ -37,7 +41,11 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
     if (o.dataDir === '') throw new UsageError('--data-dir needs a folder, got an empty name');
     const config = await resolveConfig(o);
     const grid = expandGrid(config);
-    const sel = selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
+    const lockstep = parseLockstep(o.lockstep);
+    if (o.group !== undefined && (o.cell !== undefined || o.shard !== undefined)) throw new UsageError('give --group, --cell or --shard, not several');
+    if (o.group !== undefined && !/^\d+$/.test(o.group.trim())) throw new UsageError(`--group must be a group index (0, 1, …), got '${o.group}'`);
+    if (o.group !== undefined && o.list) throw new UsageError('--list shows cells; a run without --group prints its lockstep groups at the start');
+    const sel = o.group !== undefined ? { cells: grid, how: `group ${o.group}` } : selectCells(grid, { cell: o.cell, shard: o.shard, env: deps.env ?? process.env });
     if (o.list) {
       if (o.json) {
         const cells = grid.map((c) => ({ ...c, selected: sel.cells.includes(c), files: runFiles(c) }));
@@ -51,7 +59,7 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
     const claimStaleMs = claimTimeout(deps.env ?? process.env);
     const dir = resolve(config.outDir);
     created = await ensureWritableDir(config.outDir);
-    await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
+    if (o.group === undefined) await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
     const stop = onInterrupt(log);
     try {
       // Every data set the selected cells train on is read and checked before any training.
@@ -60,8 +68,17 @@ export async function runCommand(o: RunOptions, deps: RunDeps): Promise<number> 
       try {
         for (const d of datasets) engines[d] = await deps.engine({ dataDir: o.dataDir, dataset: d, log });
         const one = config.dataset.length === 1 ? engines[config.dataset[0]] : undefined;
+        if (o.group !== undefined) {
+          // A lockstep group of the whole grid, as this device groups it (give --lockstep N for indices that do not depend on the device).
+          const groups = planGroups(grid, lockstep, groupingEngine(config, (d) => engines[d].factory));
+          const k = Number(o.group);
+          if (k >= groups.length) throw new UsageError(`--group is ${k}, but the grid makes ${groups.length} group${groups.length === 1 ? '' : 's'} (0–${groups.length - 1}) with --lockstep ${o.lockstep ?? 'auto'}`);
+          sel.cells = groups[k];
+          sel.how = `group ${k} of ${groups.length} (cells ${groups[k].map((c) => c.index).join(', ')})`;
+          await preflight({ config, dir, cells: sel.cells, resume: !!o.resume });
+        }
         const results = await runStudy(
-          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal, claimStaleMs },
+          { config, dir, cells: sel.cells, selection: sel.how, resume: !!o.resume, reporter, stop: stop.signal, claimStaleMs, lockstep },
           engines,
           {
             versions: versions(), gitCommit: gitCommit(), classNames: one?.classNames ?? [],
@@ -157,6 +174,8 @@ export function registerRun(program: Command, deps: RunDeps, setExit: (code: num
     .option('--data-dir <dir>', "a folder holding the data set's files, or their usual folders (cifar-10-batches-bin, fashion-mnist, cifar-100-binary); else each data set's variable, system folder, the cache, or a download")
     .option('--cell <k>', 'run only cell k of the grid')
     .option('--shard <i/n>', 'run only shard i of n (cells with index ≡ i−1 mod n)')
+    .option('--lockstep <auto|n|off>', 'train compatible runs (same architecture, data set, batch size) as one program: auto (default) as many as the device holds, at most n, or off (one run at a time); each run\'s results are the same either way')
+    .option('--group <k>', 'run only lockstep group k of the grid (as printed at the start; with --lockstep n its indices do not depend on the device)')
     .option('--list', 'print the grid\'s cells and exit (with --json: one JSON object)')
     .option('--resume', 'continue the study in --out from each run\'s last completed epoch')
     .option('--json', 'progress as JSON lines on stdout')

@@ -116,5 +116,7 @@ export interface EngineFactory {
   createGroup?(specs: RunSpec[]): Promise<GroupEngine>;
   /** How many runs like `spec` fit in one lockstep group on this device (memory and binding limits); absent: 1. */
   maxGroupSize?(spec: RunSpec): number;
+  /** Runs with equal keys can train in one group (same architecture, batch size, training-set size); absent: none can. */
+  lockstepKey?(spec: RunSpec): string;
   dispose(): void;
 }

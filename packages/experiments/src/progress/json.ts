@@ -12,7 +12,7 @@ export function jsonReporter(write: (line: string) => void = (l) => process.stdo
   return {
     info: (message) => emit('info', { message }),
     studyStart: (e) => emit('study-start', { name: e.name, outDir: e.outDir, selection: e.selection, epochs: e.epochs, cells: e.cells.map(cellInfo) }),
-    runStart: (e) => emit('run-start', { run: cellInfo(e.cell), startEpoch: e.startEpoch, epochs: e.epochs, stepsPerEpoch: e.stepsPerEpoch, resumed: e.resumed }),
+    runStart: (e) => emit('run-start', { run: cellInfo(e.cell), ...(e.group ? { group: e.group.map((c) => c.id) } : {}), startEpoch: e.startEpoch, epochs: e.epochs, stepsPerEpoch: e.stepsPerEpoch, resumed: e.resumed }),
     step: (e) => {
       // At most one step line a second: machines want progress, not a flood.
       const now = Date.now();

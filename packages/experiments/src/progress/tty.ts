@@ -31,6 +31,7 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stdout, o: TtyR
       }, cliProgress.Presets.shades_classic)
     : null;
   let bar: cliProgress.SingleBar | null = null;
+  let openRuns = 0; // runs of the current bar (a lockstep group shares one) still to end
   let steps = 1;
   let lossPart = '';
   let lastLine = 0;
@@ -57,8 +58,13 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stdout, o: TtyR
     runStart(e) {
       steps = e.stepsPerEpoch;
       lossPart = '';
-      line(`run ${e.cell.index} ${e.cell.id}: ${e.resumed ? `resuming at epoch ${e.startEpoch}` : 'starting'}`);
-      bar = bars?.create(e.epochs * steps, (e.startEpoch - 1) * steps, { run: e.cell.id, epoch: e.startEpoch, epochs: e.epochs, step: 0, steps, lossPart, studyEta: '–' }) ?? null;
+      const what = e.resumed ? `resuming at epoch ${e.startEpoch}` : 'starting';
+      const group = e.group ?? [e.cell];
+      openRuns = group.length;
+      if (group.length > 1) line(`runs ${group.map((c) => c.index).join(', ')} in lockstep (${group.length} runs as one program): ${what}`);
+      else line(`run ${e.cell.index} ${e.cell.id}: ${what}`);
+      const label = group.length > 1 ? `${group.length} runs` : e.cell.id;
+      bar = bars?.create(e.epochs * steps, (e.startEpoch - 1) * steps, { run: label, epoch: e.startEpoch, epochs: e.epochs, step: 0, steps, lossPart, studyEta: '–' }) ?? null;
     },
     step(e) {
       const eta = studyEta(e.etaSeconds);
@@ -75,7 +81,7 @@ export function ttyReporter(stream: NodeJS.WriteStream = process.stdout, o: TtyR
       line(`${e.cell.id} epoch ${r.epoch}/${e.epochs}: train_loss ${num(r.train_loss)} train_acc ${num(r.train_acc)}${evalPart} lr ${r.lr} (${num(r.seconds, 1)} s, study ETA ${duration(e.etaSeconds)})`);
     },
     runEnd(e) {
-      stopBar();
+      if (--openRuns <= 0) stopBar();
       const what = e.status === 'diverged' ? `diverged at epoch ${e.divergedEpoch}` : e.status === 'failed' ? `failed: ${e.error}` : `${e.status} (${plural(e.epochsDone, 'epoch')})`;
       line(`run ${e.cell.index} ${e.cell.id}: ${what}`);
     },

@@ -4,7 +4,8 @@ import type { CsvRow } from './csv.ts';
 import type { RunStatusName } from './status.ts';
 
 export interface StudyStartEvent { name: string; outDir: string; selection: string; cells: Cell[]; epochs: number }
-export interface RunStartEvent { cell: Cell; startEpoch: number; epochs: number; stepsPerEpoch: number; resumed: boolean }
+/** `group`: the runs training in lockstep with `cell` (cell first), when more than one; they end with a runEnd each. */
+export interface RunStartEvent { cell: Cell; group?: Cell[]; startEpoch: number; epochs: number; stepsPerEpoch: number; resumed: boolean }
 export interface StepEvent { cell: Cell; epoch: number; step: number; steps: number; etaSeconds: number | null }
 export interface EpochEvent { cell: Cell; row: CsvRow; epochs: number; evaluated: boolean; etaSeconds: number | null }
 export interface RunEndEvent { cell: Cell; status: RunStatusName; epochsDone: number; divergedEpoch: number | null; error: string | null }

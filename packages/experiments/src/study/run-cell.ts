@@ -8,7 +8,8 @@
  */
 import { dirname, join } from 'node:path';
 import type { StudyConfig } from '../config/index.ts';
-import type { EngineFactory, EpochStats, RunEngine } from '../engine/types.ts';
+import type { EngineFactory, EpochStats, GroupEngine, RunEngine } from '../engine/types.ts';
+import { groupOfRuns } from '../engine/group-of-runs.ts';
 import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { acquireLease, describeOwner, LeaseBusyError, type Lease } from '../util/lock.ts';
 import { formatCsv, rowFromStats, type CsvRow } from './csv.ts';
@@ -76,38 +77,83 @@ export async function claimCell(cell: Cell, ctx: Pick<CellContext, 'dir' | 'clai
 
 /** Runs (or resumes) one cell to its end; never throws for a failing run (it is recorded as failed). */
 export async function runCell(cell: Cell, ctx: CellContext): Promise<CellOutcome> {
+  return (await runGroup([cell], { ...ctx, claims: ctx.claim ? [ctx.claim] : undefined }))[0];
+}
+
+export interface GroupContext extends Omit<CellContext, 'claim'> {
+  /** Claims already taken, one per cell (the runner's second pass); else each cell is claimed here. */
+  claims?: Lease[];
+}
+
+/**
+ * Runs (or resumes) cells that can train in lockstep (study/groups.ts) as one group: each cell is
+ * claimed and its files read as for a run alone; those that start at the same epoch train together
+ * (the engine's createGroup, or one after another when the factory has none), each committing its
+ * own files after every epoch exactly as alone. A member that diverges or fails leaves the group;
+ * the others go on. Never throws for a failing run. Outcomes in the order of `cells`.
+ */
+export async function runGroup(cells: Cell[], ctx: GroupContext): Promise<CellOutcome[]> {
   const { config, reporter, clock } = ctx;
-  const f = runFiles(cell);
-  const path = (p: string) => join(ctx.dir, p);
-  await removeStaleTemps(dirname(path(f.status)));
-  const claim = ctx.claim ?? await claimCell(cell, ctx);
-  if (typeof claim === 'string') {
-    reporter.info(`skipping run ${cell.id} for now: ${claim}`);
-    clock.skip(config.epochs);
-    const current = await readStatusOrNull(path(f.status));
-    return { ...(current ?? pendingStatus(cell, config)), skipped: claim, busy: true };
+  const outcomes: (CellOutcome | undefined)[] = new Array(cells.length);
+  const claimed: { k: number; claim: Lease }[] = [];
+  for (const [k, cell] of cells.entries()) {
+    await removeStaleTemps(dirname(join(ctx.dir, runFiles(cell).status)));
+    const claim = ctx.claims?.[k] ?? await claimCell(cell, ctx);
+    if (typeof claim === 'string') {
+      reporter.info(`skipping run ${cell.id} for now: ${claim}`);
+      clock.skip(config.epochs);
+      const current = await readStatusOrNull(join(ctx.dir, runFiles(cell).status));
+      outcomes[k] = { ...(current ?? pendingStatus(cell, config)), skipped: claim, busy: true };
+    } else claimed.push({ k, claim });
   }
   try {
-    // Read under the claim: a process that held the cell until now may have worked on it.
-    const previous = await readStatusOrNull(path(f.status));
-    if (!ctx.resume && previous && previous.status !== 'pending') {
-      // The folder was checked before this process started: another one has run the cell since.
-      const why = `another process ran it meanwhile (${previous.status}, ${previous.epochsDone}/${previous.epochs} epochs)`;
-      reporter.info(`skipping run ${cell.id}: ${why}`);
-      clock.skip(config.epochs);
-      return { ...previous, skipped: why };
+    const members: Member[] = [];
+    for (const { k } of claimed) {
+      const cell = cells[k];
+      // Read under the claim: a process that held the cell until now may have worked on it.
+      const previous = await readStatusOrNull(join(ctx.dir, runFiles(cell).status));
+      if (!ctx.resume && previous && previous.status !== 'pending') {
+        // The folder was checked before this process started: another one has run the cell since.
+        const why = `another process ran it meanwhile (${previous.status}, ${previous.epochsDone}/${previous.epochs} epochs)`;
+        reporter.info(`skipping run ${cell.id}: ${why}`);
+        clock.skip(config.epochs);
+        outcomes[k] = { ...previous, skipped: why };
+        continue;
+      }
+      const m = await prepareMember(k, cell, previous, ctx);
+      if ('done' in m) outcomes[k] = m.done;
+      else members.push(m);
     }
-    return await trainCell(cell, previous, ctx);
+    // Lockstep members start at the same epoch: a group resumed from different epochs trains as several.
+    const starts = [...new Set(members.map((m) => m.status.epochsDone))].sort((a, b) => a - b);
+    for (const start of starts) {
+      const part = members.filter((m) => m.status.epochsDone === start);
+      for (const m of await trainMembers(part, ctx)) outcomes[m.k] = m.status;
+    }
   } finally {
-    await claim.release();
+    for (const { claim } of claimed) await claim.release();
   }
+  return outcomes.map((o, k) => o ?? { ...pendingStatus(cells[k], config), skipped: 'not trained' });
 }
 
 function pendingStatus(cell: Cell, config: StudyConfig): RunStatus {
   return { id: cell.id, index: cell.index, status: 'pending', epochsDone: 0, epochs: config.epochs, divergedEpoch: null, error: null, startedAt: null, endedAt: null, adapter: null };
 }
 
-async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContext): Promise<RunStatus> {
+/** A cell about to train: its status (epochsDone = where it starts), the CSV rows and saved state it continues from. */
+interface Member {
+  k: number;
+  cell: Cell;
+  status: RunStatus;
+  rows: CsvRow[];
+  saved: SavedState | null;
+  last: LastEval | null;
+  /** Still training in the group (not diverged, failed or interrupted). */
+  active: boolean;
+}
+
+/** Reads what a cell continues from (its state file and CSV rows, when resuming); a finished cell comes back as `done`. */
+async function prepareMember(k: number, cell: Cell, previous: RunStatus | null, ctx: GroupContext): Promise<Member | { done: RunStatus }> {
   const { config, reporter, clock } = ctx;
   const f = runFiles(cell);
   const path = (p: string) => join(ctx.dir, p);
@@ -115,7 +161,7 @@ async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContex
     const final = await readFinal(path(f.final));
     if ('final' in final) {
       clock.skip(config.epochs);
-      return previous;
+      return { done: previous };
     }
     // `done` always comes with its final.json: without one the run is finished again from its state.
     reporter.info(`run ${cell.id}: its status is ${previous.status} but ${f.final}: ${final.problem}; finishing it again from its state file`);
@@ -124,78 +170,149 @@ async function trainCell(cell: Cell, previous: RunStatus | null, ctx: CellContex
     id: cell.id, index: cell.index, status: 'running', epochsDone: 0, epochs: config.epochs,
     divergedEpoch: null, error: null, startedAt: new Date().toISOString(), endedAt: null, adapter: ctx.adapter,
   };
-  let engine: RunEngine | null = null;
-  let last: LastEval | null = null;
-  try {
-    let rows: CsvRow[] = [];
-    let saved: SavedState | null = null;
-    if (ctx.resume) {
-      status.epochsDone = previous?.epochsDone ?? 0; // what a failed read leaves on record
+  let rows: CsvRow[] = [];
+  let saved: SavedState | null = null;
+  if (ctx.resume) {
+    try {
       saved = await readState(path(f.state));
-      if (saved) {
-        status.epochsDone = saved.epoch;
-        const csv = await readRows(path(f.csv), evaluatedEpochs(config, saved.epoch));
-        if ('problem' in csv) {
-          reporter.info(`run ${cell.id}: cannot continue from epoch ${saved.epoch}: ${f.csv}: ${csv.problem}; training it again from epoch 1`);
-          saved = null;
-          status.epochsDone = 0;
-        } else rows = csv.rows;
-      } else status.epochsDone = 0;
+    } catch (e) {
+      status.epochsDone = previous?.epochsDone ?? 0; // what a failed read leaves on record
+      return { done: await failed(cell, status, e, ctx) };
     }
-    engine = await ctx.factory.createRun(runSpec(config, cell));
     if (saved) {
-      await engine.loadState(saved.engine);
-      last = saved.lastEval;
-      status.startedAt = previous?.startedAt ?? status.startedAt;
-      clock.skip(saved.epoch);
+      const csv = await readRows(path(f.csv), evaluatedEpochs(config, saved.epoch));
+      if ('problem' in csv) {
+        reporter.info(`run ${cell.id}: cannot continue from epoch ${saved.epoch}: ${f.csv}: ${csv.problem}; training it again from epoch 1`);
+        saved = null;
+      } else rows = csv.rows;
     }
-    await writeStatus(path(f.status), status);
-    reporter.runStart({ cell, startEpoch: status.epochsDone + 1, epochs: config.epochs, stepsPerEpoch: engine.stepsPerEpoch, resumed: !!saved });
-    for (let epoch = status.epochsDone + 1; epoch <= config.epochs; epoch++) {
+    status.epochsDone = saved?.epoch ?? 0;
+    if (saved) status.startedAt = previous?.startedAt ?? status.startedAt;
+  }
+  return { k, cell, status, rows, saved, last: saved?.lastEval ?? null, active: true };
+}
+
+/** Records a run that failed before training (`status` as far as it got). */
+async function failed(cell: Cell, status: RunStatus, e: unknown, ctx: GroupContext): Promise<RunStatus> {
+  status.status = 'failed';
+  status.error = (e as Error).message ?? String(e);
+  ctx.clock.skip(ctx.config.epochs - status.epochsDone);
+  status.endedAt = new Date().toISOString();
+  await writeStatus(join(ctx.dir, runFiles(cell).status), status);
+  ctx.reporter.runEnd({ cell, status: status.status, epochsDone: status.epochsDone, divergedEpoch: null, error: status.error });
+  return status;
+}
+
+/** Trains members that start at the same epoch as one lockstep group, committing each member's files after every epoch. */
+async function trainMembers(members: Member[], ctx: GroupContext): Promise<Member[]> {
+  const { config, reporter, clock } = ctx;
+  const path = (p: string) => join(ctx.dir, p);
+  const start = members[0].status.epochsDone;
+  let engine: GroupEngine | null = null;
+  const specs = members.map((m) => runSpec(config, m.cell));
+  const fail = (m: Member, e: unknown) => {
+    m.status.status = 'failed';
+    m.status.error = (e as Error).message ?? String(e);
+    m.active = false;
+    clock.skip(config.epochs - m.status.epochsDone);
+  };
+  try {
+    engine = ctx.factory.createGroup ? await ctx.factory.createGroup(specs) : await groupOfRuns(ctx.factory, specs);
+    for (const [i, m] of members.entries()) {
+      if (m.saved) {
+        await engine.loadState(i, m.saved.engine);
+        clock.skip(m.saved.epoch);
+      }
+      await writeStatus(path(runFiles(m.cell).status), m.status);
+    }
+    const cells = members.map((m) => m.cell);
+    reporter.runStart({ cell: cells[0], ...(cells.length > 1 ? { group: cells } : {}), startEpoch: start + 1, epochs: config.epochs, stepsPerEpoch: engine.stepsPerEpoch, resumed: members.some((m) => m.saved) });
+    for (let epoch = start + 1; epoch <= config.epochs; epoch++) {
+      const active = members.filter((m) => m.active);
+      if (!active.length) break;
       if (ctx.stop?.requested) {
-        status.status = 'interrupted';
+        for (const m of active) {
+          m.status.status = 'interrupted';
+          m.active = false;
+          clock.skip(config.epochs - m.status.epochsDone);
+        }
         break;
       }
       const evaluate = epoch % config.evalEvery === 0 || epoch === config.epochs;
       const t0 = performance.now();
-      const stats = await engine.trainEpoch(epoch, evaluate, (p) =>
-        reporter.step({ cell, epoch, step: p.step, steps: p.steps, etaSeconds: clock.eta(p.step / p.steps) }));
-      const diverged = isDiverged(stats);
-      const row = rowFromStats(stats);
-      if (evaluate || diverged) rows.push(row);
-      await writeFileAtomic(path(f.csv), formatCsv(rows));
-      if (diverged) {
-        status.status = 'diverged';
-        status.divergedEpoch = epoch;
-        clock.skip(config.epochs - epoch + 1);
-        reporter.epoch({ cell, row, epochs: config.epochs, evaluated: evaluate, etaSeconds: clock.eta() });
+      const first = active[0].cell;
+      let stats: EpochStats[];
+      try {
+        stats = await engine.trainEpoch(epoch, evaluate, (p) =>
+          reporter.step({ cell: first, epoch, step: p.step, steps: p.steps, etaSeconds: clock.eta((active.length * p.step) / p.steps) }));
+      } catch (e) {
+        for (const m of active) fail(m, e);
         break;
       }
-      if (stats.eval) last = { epoch, eval: stats.eval };
-      await writeState(path(f.state), { epoch, engine: await engine.saveState(), lastEval: last });
-      status.epochsDone = epoch;
-      await writeStatus(path(f.status), status);
-      clock.epochDone((performance.now() - t0) / 1000);
-      reporter.epoch({ cell, row, epochs: config.epochs, evaluated: evaluate, etaSeconds: clock.eta() });
+      const seconds = (performance.now() - t0) / 1000;
+      for (const m of active) {
+        const i = members.indexOf(m);
+        try {
+          await commitEpoch(m, stats[i], epoch, evaluate, i, engine, seconds / active.length, ctx);
+        } catch (e) {
+          fail(m, e);
+        }
+      }
       await ctx.onCommit?.();
     }
-    if (status.status !== 'interrupted') {
-      const outcome = status.status === 'running' ? 'done' : status.status;
-      const saliency = outcome === 'done'
-        ? await writeSaliency({ engine, testLabels: ctx.factory.testLabels, classNames: ctx.classNames, cell, epoch: status.epochsDone, file: f.saliency, studyDir: ctx.dir })
-        : undefined;
-      await writeJsonAtomic(path(f.final), finalJson(cell, ctx.classNames, last, status.divergedEpoch, saliency));
-      status.status = outcome; // only now: `done` always comes with its final.json
-    } else clock.skip(config.epochs - status.epochsDone);
+    for (const [i, m] of members.entries()) {
+      if (m.status.status === 'interrupted' || m.status.status === 'failed') continue;
+      try {
+        const outcome = m.status.status === 'running' ? 'done' : m.status.status;
+        const f = runFiles(m.cell);
+        const saliency = outcome === 'done'
+          ? await writeSaliency({ engine: memberView(engine, i), testLabels: ctx.factory.testLabels, classNames: ctx.classNames, cell: m.cell, epoch: m.status.epochsDone, file: f.saliency, studyDir: ctx.dir })
+          : undefined;
+        await writeJsonAtomic(path(f.final), finalJson(m.cell, ctx.classNames, m.last, m.status.divergedEpoch, saliency));
+        m.status.status = outcome; // only now: `done` always comes with its final.json
+      } catch (e) {
+        fail(m, e);
+      }
+    }
   } catch (e) {
-    status.status = 'failed';
-    status.error = (e as Error).message ?? String(e);
-    clock.skip(config.epochs - status.epochsDone);
+    for (const m of members) if (m.active || m.status.status === 'running') fail(m, e);
   } finally {
     engine?.dispose();
   }
-  status.endedAt = new Date().toISOString();
-  await writeStatus(path(f.status), status);
-  reporter.runEnd({ cell, status: status.status, epochsDone: status.epochsDone, divergedEpoch: status.divergedEpoch, error: status.error });
-  return status;
+  for (const m of members) {
+    m.status.endedAt = new Date().toISOString();
+    await writeStatus(path(runFiles(m.cell).status), m.status);
+    reporter.runEnd({ cell: m.cell, status: m.status.status, epochsDone: m.status.epochsDone, divergedEpoch: m.status.divergedEpoch, error: m.status.error });
+  }
+  return members;
+}
+
+/** One epoch of one member: CSV, then state, then status, each atomic (see the top of this file). */
+async function commitEpoch(m: Member, stats: EpochStats, epoch: number, evaluate: boolean, i: number, engine: GroupEngine, seconds: number, ctx: GroupContext): Promise<void> {
+  const { config, reporter, clock } = ctx;
+  const f = runFiles(m.cell);
+  const path = (p: string) => join(ctx.dir, p);
+  const diverged = isDiverged(stats);
+  const row = rowFromStats(stats);
+  if (evaluate || diverged) m.rows.push(row);
+  await writeFileAtomic(path(f.csv), formatCsv(m.rows));
+  if (diverged) {
+    m.status.status = 'diverged';
+    m.status.divergedEpoch = epoch;
+    m.active = false;
+    clock.skip(config.epochs - epoch + 1);
+    reporter.epoch({ cell: m.cell, row, epochs: config.epochs, evaluated: evaluate, etaSeconds: clock.eta() });
+    return;
+  }
+  if (stats.eval) m.last = { epoch, eval: stats.eval };
+  await writeState(path(f.state), { epoch, engine: await engine.saveState(i), lastEval: m.last });
+  m.status.epochsDone = epoch;
+  await writeStatus(path(f.status), m.status);
+  clock.epochDone(seconds);
+  reporter.epoch({ cell: m.cell, row, epochs: config.epochs, evaluated: evaluate, etaSeconds: clock.eta() });
+}
+
+/** What writeSaliency needs of one member. */
+function memberView(engine: GroupEngine, i: number): Pick<RunEngine, 'saliency'> {
+  return engine.saliency ? { saliency: (idx: number[]) => engine.saliency!(i, idx) } : {};
 }

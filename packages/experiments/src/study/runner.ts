@@ -12,9 +12,12 @@ import { resolveInside } from '../util/inside.ts';
 import { EtaClock } from './eta.ts';
 import { runFiles, type Cell } from './grid.ts';
 import type { Reporter } from './reporter.ts';
-import { CLAIM_STALE_MS, claimCell, runCell, type CellContext, type CellOutcome, type StopSignal } from './run-cell.ts';
+import { CLAIM_STALE_MS, claimCell, runGroup, type CellContext, type CellOutcome, type StopSignal } from './run-cell.ts';
+import { describeGroups, planGroups, type GroupingEngine, type LockstepSetting } from './groups.ts';
+import { runSpec } from './grid.ts';
 import { DamagedStatusError, readStatus, RUN_STATUS_NAMES, type RunStatusName } from './status.ts';
 import { removeStaleTemps } from '../util/atomic.ts';
+import type { Lease } from '../util/lock.ts';
 import { checkStudyFolder, openStudy, refreshStudy, type StudyMeta } from './study-file.ts';
 import { writeSummary } from './write-summary.ts';
 
@@ -30,6 +33,8 @@ export interface StudyOptions {
   stop?: StopSignal;
   /** Tests shorten the per-cell claim's staleness. */
   claimStaleMs?: number;
+  /** Train compatible cells in lockstep groups (default auto: as many as the device holds). */
+  lockstep?: LockstepSetting;
 }
 
 /** Everything that can be refused without work: another study in the folder, cells with results but no --resume. */
@@ -52,6 +57,17 @@ export async function preflight(o: Pick<StudyOptions, 'config' | 'dir' | 'cells'
 
 function adapterLine(a: Record<string, unknown>): string {
   return typeof a.summary === 'string' ? a.summary : JSON.stringify(a);
+}
+
+/** How the engines group cells: by their lockstep key, up to what the device holds. */
+export function groupingEngine(config: StudyConfig, factoryFor: (dataset: string) => EngineFactory): GroupingEngine {
+  return {
+    key: (c: Cell) => {
+      const f = factoryFor(c.dataset);
+      return f.createGroup && f.lockstepKey ? f.lockstepKey(runSpec(config, c)) : null;
+    },
+    max: (c: Cell) => factoryFor(c.dataset).maxGroupSize?.(runSpec(config, c)) ?? 1,
+  };
 }
 
 /** One data set's engine and class names. */
@@ -90,29 +106,38 @@ export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<
       onCommit: async () => void (await refreshStudy(o.dir)),
     };
   };
-  for (const cell of o.cells) {
+  const setting = o.lockstep ?? 'auto';
+  const grouping = groupingEngine(o.config, (d) => engineFor(d).factory);
+  const groups = planGroups(o.cells, setting, grouping);
+  if (setting !== 'off' && o.cells.length > 1) o.reporter.info(`lockstep ${setting === 'auto' ? 'auto' : `≤ ${setting}`}: ${describeGroups(groups)}`);
+  const outcome = new Map<Cell, CellOutcome>();
+  for (const group of groups) {
     if (o.stop?.requested) break;
-    results.push(await runCell(cell, ctxFor(cell)));
+    const r = await runGroup(group, ctxFor(group[0]));
+    group.forEach((c, k) => outcome.set(c, r[k]));
     await refreshStudy(o.dir);
   }
+  const ran = o.cells.filter((c) => outcome.has(c)); // results[i] is ran[i]'s
+  results.push(...ran.map((c) => outcome.get(c)!));
+  const cellOf = (i: number): Cell => ran[i];
   // Cells another process held: wait for each claim (all at once) until its holder ends it or its
   // heartbeat stops — a dead or foreign holder is taken over — then train those this process got.
   const busy = results.flatMap((r, i) => (r.busy ? [i] : []));
   if (busy.length && !o.stop?.requested) {
     const staleMs = o.claimStaleMs ?? CLAIM_STALE_MS;
-    const claims = await Promise.all(busy.map((i) => claimCell(o.cells[i], ctxFor(o.cells[i]), staleMs * 1.5 + 1000)));
+    const claims = await Promise.all(busy.map((i) => claimCell(cellOf(i), ctxFor(cellOf(i)), staleMs * 1.5 + 1000)));
+    const got = new Map<Cell, Lease>();
     for (const [k, i] of busy.entries()) {
       const claim = claims[k];
-      if (typeof claim === 'string') {
-        results[i] = { ...results[i], skipped: `${claim} (its heartbeat kept moving)` };
-        continue;
-      }
-      if (o.stop?.requested) {
-        await claim.release();
-        continue;
-      }
-      clock.restore(o.config.epochs);
-      results[i] = await runCell(o.cells[i], { ...ctxFor(o.cells[i]), claim });
+      if (typeof claim === 'string') results[i] = { ...results[i], skipped: `${claim} (its heartbeat kept moving)` };
+      else if (o.stop?.requested) await claim.release();
+      else got.set(cellOf(i), claim);
+    }
+    // The cells this process got train in groups again (those that still fit together).
+    for (const group of planGroups([...got.keys()], setting, grouping)) {
+      clock.restore(o.config.epochs * group.length);
+      const r = await runGroup(group, { ...ctxFor(group[0]), claims: group.map((c) => got.get(c)!) });
+      group.forEach((c, k) => (results[ran.indexOf(c)] = r[k]));
       await refreshStudy(o.dir);
     }
   }
