@@ -7,7 +7,7 @@
 import {
   augmentBatch, augmentRef, normalizeImages, uploadImageChunks, maxImagesPerChunk, type Dispatch, type KernelContext, type ImageShape,
 } from '@losslab/kernels';
-import { imageSize, inputShape, type Dataset, type DatasetSpec } from '../data/index.ts';
+import { imageSize, inputShape, type Dataset, type DatasetSpec } from '../data/dataset.ts';
 
 export class DeviceDataset {
   readonly spec: DatasetSpec;

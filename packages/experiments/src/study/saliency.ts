@@ -116,7 +116,7 @@ export interface SaliencyOutcome {
  * reported in the outcome and never fails the run, whose model and metrics are already final.
  */
 export async function writeSaliency(o: {
-  engine: RunEngine; testLabels: ArrayLike<number> | undefined; classNames: string[]; cell: Cell; epoch: number; file: string; studyDir: string;
+  engine: Pick<RunEngine, 'saliency'>; testLabels: ArrayLike<number> | undefined; classNames: string[]; cell: Cell; epoch: number; file: string; studyDir: string;
 }): Promise<SaliencyOutcome> {
   if (!o.engine.saliency || !o.testLabels) return { path: null, error: null };
   try {
