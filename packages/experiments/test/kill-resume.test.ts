@@ -51,10 +51,10 @@ async function inPairs<T>(xs: T[], fn: (x: T) => Promise<void>): Promise<void> {
   }));
 }
 
-describe('kill -9 at every phase, then --resume', () => {
-  it('ends with the same files as an uninterrupted run, every time', async () => {
+/** Kills a study at every phase and resumes it; `env` picks the engine (LOSSLAB_TEST_LOCKSTEP: the two runs train as one group). Returns the uninterrupted study's folder. */
+async function killEverywhere(env: Record<string, string>): Promise<string> {
     const whole = join(await tmp(), 's');
-    const ref = await runCli(cli.file, [...ARGS, '--out', whole], { LOSSLAB_TEST_RENAMES: '1' });
+    const ref = await runCli(cli.file, [...ARGS, '--out', whole], { ...env, LOSSLAB_TEST_RENAMES: '1' });
     expect(ref.code, ref.stderr).toBe(0);
     const phases = ref.stderr.split('\n').filter((l) => l.startsWith('RENAME ')).map((l) => l.split(' ')[2]);
     expect(phases.length).toBeGreaterThan(30);
@@ -65,11 +65,11 @@ describe('kill -9 at every phase, then --resume', () => {
     const survived: string[] = [];
     await inPairs(points, async ({ k, when }) => {
       const dir = join(base, `${when}-${k}`);
-      const p = spawnCli(cli.file, [...ARGS, '--out', dir], { LOSSLAB_TEST_PAUSE_AT: String(k), LOSSLAB_TEST_PAUSE_WHEN: when });
+      const p = spawnCli(cli.file, [...ARGS, '--out', dir], { ...env, LOSSLAB_TEST_PAUSE_AT: String(k), LOSSLAB_TEST_PAUSE_WHEN: when });
       await p.waitFor(/^PAUSED /);
       p.child.kill('SIGKILL');
       expect((await p.done).signal).toBe('SIGKILL');
-      const r = await runCli(cli.file, [...ARGS, '--out', dir, '--resume']);
+      const r = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], env);
       expect(r.code, `kill ${when} rename ${k} (${phases[k - 1]}): ${r.stderr}`).toBe(0);
       await expectSameStudy(dir, whole);
       survived.push(`${when} ${phases[k - 1]}`);
@@ -80,7 +80,19 @@ describe('kill -9 at every phase, then --resume', () => {
       expect(survived).toContain(`before ${f}`);
       expect(survived).toContain(`after ${f}`);
     }
-    console.log(`kill -9 survived at ${survived.length} points (${phases.length} renames in a run)`);
+    console.log(`kill -9 survived at ${survived.length} points (${phases.length} renames in a run)${env.LOSSLAB_TEST_LOCKSTEP ? ' in lockstep' : ''}`);
+    return whole;
+}
+
+describe('kill -9 at every phase, then --resume', () => {
+  let alone = '';
+  it('ends with the same files as an uninterrupted run, every time', async () => {
+    alone = await killEverywhere({});
+  }, 600_000);
+
+  it('the same with both runs training as one lockstep group (killed mid-group, resumed as a group), and the same files as alone', async () => {
+    const together = await killEverywhere({ LOSSLAB_TEST_LOCKSTEP: '2' });
+    if (alone) await expectSameStudy(together, alone);
   }, 600_000);
 
   it('a kill after the last epoch is saved but before final.json: final.json is complete after --resume', async () => {

@@ -72,6 +72,43 @@ describe('Ctrl-C', () => {
   }, 60_000);
 });
 
+describe('lockstep groups (a fake engine training both runs as one group)', () => {
+  const LOCK = { LOSSLAB_TEST_LOCKSTEP: '2' };
+
+  it('a second process skips the cells of the group the first is training, and the folder ends as a run alone would leave it', async () => {
+    const whole = await uninterrupted();
+    const dir = join(await tmp(), 's');
+    const a = spawnCli(cli.file, [...ARGS, '--out', dir], { ...SLOWER, ...LOCK });
+    await a.waitFor(/in lockstep \(2 runs as one program\): starting/);
+    await a.waitFor(/clean_convnet_ce_s0 epoch 1\/3/);
+    const b = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], { ...SLOW, ...LOCK });
+    const ra = await a.done;
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout + b.stderr).toMatch(/skipping run clean_convnet_ce_s0 for now: process \d+ on .+ is training it/);
+    expect(b.stdout + b.stderr).toMatch(/skipping run clean_convnet_l1_s0 for now: process \d+ on .+ is training it/);
+    expect(starts(b)).toBe(0);
+    await expectSameStudy(dir, whole);
+  }, 60_000);
+
+  it('Ctrl-C finishes the epoch for every run of the group; --resume continues the group', async () => {
+    const whole = await uninterrupted();
+    const dir = join(await tmp(), 's');
+    const a = spawnCli(cli.file, [...ARGS, '--out', dir], { ...SLOW, ...LOCK });
+    await a.waitFor(/clean_convnet_l1_s0 epoch 1\/3/);
+    a.child.kill('SIGINT');
+    const r = await a.done;
+    expect(r.code).toBe(130);
+    const done = await Promise.all(['CE', 'L1'].map(async (l) => JSON.parse(await readFile(join(dir, `seed_0/${l}_status.json`), 'utf8'))));
+    expect(done.map((s) => s.status)).toEqual(['interrupted', 'interrupted']);
+    expect(done[0].epochsDone).toBe(done[1].epochsDone);
+    const again = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], LOCK);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout + again.stderr).toMatch(/in lockstep \(2 runs as one program\): resuming at epoch/);
+    await expectSameStudy(dir, whole);
+  }, 60_000);
+});
+
 describe('a closed pipe', () => {
   it('run --list | head: ends quietly, exit 0, no EPIPE trace', async () => {
     const p = spawnCli(cli.file, ['run', '--list', '--seeds', '0-9999', '--losses', 'ce,focal:0.5,focal:2,l1']);

@@ -37,9 +37,10 @@ syncBuiltinESMExports();
 installProcessGuards();
 const steps = Number(process.env.LOSSLAB_TEST_STEPS ?? 4);
 const slowMs = Number(process.env.LOSSLAB_TEST_STEP_MS ?? 0);
+const lockstep = Number(process.env.LOSSLAB_TEST_LOCKSTEP ?? 0) || undefined; // a fake lockstep engine grouping this many runs
 process.exitCode = await main(process.argv, {
   engine: async () => ({
-    factory: fakeFactory({ steps, stepMs: slowMs }),
+    factory: fakeFactory({ steps, stepMs: slowMs, lockstep }),
     classNames: CLASS_NAMES,
     close() {},
   }),

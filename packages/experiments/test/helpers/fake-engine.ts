@@ -4,6 +4,7 @@
  */
 import { lrSchedule } from '@losslab/nn';
 import type { EngineFactory, EpochStats, RunEngine, RunSpec, SaliencyItem, StepProgress } from '../../src/engine/types.ts';
+import { groupOfRuns } from '../../src/engine/group-of-runs.ts';
 
 export interface FakeOptions {
   /** Loss name → epoch whose training loss is NaN. */
@@ -22,6 +23,10 @@ export interface FakeOptions {
   loadFails?: boolean;
   /** saliency() throws. */
   saliencyFails?: boolean;
+  /** Groups of at most this many compatible runs (same arch and batch size) train as one (groupOfRuns), as a lockstep engine's would. */
+  lockstep?: number;
+  /** Records every group created (the specs' losses and seeds). */
+  groups?: string[][];
 }
 
 /** The fake test set's labels: i mod 10. */
@@ -93,7 +98,7 @@ class FakeRun implements RunEngine {
 }
 
 export function fakeFactory(o: FakeOptions = {}): EngineFactory {
-  return {
+  const f: EngineFactory = {
     adapter: { vendor: 'fake', device: 'deterministic', summary: 'fake engine (tests)' },
     testLabels: fakeTestLabels(o.testSize ?? 100),
     createRun: async (spec) => {
@@ -104,4 +109,13 @@ export function fakeFactory(o: FakeOptions = {}): EngineFactory {
     },
     dispose() {},
   };
+  if (o.lockstep) {
+    f.lockstepKey = (spec) => `${spec.arch}/${spec.batchSize}`;
+    f.maxGroupSize = () => o.lockstep!;
+    f.createGroup = (specs) => {
+      o.groups?.push(specs.map((s) => `${s.loss}_s${s.seed}`));
+      return groupOfRuns(f, specs);
+    };
+  }
+  return f;
 }
