@@ -78,7 +78,7 @@ describe('lockstep groups (a fake engine training both runs as one group)', () =
   it('a second process skips the cells of the group the first is training, and the folder ends as a run alone would leave it', async () => {
     const whole = await uninterrupted();
     const dir = join(await tmp(), 's');
-    const a = spawnCli(cli.file, [...ARGS, '--out', dir], { ...SLOWER, ...LOCK });
+    const a = spawnCli(cli.file, [...ARGS, '--out', dir], { LOSSLAB_TEST_STEP_MS: '700', ...LOCK }); // ~3 s per epoch: B starts while A trains
     await a.waitFor(/in lockstep \(2 runs as one program\): starting/);
     await a.waitFor(/clean_convnet_ce_s0 epoch 1\/3/);
     const b = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], { ...SLOW, ...LOCK });

@@ -109,7 +109,7 @@ export async function runStudy(o: StudyOptions, engines: EngineFactory | Record<
   const setting = o.lockstep ?? 'auto';
   const grouping = groupingEngine(o.config, (d) => engineFor(d).factory);
   const groups = planGroups(o.cells, setting, grouping);
-  if (setting !== 'off' && o.cells.length > 1) o.reporter.info(`lockstep ${setting === 'auto' ? 'auto' : `≤ ${setting}`}: ${describeGroups(groups)}`);
+  if (groups.some((g) => g.length > 1)) o.reporter.info(`lockstep ${setting === 'auto' ? 'auto' : `≤ ${setting}`}: ${describeGroups(groups)}`);
   const outcome = new Map<Cell, CellOutcome>();
   for (const group of groups) {
     if (o.stop?.requested) break;
