@@ -21,6 +21,7 @@ import { DEFAULT_CONFIG } from '../config/study-config.ts';
 import { CIFAR10_SPEC } from '../data/index.ts';
 import type { Dataset } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
+import { runSpecFor } from '../engine/spec.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
 
 export interface BenchOptions {
@@ -67,9 +68,9 @@ function stepTable(s: StepBench, limits: AdapterLimits): string {
   return [head, ...rows].join('\n');
 }
 
+/** The default study's first run with this architecture, one epoch. */
 function runSpec(arch: string): RunSpec {
-  const { losses, seeds, arch: _a, data: _d, name: _n, outDir: _o, ...hyper } = DEFAULT_CONFIG;
-  return { ...hyper, loss: losses[0], seed: seeds[0], data: 'clean', arch, epochs: 1 };
+  return runSpecFor({ arch, epochs: 1 });
 }
 
 /** Runs in the default study, and epochs each. */
