@@ -6,6 +6,7 @@
  * on a small synthetic data set with an epoch whose last batch is short. The check is shown failing
  * when one member's seed is swapped with another's.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,25 +17,30 @@ import { createGpuEngineFactory } from '../src/engine/gpu-engine.ts';
 import type { EngineFactory } from '../src/engine/types.ts';
 import { openDevice } from '../src/gpu.ts';
 import { expandGrid, parseCsv, runFiles, runStudy, silentReporter, type Cell } from '../src/study/index.ts';
+import { decodeState } from '../src/study/state.ts';
 import { runSpec } from '../src/study/grid.ts';
 import type { LockstepSetting } from '../src/study/groups.ts';
-import { listFiles } from './helpers/compare-studies.ts';
 import { useTmp } from './helpers/tmp.ts';
 
 const tmp = useTmp();
 
-/** 100 training images (batches 32, 32, 32, 4) and 40 test images of 3×16×16, 10 classes, from a fixed hash. */
+/** 68 training images (batches 32, 32, 4) and 20 test images of 3×8×8, 10 classes, from a fixed hash. */
 function smallDataset(): Dataset {
-  const px = (n: number, salt: number) => Uint8Array.from({ length: n * 768 }, (_, i) => (Math.imul(i + salt, 2654435761) >>> 24) & 255);
+  const px = (n: number, salt: number) => Uint8Array.from({ length: n * 192 }, (_, i) => (Math.imul(i + salt, 2654435761) >>> 24) & 255);
   const lab = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
   return datasetFromArrays({
-    train: { images: px(100, 1), labels: lab(100) },
-    test: { images: px(40, 2), labels: lab(40) },
-    spec: { height: 16, width: 16 },
+    train: { images: px(68, 1), labels: lab(68) },
+    test: { images: px(20, 2), labels: lab(20) },
+    spec: { height: 8, width: 8 },
   });
 }
 
-const LOSSES = LOSS_DEFINITIONS.map((d) => d.name);
+/** Every built-in loss; a parameter without a default gets a value inside its range. */
+const LOSSES = LOSS_DEFINITIONS.map((d) => {
+  const missing = Object.entries(d.params ?? {}).filter(([, r]) => r.default === undefined);
+  const value = (r: { min?: number; max?: number; integer?: boolean }) => (r.integer ? 2 : r.min !== undefined && r.max !== undefined ? (r.min + r.max) / 2 : (r.min ?? 0) + 1.5);
+  return missing.length ? `${d.name}:${missing.map(([k, r]) => `${k}=${value(r)}`).join(',')}` : d.name;
+});
 const config = validateConfig({
   ...DEFAULT_CONFIG, name: 'lockstep', losses: LOSSES, seeds: [3], data: ['clean', 'noise40'], arch: ['resnet8'], epochs: 2, evalEvery: 1,
   batchSize: 32, lr: 0.05, momentum: 0.9, weightDecay: 5e-4, nesterov: true, schedule: { type: 'step', stepSize: 1, gamma: 0.5 }, trainSubset: null,
@@ -52,27 +58,40 @@ afterAll(() => {
   device?.device.destroy();
 });
 
-async function study(lockstep: LockstepSetting, f: EngineFactory = factory): Promise<{ dir: string; cells: Cell[] }> {
+async function study(lockstep: LockstepSetting, f: EngineFactory = factory, c = config): Promise<{ dir: string; cells: Cell[] }> {
   const dir = join(await tmp(), 's');
-  const cells = expandGrid(config);
-  const results = await runStudy({ config, dir, cells, selection: 'test', resume: false, reporter: silentReporter, lockstep }, f, META);
+  const cells = expandGrid(c);
+  const results = await runStudy({ config: c, dir, cells, selection: 'test', resume: false, reporter: silentReporter, lockstep }, f, META);
   expect(results.map((r) => r.status)).toEqual(cells.map(() => 'done'));
   return { dir, cells };
 }
 
-/** The files of `cell` that differ between two studies (CSV without `seconds`, JSON without timestamps, the rest byte for byte). */
+const TIMES = new Set(['createdAt', 'startedAt', 'endedAt', 'seconds']);
+const withoutTimes = (v: unknown) => JSON.stringify(v, (k, x) => (TIMES.has(k) ? undefined : x));
+
+/**
+ * The files of `cell` that differ between two studies: CSV without `seconds`, final.json without
+ * timestamps, the state file's engine bytes and epoch exactly and its last evaluation without its
+ * `seconds`, everything else (confusion, calibration, saliency) byte for byte.
+ */
 async function differing(a: string, b: string, cell: Cell): Promise<string[]> {
-  const files = (await listFiles(join(a, cell.dir))).filter((f) => !f.endsWith('status.json'));
+  const files = Object.values(runFiles(cell)).filter((f) => !f.endsWith('status.json') && !f.includes('.claim')).map((f) => f.slice(cell.dir.length + 1));
   const out: string[] = [];
   for (const f of files) {
-    const [x, y] = await Promise.all([readFile(join(a, cell.dir, f)), readFile(join(b, cell.dir, f))]);
+    const [x, y] = await Promise.all([readFile(join(a, cell.dir, f)).catch(() => null), readFile(join(b, cell.dir, f)).catch(() => null)]);
+    if (!x || !y) {
+      if (x || y) out.push(`${f} (in one study only)`);
+      continue;
+    }
     let same: boolean;
-    if (f.endsWith('.csv')) {
+    if (f.endsWith('state.bin')) {
+      const [p, q] = [decodeState(new Uint8Array(x), f), decodeState(new Uint8Array(y), f)];
+      same = p.epoch === q.epoch && Buffer.from(p.engine).equals(Buffer.from(q.engine)) && withoutTimes(p.lastEval) === withoutTimes(q.lastEval);
+    } else if (f.endsWith('.csv')) {
       const strip = (t: Buffer) => JSON.stringify(parseCsv(t.toString('utf8')).map(({ seconds: _s, ...r }) => r));
       same = strip(x) === strip(y);
     } else if (f.endsWith('final.json')) {
-      const strip = (t: Buffer) => JSON.stringify(JSON.parse(t.toString()), (k, v) => (['createdAt', 'startedAt', 'endedAt'].includes(k) ? undefined : v));
-      same = strip(x) === strip(y);
+      same = withoutTimes(JSON.parse(x.toString())) === withoutTimes(JSON.parse(y.toString()));
     } else same = x.equals(y);
     if (!same) out.push(f);
   }
@@ -88,8 +107,8 @@ describe('lockstep: each run as if trained alone', () => {
     expect(factory.maxGroupSize!(runSpec(config, expandGrid(config)[0]))).toBeGreaterThanOrEqual(2 * LOSSES.length);
     ({ dir: alone, cells } = await study('off'));
     ({ dir: together } = await study('auto'));
-    const files = await listFiles(join(together, cells[0].dir));
-    for (const kind of ['_results.csv', 'state.bin', 'final.json', 'saliency']) expect(files.some((f) => f.includes(kind)), `${kind} in ${files}`).toBe(true);
+    const f0 = runFiles(cells[0]);
+    for (const p of [f0.csv, f0.state, f0.final, f0.saliency]) expect(existsSync(join(together, p)), p).toBe(true);
     const diffs: string[] = [];
     for (const c of cells) for (const f of await differing(together, alone, c)) diffs.push(`${c.id}: ${f}`);
     expect(diffs).toEqual([]);
@@ -98,18 +117,18 @@ describe('lockstep: each run as if trained alone', () => {
     expect(new Set(await Promise.all(cells.map(csv))).size).toBe(cells.length);
   }, 600_000);
 
-  it('fails when one member trains with another member\'s seed', async () => {
-    expect(together, 'the first test ran').toBeTruthy();
-    // The same grid, but the engine swaps the seeds of the group's first two members (both at seed 3 here, so a different seed).
+  it('the same check fails when one member trains with another seed', async () => {
+    // Four runs (two losses × two variants), alone and in one group whose second member's seed the engine changes.
+    const small = validateConfig({ ...config, losses: ['ce', 'focal:2'] });
     const swapped: EngineFactory = {
       ...factory,
-      createRun: factory.createRun,
       createGroup: (specs) => factory.createGroup!(specs.map((s, k) => (k === 1 ? { ...s, seed: s.seed + 1 } : s))),
     };
-    const { dir } = await study('auto', swapped);
-    const bad: string[] = [];
-    for (const c of cells) if ((await differing(dir, alone, c)).length) bad.push(c.id);
-    expect(bad).toEqual([cells[1].id]);
+    const { dir: one, cells: four } = await study('off', factory, small);
+    const { dir: bad } = await study('auto', swapped, small);
+    const wrong: string[] = [];
+    for (const c of four) if ((await differing(bad, one, c)).length) wrong.push(c.id);
+    expect(wrong).toEqual([four[1].id]);
   }, 600_000);
 });
 
