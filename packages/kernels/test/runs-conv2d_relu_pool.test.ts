@@ -61,7 +61,7 @@ async function runFused(ctx: KernelContext, s: Conv2dShape, runs: Runs, data: { 
   const arg = ctx.storage(k * z.argWords * 4);
   const dx = ctx.storage(k * xSize * 4);
   const weight = params.binding(wOff, wn);
-  ctx.device.pushErrorScope('validation');
+  ctx.device.pushErrorScope('validation');  // a rejected dispatch (e.g. aliased bindings) fails here, not as zeros
   ctx.run([
     ...conv2dReluPoolForward(ctx, { shape: s, x, weight, bias: params.binding(bOff, s.cout), y, arg, runs }),
     ...conv2dReluPoolBackward(ctx, { shape: s, x, weight, gy, arg, dweight: grads.binding(wOff, wn), dbias: grads.binding(bOff, s.cout), dx, runs }),

@@ -13,7 +13,7 @@
  * and every run's arithmetic come from the per-run shape: run r's numbers are bit-identical to
  * running it alone.
  */
-import { ceilDiv, elementwiseWork, ONE_RUN, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
+import { ceilDiv, elementwiseWork, ONE_RUN, type Binding, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
 import { defineKernel, read, readWrite, type Values } from '../kernel.ts';
 import { grid1d } from './grid.ts';
 import { conv2dOutputSize, planConv, transposedShape, type Conv2dShape, type ConvInputGradPlan, type ConvPlan } from './conv2d_plan.ts';
@@ -74,11 +74,12 @@ const backwardWeightKernel = defineKernel({
   bindings: { x: read(), dy: read(), partial: readWrite() },
   uniforms: { ...convShape, chunk: 'u32', chunks: 'u32', ktiles: 'u32', tiles: 'u32' },
 });
-// kk = cin·kh·kw weights per output channel, plus the bias column.
+// kk = cin·kh·kw weights per output channel, plus the bias column. joint: dweight's binding spans
+// both tensors (woff, boff: their float offsets in it) and dbias is unused.
 export const backwardWeightSumKernel = defineKernel({
   name: 'conv2d_backward_weight_sum', code: backwardWeightSumWgsl,
   bindings: { partial: read(), dweight: readWrite(), dbias: readWrite() },
-  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides },
+  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides, joint: 'flag', woff: 'u32', boff: 'u32' },
 });
 // owq = w / PX pixel groups per row. x, y as vec4s; wt [cin·9][cout / 4] as vec4s.
 const forward3x3Kernel = defineKernel({
@@ -218,6 +219,19 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
   }
 }
 
+/** When two bindings overlap in one buffer: one binding over both and their float offsets in it. */
+function overlappingRange(a: BufferLike, b: BufferLike): { binding: Binding; offsets: [number, number] } | undefined {
+  const range = (x: BufferLike) => {
+    const r = 'buffer' in x ? x : { buffer: x };
+    const start = r.offset ?? 0;
+    return { buffer: r.buffer, start, end: start + (r.size ?? r.buffer.size - start) };
+  };
+  const [ra, rb] = [range(a), range(b)];
+  if (ra.buffer !== rb.buffer || ra.end <= rb.start || rb.end <= ra.start) return undefined;
+  const start = Math.min(ra.start, rb.start);
+  return { binding: { buffer: ra.buffer, offset: start, size: Math.max(ra.end, rb.end) - start }, offsets: [(ra.start - start) / 4, (rb.start - start) / 4] };
+}
+
 /**
  * Pass 2 of every weight gradient: the chunks' partial sums ([runs][chunks][cout][kk + 1]) into
  * dweight [cout, kk] and dbias [cout], run r's at r · runs.paramStride floats after run 0's
@@ -226,9 +240,12 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
 export function weightGradSum(ctx: KernelContext, a: { cout: number; kk: number; chunks: number; partial: BufferLike; dweight: BufferLike; dbias: BufferLike; runs?: Runs; dbiasStride?: number }): Dispatch {
   const cols = a.kk + 1;
   const runs = a.runs ?? ONE_RUN;
+  // Several runs' dweight and dbias in one store interleave (w0 b0 w1 b1 …): two writable bindings
+  // over them would alias, which WebGPU rejects, so one binding then covers both.
+  const joint = overlappingRange(a.dweight, a.dbias);
   return backwardWeightSumKernel.dispatch(ctx, {
-    bindings: { partial: a.partial, dweight: a.dweight, dbias: a.dbias },
-    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride },
+    bindings: { partial: a.partial, dweight: joint?.binding ?? a.dweight, dbias: joint ? ctx.storage(4, 'conv2d weight gradient sum unused dbias') : a.dbias },
+    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride, joint: joint !== undefined, woff: joint?.offsets[0] ?? 0, boff: joint?.offsets[1] ?? 0 },
     workgroups: [ceilDiv(a.cout * cols, WG), runGroups('conv2d weight gradient sum', 1, runs.count)],
     work: { flops: runs.count * a.chunks * a.cout * cols, bytes: runs.count * 4 * (a.chunks + 1) * a.cout * cols },
   });

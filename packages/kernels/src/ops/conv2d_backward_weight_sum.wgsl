@@ -15,5 +15,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var c = 0u; c < p.chunks; c++) { s += partial[base + c * stride + e]; }
   let co = e / cols;
   let k = e - co * cols;
-  if (k < p.kk) { dweight[run * p.wstride + co * p.kk + k] = s; } else { dbias[run * p.bstride + co] = s; }
+  if (k < p.kk) {
+    dweight[p.woff + run * p.wstride + co * p.kk + k] = s;
+  } else if (p.joint != 0u) {
+    dweight[p.boff + run * p.bstride + co] = s;  // the binding spans dbias too (conv2d.ts)
+  } else {
+    dbias[run * p.bstride + co] = s;
+  }
 }
