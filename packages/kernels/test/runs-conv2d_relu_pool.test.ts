@@ -10,8 +10,8 @@ import { testDevice } from './device.ts';
 import { rng, uniform } from './random.ts';
 import { expectBitIdentical, expectRunsDiffer, runSlice, RunStore } from './runs-exact.ts';
 import { ONE_RUN, type KernelContext, type Runs } from '../src/core.ts';
-import { conv2dReluPoolBackward, conv2dReluPoolForward, conv2dReluPoolSizes } from '../src/ops/conv2d_relu_pool.ts';
-import { convVariants, planConv, PACKED_VEC4S, type Conv2dShape } from '../src/ops/conv2d_plan.ts';
+import { conv2dReluPoolBackward, conv2dReluPoolForward, conv2dReluPoolMaxRuns, conv2dReluPoolSizes } from '../src/ops/conv2d_relu_pool.ts';
+import { convVariants, DEFAULT_CONV_LIMITS, planConv, type Conv2dShape } from '../src/ops/conv2d_plan.ts';
 
 const R = 3;
 const FUSION = { relu: true, bias: true, pool: { kernel: 2, stride: 2 } };
@@ -133,13 +133,21 @@ describe('conv2d_relu_pool in lockstep: 3 runs bit-identical to each run alone',
     });
   }
 
+  it('serves the default study\'s 12 runs at every fused model layer on WebGPU\'s minimum limits', () => {
+    for (const l of MODEL_LAYERS.filter((m) => fused(m, 64))) expect(conv2dReluPoolMaxRuns(DEFAULT_CONV_LIMITS, { ...l, n: 64, stride: 1 }), l.name).toBeGreaterThanOrEqual(12);
+  });
+
   it('says in one line when the runs\' packed weights exceed the uniform binding', async () => {
     const { ctx } = await testDevice();
     const s: Conv2dShape = { n: 1, cin: 16, h: 8, w: 8, cout: 16, kh: 3, kw: 3, stride: 1, pad: 1 };
-    const count = Math.ceil(s.cout / 4) * s.cin * s.kh * s.kw;
-    const runs = { count: Math.floor(ctx.device.limits.maxUniformBufferBindingSize / 16 / count) + 1, paramStride: 64 * 64, stateStride: 0 };
-    expect(count).toBeLessThanOrEqual(PACKED_VEC4S);
+    const most = conv2dReluPoolMaxRuns(ctx.device.limits, s);
+    expect(most).toBe(Math.floor(ctx.device.limits.maxUniformBufferBindingSize / 16 / 576));
     const b = ctx.storage(4);
-    expect(() => conv2dReluPoolForward(ctx, { shape: s, x: b, weight: b, bias: b, y: b, arg: b, runs })).toThrow(/^conv2dReluPool: \d+ runs × 576 packed weight vec4s exceed the uniform binding limit \(maxUniformBufferBindingSize \d+ bytes\): at most \d+ runs$/);
+    const forward = (count: number) => conv2dReluPoolForward(ctx, { shape: s, x: b, weight: b, bias: b, y: b, arg: b, runs: { count, paramStride: 64 * 64, stateStride: 0 } });
+    // Planning only: the 4-byte placeholders are never dispatched (their bind groups' errors are dropped).
+    ctx.device.pushErrorScope('validation');
+    expect(() => forward(most)).not.toThrow();
+    await ctx.device.popErrorScope();
+    expect(() => forward(most + 1)).toThrow(/^conv2dReluPool: \d+ runs × 576 packed weight vec4s exceed the uniform binding limit \(maxUniformBufferBindingSize \d+ bytes\): at most \d+ runs$/);
   });
 });

@@ -14,11 +14,11 @@ import { ceilDiv, ONE_RUN, type BufferLike, type Dispatch, type KernelContext, t
 import { defineKernel, read, readWrite } from '../kernel.ts';
 import { grid1d } from './grid.ts';
 import { conv2dBackwardInput, weightGradSum } from './conv2d.ts';
-import { conv2dOutputSize, planConv, type Conv2dShape, type ConvPlan } from './conv2d_plan.ts';
+import { conv2dOutputSize, planConv, type Conv2dShape, type ConvLimits, type ConvPlan } from './conv2d_plan.ts';
 import forwardWgsl from './conv2d_relu_pool_forward.wgsl?raw';
 import backwardWeightWgsl from './conv2d_relu_pool_backward_weight.wgsl?raw';
 import unpoolWgsl from './conv2d_relu_pool_unpool.wgsl?raw';
-import { packedWeights, packWeights, runGroupsZ } from './conv2d_relu_pool_pack.ts';
+import { packedRunsLimit, packedWeights, packWeights, runGroupsZ } from './conv2d_relu_pool_pack.ts';
 import { conv2dReluPoolBackwardInput } from './conv2d_relu_pool_backward_input.ts';
 
 const WG = 64;
@@ -31,7 +31,7 @@ const forwardKernel = defineKernel({
   bindings: { x: read(), wv: packedWeights, bias: read(), y: readWrite(), arg: readWrite('u32'), x4: read('vec4f') },
   uniforms: { n: 'u32', cin: 'u32', h: 'u32', w: 'u32', cout: 'u32', kh: 'u32', kw: 'u32', pad: 'u32', ph: 'u32', pw: 'u32', pwq: 'u32', row: 'u32', cogs: 'u32', wrun: 'u32', bstride: 'u32' },
 });
-// gy: the pooled gradient [n, cout, ph, pw]; arg [n, cogs, ph, pw]; partial [chunk][cout][K + 1]; chunk: pooled rows per partial.
+// gy: the pooled gradient [n, cout, ph, pw]; arg [n, cogs, ph, pw]; partial [run][chunk][cout][K + 1]; chunk: pooled rows per partial.
 const backwardWeightKernel = defineKernel({
   name: 'conv2d_relu_pool_backward_weight', code: backwardWeightWgsl,
   bindings: { x: read(), gy: read(), arg: read('u32'), partial: readWrite() },
@@ -45,8 +45,8 @@ const unpoolKernel = defineKernel({
 });
 
 /** The planner's plan for conv → ReLU → 2×2/2 max pool with bias on this context's adapter. */
-const fusedPlan = (ctx: KernelContext, s: Conv2dShape): ConvPlan =>
-  planConv(s, { relu: true, bias: true, pool: { kernel: 2, stride: 2 } }, ctx.device.limits);
+const FUSION = { relu: true, bias: true, pool: { kernel: 2, stride: 2 } };
+const fusedPlan = (ctx: KernelContext, s: Conv2dShape): ConvPlan => planConv(s, FUSION, ctx.device.limits);
 
 /** Pooled output size and argmax words (u32 count) of the fused op, for one run's shape.n samples. */
 export function conv2dReluPoolSizes(s: Conv2dShape): { oh: number; ow: number; ph: number; pw: number; cogs: number; argWords: number } {
@@ -55,6 +55,17 @@ export function conv2dReluPoolSizes(s: Conv2dShape): { oh: number; ow: number; p
   const pw = Math.floor(ow / 2);
   const cogs = ceilDiv(s.cout, 4);
   return { oh, ow, ph, pw, cogs, argWords: s.n * cogs * ph * pw };
+}
+
+/**
+ * The most lockstep runs the fused op serves for one run's shape `s` on an adapter with `limits`:
+ * every run's packed weights (forward, and the gather input gradient's) share one uniform binding.
+ */
+export function conv2dReluPoolMaxRuns(limits: ConvLimits, s: Conv2dShape): number {
+  const plan = planConv(s, FUSION, limits);
+  const khw = s.kh * s.kw;
+  const dx = plan.inputGrad.kernel === 'relu_pool_gather' ? ceilDiv(s.cin, 4) * s.cout * khw : 0;
+  return packedRunsLimit(limits, Math.max(ceilDiv(s.cout, 4) * s.cin * khw, dx));
 }
 
 function check(ctx: KernelContext, s: Conv2dShape): { plan: ConvPlan; z: ReturnType<typeof conv2dReluPoolSizes> } {
@@ -67,7 +78,8 @@ function check(ctx: KernelContext, s: Conv2dShape): { plan: ConvPlan; z: ReturnT
  * y [n, cout, ph, pw] = maxpool2×2(relu(conv(x, weight) + bias)); arg as described above. Two
  * dispatches: the weights packed into a plan-time uniform buffer, then the fused kernel.
  * Runs: x, y and arg hold runs.count × n samples, run-major; run r's weight and bias are
- * runs.paramStride floats after run r − 1's. The run is part of workgroup z (run · cogs + group).
+ * runs.paramStride floats after run r − 1's; the packed weights hold one block per run. The run is
+ * part of workgroup z (run · cogs + group).
  */
 export function conv2dReluPoolForward(ctx: KernelContext, a: { shape: Conv2dShape; x: BufferLike; weight: BufferLike; bias: BufferLike; y: BufferLike; arg: BufferLike; runs?: Runs }): Dispatch[] {
   const s = a.shape;
@@ -133,9 +145,7 @@ export function conv2dReluPoolBackward(ctx: KernelContext, a: {
       bindings: { gy: a.gy, arg: a.arg, dy }, uniforms: { n: R * s.n, cout: s.cout, oh: z.oh, ow: z.ow, ph: z.ph, pw: z.pw, cogs: z.cogs, row: g.row, ch, cw },
       workgroups: g.workgroups,
     }));
-    // The plain conv's input gradient takes the runs too (conv2d.ts, helper K1's family).
-    const dxArgs = { shape: s, dy, weight: a.weight, dx: a.dx, runs };
-    out.push(...conv2dBackwardInput(ctx, dxArgs, dxPlan.then));
+    out.push(...conv2dBackwardInput(ctx, { shape: s, dy, weight: a.weight, dx: a.dx, runs }, dxPlan.then));
   } else if (a.dx) {
     throw new Error(`conv2dReluPoolBackward: a fused plan with a plain ${dxPlan.kernel} input gradient`);
   }
