@@ -13,7 +13,7 @@
  * and every run's arithmetic come from the per-run shape: run r's numbers are bit-identical to
  * running it alone.
  */
-import { ceilDiv, elementwiseWork, ONE_RUN, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
+import { ceilDiv, elementwiseWork, ONE_RUN, type Binding, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
 import { defineKernel, read, readWrite, type Values } from '../kernel.ts';
 import { grid1d } from './grid.ts';
 import { conv2dOutputSize, planConv, transposedShape, type Conv2dShape, type ConvInputGradPlan, type ConvPlan } from './conv2d_plan.ts';
@@ -78,7 +78,7 @@ const backwardWeightKernel = defineKernel({
 export const backwardWeightSumKernel = defineKernel({
   name: 'conv2d_backward_weight_sum', code: backwardWeightSumWgsl,
   bindings: { partial: read(), dweight: readWrite(), dbias: readWrite() },
-  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides },
+  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides, woff: 'u32', boff: 'u32', biasInWeight: 'flag' },
 });
 // owq = w / PX pixel groups per row. x, y as vec4s; wt [cin·9][cout / 4] as vec4s.
 const forward3x3Kernel = defineKernel({
@@ -218,6 +218,27 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
   }
 }
 
+const asBinding = (b: BufferLike): Required<Binding> =>
+  'buffer' in b ? { buffer: b.buffer, offset: b.offset ?? 0, size: b.size ?? b.buffer.size - (b.offset ?? 0) } : { buffer: b, offset: 0, size: b.size };
+
+/**
+ * dweight and dbias as the sum kernel binds them. With runs, the store's spans of a weight's and
+ * its bias's gradients overlap (run 0's bias lies inside the weight's span), and WebGPU forbids
+ * overlapping writable bindings: so when both are in one buffer, bind their union once as dweight
+ * and address each inside it (woff, boff floats); dbias is then an unused placeholder.
+ */
+function gradTargets(ctx: KernelContext, dweight: BufferLike, dbias: BufferLike): { dweight: BufferLike; dbias: BufferLike; woff: number; boff: number; biasInWeight: boolean } {
+  const w = asBinding(dweight);
+  const b = asBinding(dbias);
+  if (w.buffer !== b.buffer) return { dweight, dbias, woff: 0, boff: 0, biasInWeight: false };
+  const start = Math.min(w.offset, b.offset);
+  const end = Math.max(w.offset + w.size, b.offset + b.size);
+  return {
+    dweight: { buffer: w.buffer, offset: start, size: end - start }, dbias: ctx.storage(4, 'conv2d dbias placeholder'),
+    woff: (w.offset - start) / 4, boff: (b.offset - start) / 4, biasInWeight: true,
+  };
+}
+
 /**
  * Pass 2 of every weight gradient: the chunks' partial sums ([runs][chunks][cout][kk + 1]) into
  * dweight [cout, kk] and dbias [cout], run r's at r · runs.paramStride floats after run 0's
@@ -226,9 +247,10 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
 export function weightGradSum(ctx: KernelContext, a: { cout: number; kk: number; chunks: number; partial: BufferLike; dweight: BufferLike; dbias: BufferLike; runs?: Runs; dbiasStride?: number }): Dispatch {
   const cols = a.kk + 1;
   const runs = a.runs ?? ONE_RUN;
+  const out = gradTargets(ctx, a.dweight, a.dbias);
   return backwardWeightSumKernel.dispatch(ctx, {
-    bindings: { partial: a.partial, dweight: a.dweight, dbias: a.dbias },
-    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride },
+    bindings: { partial: a.partial, dweight: out.dweight, dbias: out.dbias },
+    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride, woff: out.woff, boff: out.boff, biasInWeight: out.biasInWeight },
     workgroups: [ceilDiv(a.cout * cols, WG), runGroups('conv2d weight gradient sum', 1, runs.count)],
     work: { flops: runs.count * a.chunks * a.cout * cols, bytes: runs.count * 4 * (a.chunks + 1) * a.cout * cols },
   });
