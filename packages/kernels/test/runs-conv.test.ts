@@ -123,8 +123,11 @@ describe('conv2d with the run dimension: each of 3 runs bit-identical to running
     for (const pass of ['forward', 'inputGrad', 'weightGrad'] as const) {
       expect(CONV_VARIANTS[pass].filter((v) => !fusedOnly.test(v) && !seen[pass].has(v)), `uncovered ${pass} variants`).toEqual([]);
     }
-    const px = new Set(CASES.map((c) => convPlanOf(ctx, c.s, c.relu, c.bias).forward).flatMap((f) => (f.kernel === '3x3' ? [f.px] : [])));
-    expect([...px].sort((a, b) => a - b)).toEqual([4, 8, 16]);
+    // And every pixel tile of the 3×3 kernel, as the forward and as the input gradient.
+    const plans = CASES.map((c) => convPlanOf(ctx, c.s, c.relu, c.bias));
+    const fwdPx = new Set(plans.flatMap((p) => (p.forward.kernel === '3x3' ? [p.forward.px] : [])));
+    const dxPx = new Set(plans.flatMap((p) => (p.inputGrad.kernel === '3x3_transposed' ? [p.inputGrad.px] : [])));
+    expect([[...fwdPx].sort((a, b) => a - b), [...dxPx].sort((a, b) => a - b)]).toEqual([[4, 8, 16], [4, 8, 16]]);
   });
 
   it.each(CASES.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
