@@ -74,12 +74,11 @@ const backwardWeightKernel = defineKernel({
   bindings: { x: read(), dy: read(), partial: readWrite() },
   uniforms: { ...convShape, chunk: 'u32', chunks: 'u32', ktiles: 'u32', tiles: 'u32' },
 });
-// kk = cin·kh·kw weights per output channel, plus the bias column. joint: dweight's binding spans
-// both tensors (woff, boff: their float offsets in it) and dbias is unused.
+// kk = cin·kh·kw weights per output channel, plus the bias column.
 export const backwardWeightSumKernel = defineKernel({
   name: 'conv2d_backward_weight_sum', code: backwardWeightSumWgsl,
   bindings: { partial: read(), dweight: readWrite(), dbias: readWrite() },
-  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides, joint: 'flag', woff: 'u32', boff: 'u32' },
+  uniforms: { cout: 'u32', kk: 'u32', chunks: 'u32', ...runStrides, woff: 'u32', boff: 'u32', biasInWeight: 'flag' },
 });
 // owq = w / PX pixel groups per row. x, y as vec4s; wt [cin·9][cout / 4] as vec4s.
 const forward3x3Kernel = defineKernel({
@@ -219,17 +218,25 @@ export function conv2dBackwardInput(ctx: KernelContext, a: { shape: Conv2dShape;
   }
 }
 
-/** When two bindings overlap in one buffer: one binding over both and their float offsets in it. */
-function overlappingRange(a: BufferLike, b: BufferLike): { binding: Binding; offsets: [number, number] } | undefined {
-  const range = (x: BufferLike) => {
-    const r = 'buffer' in x ? x : { buffer: x };
-    const start = r.offset ?? 0;
-    return { buffer: r.buffer, start, end: start + (r.size ?? r.buffer.size - start) };
+const asBinding = (b: BufferLike): Required<Binding> =>
+  'buffer' in b ? { buffer: b.buffer, offset: b.offset ?? 0, size: b.size ?? b.buffer.size - (b.offset ?? 0) } : { buffer: b, offset: 0, size: b.size };
+
+/**
+ * dweight and dbias as the sum kernel binds them. With runs, the store's spans of a weight's and
+ * its bias's gradients overlap (run 0's bias lies inside the weight's span), and WebGPU forbids
+ * overlapping writable bindings: so when both are in one buffer, bind their union once as dweight
+ * and address each inside it (woff, boff floats); dbias is then an unused placeholder.
+ */
+function gradTargets(ctx: KernelContext, dweight: BufferLike, dbias: BufferLike): { dweight: BufferLike; dbias: BufferLike; woff: number; boff: number; biasInWeight: boolean } {
+  const w = asBinding(dweight);
+  const b = asBinding(dbias);
+  if (w.buffer !== b.buffer) return { dweight, dbias, woff: 0, boff: 0, biasInWeight: false };
+  const start = Math.min(w.offset, b.offset);
+  const end = Math.max(w.offset + w.size, b.offset + b.size);
+  return {
+    dweight: { buffer: w.buffer, offset: start, size: end - start }, dbias: ctx.storage(4, 'conv2d dbias placeholder'),
+    woff: (w.offset - start) / 4, boff: (b.offset - start) / 4, biasInWeight: true,
   };
-  const [ra, rb] = [range(a), range(b)];
-  if (ra.buffer !== rb.buffer || ra.end <= rb.start || rb.end <= ra.start) return undefined;
-  const start = Math.min(ra.start, rb.start);
-  return { binding: { buffer: ra.buffer, offset: start, size: Math.max(ra.end, rb.end) - start }, offsets: [(ra.start - start) / 4, (rb.start - start) / 4] };
 }
 
 /**
@@ -240,12 +247,10 @@ function overlappingRange(a: BufferLike, b: BufferLike): { binding: Binding; off
 export function weightGradSum(ctx: KernelContext, a: { cout: number; kk: number; chunks: number; partial: BufferLike; dweight: BufferLike; dbias: BufferLike; runs?: Runs; dbiasStride?: number }): Dispatch {
   const cols = a.kk + 1;
   const runs = a.runs ?? ONE_RUN;
-  // Several runs' dweight and dbias in one store interleave (w0 b0 w1 b1 …): two writable bindings
-  // over them would alias, which WebGPU rejects, so one binding then covers both.
-  const joint = overlappingRange(a.dweight, a.dbias);
+  const out = gradTargets(ctx, a.dweight, a.dbias);
   return backwardWeightSumKernel.dispatch(ctx, {
-    bindings: { partial: a.partial, dweight: joint?.binding ?? a.dweight, dbias: joint ? ctx.storage(4, 'conv2d weight gradient sum unused dbias') : a.dbias },
-    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride, joint: joint !== undefined, woff: joint?.offsets[0] ?? 0, boff: joint?.offsets[1] ?? 0 },
+    bindings: { partial: a.partial, dweight: out.dweight, dbias: out.dbias },
+    uniforms: { cout: a.cout, kk: a.kk, chunks: a.chunks, wstride: runs.paramStride, bstride: a.dbiasStride ?? runs.paramStride, woff: out.woff, boff: out.boff, biasInWeight: out.biasInWeight },
     workgroups: [ceilDiv(a.cout * cols, WG), runGroups('conv2d weight gradient sum', 1, runs.count)],
     work: { flops: runs.count * a.chunks * a.cout * cols, bytes: runs.count * 4 * (a.chunks + 1) * a.cout * cols },
   });
