@@ -47,7 +47,7 @@ cases.push({ name: '1→120 6×6 (unpool input gradient)', shape: { n: 2, cin: 1
 interface Outputs { y: Float32Array; arg: Float32Array; dweight: Float32Array; dbias: Float32Array; dx: Float32Array }
 
 /** The fused op's forward and backward for `runs` runs (store images of `stride` floats: weight at 0, bias at wOff). */
-async function runFused(ctx: KernelContext, s: Conv2dShape, runs: Runs, data: { params: Float32Array; x: Float32Array; gy: Float32Array }): Promise<Outputs> {
+async function runFused(ctx: KernelContext, s: Conv2dShape, runs: Runs, data: { params: Float32Array; x: Float32Array; gy: Float32Array }): Promise<{ out: Outputs; dispatches: number }> {
   const z = conv2dReluPoolSizes(s);
   const wn = s.cout * s.cin * s.kh * s.kw;
   const wOff = 0;
@@ -64,10 +64,11 @@ async function runFused(ctx: KernelContext, s: Conv2dShape, runs: Runs, data: { 
   const dx = ctx.storage(k * xSize * 4);
   const weight = params.binding(wOff, wn);
   ctx.device.pushErrorScope('validation');  // a rejected dispatch (e.g. aliased bindings) fails here, not as zeros
-  ctx.run([
+  const dispatches = [
     ...conv2dReluPoolForward(ctx, { shape: s, x, weight, bias: params.binding(bOff, s.cout), y, arg, runs }),
     ...conv2dReluPoolBackward(ctx, { shape: s, x, weight, gy, arg, dweight: grads.binding(wOff, wn), dbias: grads.binding(bOff, s.cout), dx, runs }),
-  ], 'runs-conv2d_relu_pool');
+  ];
+  ctx.run(dispatches, 'runs-conv2d_relu_pool');
   const err = await ctx.device.popErrorScope();
   if (err) throw new Error(err.message);
   const perRun = async (store: RunStore, off: number, n: number) => {
@@ -76,13 +77,14 @@ async function runFused(ctx: KernelContext, s: Conv2dShape, runs: Runs, data: { 
     parts.forEach((p, r) => all.set(p, r * n));
     return all;
   };
-  return {
+  const out = {
     y: await ctx.readF32(y, k * ySize),
     arg: new Float32Array((await ctx.readU32(arg, k * z.argWords)).buffer),
     dweight: await perRun(grads, wOff, wn),
     dbias: await perRun(grads, bOff, s.cout),
     dx: await ctx.readF32(dx, k * xSize),
   };
+  return { out, dispatches: dispatches.length };
 }
 
 describe('conv2d_relu_pool in lockstep: 3 runs bit-identical to each run alone', () => {
@@ -122,8 +124,11 @@ describe('conv2d_relu_pool in lockstep: 3 runs bit-identical to each run alone',
           parts.reduce((at, p) => (all.set(p, at), at + p.length), 0);
           return all;
         };
-        const lockstep = await runFused(ctx, s, { count: R, paramStride: stride, stateStride: 0 }, { params: cat((d) => d.params), x: cat((d) => d.x), gy: cat((d) => d.gy) });
-        const alone = await Promise.all(runsData.map((d) => runFused(ctx, s, ONE_RUN, d)));
+        const all = await runFused(ctx, s, { count: R, paramStride: stride, stateStride: 0 }, { params: cat((d) => d.params), x: cat((d) => d.x), gy: cat((d) => d.gy) });
+        const single = await Promise.all(runsData.map((d) => runFused(ctx, s, ONE_RUN, d)));
+        for (const one of single) expect(all.dispatches, 'one dispatch serves every run').toBe(one.dispatches);
+        const lockstep = all.out;
+        const alone = single.map((one) => one.out);
         const sizes: Record<keyof Outputs, number> = { y: ySize, arg: z.argWords, dweight: wn, dbias: s.cout, dx: xSize };
         for (const key of Object.keys(sizes) as (keyof Outputs)[]) {
           for (let r = 0; r < R; r++) expectBitIdentical(runSlice(lockstep[key], r, sizes[key]), alone[r][key], `${c.name}: ${key} of run ${r}`);
