@@ -11,7 +11,7 @@
  * passes) or y (one workgroup per channel and run), so every statistic is run r's own batch's and
  * run r's numbers are bit-identical to the same op on run r alone.
  */
-import { elementwiseWork, ONE_RUN, type BufferLike, type Dispatch, type KernelContext, type Runs } from '../core.ts';
+import { elementwiseWork, sharedBinding, ONE_RUN, type BufferLike, type Dispatch, type KernelContext, type Runs } from '../core.ts';
 import { grid1d } from './grid.ts';
 import { defineKernel, read, readWrite } from '../kernel.ts';
 import statsWgsl from './batchnorm2d_stats.wgsl?raw';
@@ -24,7 +24,7 @@ export interface BatchNorm2dShape { n: number; c: number; h: number; w: number }
 export const BATCHNORM_EPS = 1e-5;
 export const BATCHNORM_MOMENTUM = 0.1;
 
-/** The running state a BatchNorm2d owns outside the optimizer. */
+/** The running state a BatchNorm2d owns outside the optimizer: three tensors of one buffer (a state store). */
 export interface BatchNormState { runningMean: BufferLike; runningVar: BufferLike; numBatchesTracked: BufferLike }
 
 const MAX_WORKGROUPS = 65535;
@@ -44,11 +44,12 @@ function runGrid(total: number, runs: Runs): { workgroups: [number, number, numb
 }
 
 // Per-channel reductions (one workgroup per channel and run over n·hw values); update: apply the
-// running-stat update. state_stride: floats between two runs' running statistics.
+// running-stat update. state: the running mean, variance and count at *_at floats; state_stride:
+// floats between two runs' running statistics.
 const statsKernel = defineKernel({
   name: 'batchnorm2d_stats', code: statsWgsl,
-  bindings: { x: read(), saved: readWrite(), running_mean: readWrite(), running_var: readWrite(), batches: readWrite() },
-  uniforms: { n: 'u32', c: 'u32', hw: 'u32', update: 'flag', momentum: 'f32', eps: 'f32', state_stride: 'u32' },
+  bindings: { x: read(), saved: readWrite(), state: readWrite() },
+  uniforms: { n: 'u32', c: 'u32', hw: 'u32', update: 'flag', momentum: 'f32', eps: 'f32', state_stride: 'u32', mean_at: 'u32', var_at: 'u32', batches_at: 'u32' },
 });
 // Element-wise over total = n·c·hw per run; mode 0 train (center = saved [mean | invstd], center_stride 2·c),
 // 1 eval (running mean, var; center_stride the state stride). param_stride: floats between two runs' γ (β).
@@ -57,10 +58,11 @@ const forwardKernel = defineKernel({
   bindings: { x: read(), center: read(), spread: read(), weight: read(), bias: read(), y: readWrite() },
   uniforms: { total: 'u32', c: 'u32', hw: 'u32', row: 'u32', mode: 'u32', relu: 'flag', eps: 'f32', center_stride: 'u32', param_stride: 'u32' },
 });
+// grads: dγ and dβ at dweight_at, dbias_at floats (one writable binding).
 const backwardReduceKernel = defineKernel({
   name: 'batchnorm2d_backward_reduce', code: backwardReduceWgsl,
-  bindings: { x: read(), y: read(), dy: read(), saved: read(), dweight: readWrite(), dbias: readWrite() },
-  uniforms: { n: 'u32', c: 'u32', hw: 'u32', relu: 'flag', param_stride: 'u32' },
+  bindings: { x: read(), y: read(), dy: read(), saved: read(), grads: readWrite() },
+  uniforms: { n: 'u32', c: 'u32', hw: 'u32', relu: 'flag', param_stride: 'u32', dweight_at: 'u32', dbias_at: 'u32' },
 });
 // m = n·hw: the values each channel's statistics were taken over (one run's).
 const backwardInputKernel = defineKernel({
@@ -89,10 +91,14 @@ export function batchnorm2dForwardTrain(ctx: KernelContext, a: {
   const runs = a.runs ?? ONE_RUN;
   const total = check(s, runs);
   const eps = a.eps ?? BATCHNORM_EPS;
+  const state = sharedBinding('batchnorm2d', { running_mean: a.state.runningMean, running_var: a.state.runningVar, num_batches_tracked: a.state.numBatchesTracked });
   return [
     statsKernel.dispatch(ctx, {
-      bindings: { x: a.x, saved: a.saved, running_mean: a.state.runningMean, running_var: a.state.runningVar, batches: a.state.numBatchesTracked },
-      uniforms: { n: s.n, c: s.c, hw: s.h * s.w, update: a.update !== false, momentum: a.momentum ?? BATCHNORM_MOMENTUM, eps, state_stride: runs.stateStride },
+      bindings: { x: a.x, saved: a.saved, state: state.binding },
+      uniforms: {
+        n: s.n, c: s.c, hw: s.h * s.w, update: a.update !== false, momentum: a.momentum ?? BATCHNORM_MOMENTUM, eps, state_stride: runs.stateStride,
+        mean_at: state.at.running_mean, var_at: state.at.running_var, batches_at: state.at.num_batches_tracked,
+      },
       workgroups: [s.c, runs.count], work: elementwiseWork(runs.count * total, 3, 1),
     }),
     normalize(ctx, s, total, runs, a.x, a.saved, a.saved, 2 * s.c, a.weight, a.bias, a.y, 0, a.relu, eps),
@@ -119,8 +125,8 @@ function normalize(ctx: KernelContext, s: BatchNorm2dShape, total: number, runs:
 }
 
 /**
- * Training backward: dγ, dβ (overwritten) and dx (overwritten, unless dx is omitted). `y` is the
- * forward's output (read only for the fused ReLU's mask).
+ * Training backward: dγ, dβ (overwritten; two tensors of one buffer, a gradient store) and dx
+ * (overwritten, unless dx is omitted). `y` is the forward's output (read only for the fused ReLU's mask).
  */
 export function batchnorm2dBackward(ctx: KernelContext, a: {
   shape: BatchNorm2dShape; x: BufferLike; y: BufferLike; dy: BufferLike; saved: BufferLike; weight: BufferLike;
@@ -129,9 +135,10 @@ export function batchnorm2dBackward(ctx: KernelContext, a: {
   const s = a.shape;
   const runs = a.runs ?? ONE_RUN;
   const total = check(s, runs);
+  const grads = sharedBinding('batchnorm2d backward', { dweight: a.dweight, dbias: a.dbias });
   const out = [backwardReduceKernel.dispatch(ctx, {
-    bindings: { x: a.x, y: a.y, dy: a.dy, saved: a.saved, dweight: a.dweight, dbias: a.dbias },
-    uniforms: { n: s.n, c: s.c, hw: s.h * s.w, relu: a.relu, param_stride: runs.paramStride },
+    bindings: { x: a.x, y: a.y, dy: a.dy, saved: a.saved, grads: grads.binding },
+    uniforms: { n: s.n, c: s.c, hw: s.h * s.w, relu: a.relu, param_stride: runs.paramStride, dweight_at: grads.at.dweight, dbias_at: grads.at.dbias },
     workgroups: [s.c, runs.count], work: elementwiseWork(runs.count * total, 4, 3),
   })];
   if (a.dx) {

@@ -2,7 +2,9 @@
 // dy masked by the fused ReLU (y > 0) when there is one and x̂ = (x - mean)·invstd. These sums are
 // the parameter gradients: dγ = Σ g·x̂ and dβ = Σ g (overwritten). Pass 2 reads them back.
 // Runs in lockstep: workgroup row wid.y is the run; it sums only its own N samples (at r·N·C·H·W)
-// with its own saved statistics (at r·2C) into its own dγ, dβ (at r·param_stride).
+// with its own saved statistics (at r·2C) into its own dγ, dβ (at r·param_stride). dγ and dβ are
+// one binding (`grads`, at dweight_at, dbias_at): bound apart, each spanning every run, they would
+// overlap, which WebGPU forbids for writable bindings.
 
 const WG = 256u;
 var<workgroup> part_g: array<f32, 256>;
@@ -35,7 +37,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     workgroupBarrier();
   }
   if (lid == 0u) {
-    dbias[run * p.param_stride + c] = part_g[0];
-    dweight[run * p.param_stride + c] = part_gx[0] * invstd;
+    grads[run * p.param_stride + p.dbias_at + c] = part_g[0];
+    grads[run * p.param_stride + p.dweight_at + c] = part_gx[0] * invstd;
   }
 }

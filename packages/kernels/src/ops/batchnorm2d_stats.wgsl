@@ -5,7 +5,9 @@
 // and channel 0 counts num_batches_tracked.
 // Runs in lockstep: workgroup row wid.y is the run; it reduces only its own N samples (x at
 // r·N·C·H·W), writes its own saved [mean | invstd] (at r·2C) and its own running state (at
-// r·state_stride), so each run's statistics are those of training it alone.
+// r·state_stride), so each run's statistics are those of training it alone. The running mean,
+// variance and count are one binding (`state`, at mean_at, var_at, batches_at): bound apart, each
+// spanning every run, they would overlap, which WebGPU forbids for writable bindings.
 
 const WG = 256u;
 var<workgroup> part: array<f32, 256>;
@@ -45,10 +47,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     saved[run * 2u * p.c + p.c + c] = 1.0 / sqrt(var_biased + p.eps);
     if (p.update != 0u) {
       let unbiased = sq / f32(max(m, 2u) - 1u);
-      let r = run * p.state_stride + c;
-      running_mean[r] = (1.0 - p.momentum) * running_mean[r] + p.momentum * mean;
-      running_var[r] = (1.0 - p.momentum) * running_var[r] + p.momentum * unbiased;
-      if (c == 0u) { batches[run * p.state_stride] = batches[run * p.state_stride] + 1.0; }
+      let r = run * p.state_stride;
+      state[r + p.mean_at + c] = (1.0 - p.momentum) * state[r + p.mean_at + c] + p.momentum * mean;
+      state[r + p.var_at + c] = (1.0 - p.momentum) * state[r + p.var_at + c] + p.momentum * unbiased;
+      if (c == 0u) { state[r + p.batches_at] = state[r + p.batches_at] + 1.0; }
     }
   }
 }
