@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDevice } from './device.ts';
 import { rng, uniform } from './random.ts';
+import { bitDifference } from './tables.ts';
 import {
   ONE_RUN, alignUp, batchnorm2dForwardTrain, batchnorm2dForwardEval, batchnorm2dBackward, batchnorm2dBackwardEval, batchnorm2dSavedBytes,
   globalAvgPoolForward, globalAvgPoolBackward, residualAddForward, residualAddBackward, residualShape,
@@ -15,23 +16,15 @@ const R = 3;
 /** What the store holds outside a tensor: a kernel that reads or writes there shows up in the comparison. */
 const SENTINEL = -1234.5;
 
-/** First index where a and b differ bitwise, or -1. */
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (ua.length !== ub.length) return Math.min(ua.length, ub.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
-}
-
+/** Lockstep (actual) against alone (expected), every bit. */
 function expectSameBits(lockstep: Float32Array, alone: Float32Array, what: string): void {
-  const i = firstDiff(lockstep, alone);
-  expect(i, i < 0 ? '' : `${what}: first difference at [${i}]: lockstep ${lockstep[i]} vs alone ${alone[i]} (lengths ${lockstep.length}, ${alone.length})`).toBe(-1);
+  const d = bitDifference(lockstep, alone, `${what} (lockstep vs alone)`);
+  expect(d, d).toBe('');
 }
 
 /** Run slices must differ from each other (a kernel serving every run from run 0's slice fails). */
 function expectRunsDiffer(slices: Float32Array[], what: string): void {
-  for (let r = 1; r < slices.length; r++) expect(firstDiff(slices[0], slices[r]), `${what}: run ${r} equals run 0`).toBeGreaterThanOrEqual(0);
+  for (let r = 1; r < slices.length; r++) expect(bitDifference(slices[r], slices[0], what), `${what}: run ${r} equals run 0`).not.toBe('');
 }
 
 const slice = (a: Float32Array, r: number, per: number): Float32Array => a.subarray(r * per, (r + 1) * per);

@@ -4,6 +4,7 @@
 // activations, input gradient (the input is consumed twice: a summed gradient), dγ, dβ, running state.
 import { describe, expect, it } from 'vitest';
 import { BatchNorm2d, GlobalAvgPool, Graph, ParamStore, ReLU, ResidualAdd, Rng, planBackward, planForward, type StateDict } from '../src/index.ts';
+import { bitDifference } from '@losslab/kernels/testing';
 import { testDevice } from './device.ts';
 
 const R = 3;
@@ -35,17 +36,10 @@ function runState(r: number): StateDict {
   return d;
 }
 
-function firstDiff(a: Float32Array, b: Float32Array): number {
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (ua.length !== ub.length) return Math.min(ua.length, ub.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
-}
-
+/** Lockstep (actual) against alone (expected), every bit. */
 function expectSameBits(lockstep: Float32Array, alone: Float32Array, what: string): void {
-  const i = firstDiff(lockstep, alone);
-  expect(i, i < 0 ? '' : `${what}: first difference at [${i}]: lockstep ${lockstep[i]} vs alone ${alone[i]}`).toBe(-1);
+  const d = bitDifference(lockstep, alone, `${what} (lockstep vs alone)`);
+  expect(d, d).toBe('');
 }
 
 describe(`a BatchNorm residual block planned for ${R} runs = each run planned alone, bit for bit`, () => {
@@ -91,8 +85,8 @@ describe(`a BatchNorm residual block planned for ${R} runs = each run planned al
         }
         // The runs differ (a module serving every run from run 0's slice would not).
         const logits = all.acts.at(-1)!;
-        for (let r = 1; r < R; r++) expect(firstDiff(logits.data.subarray(0, logits.per), logits.data.subarray(r * logits.per, (r + 1) * logits.per))).toBeGreaterThanOrEqual(0);
-        if (mode === 'train') expect(firstDiff(all.state[0], all.state[1])).toBeGreaterThanOrEqual(0);
+        for (let r = 1; r < R; r++) expect(bitDifference(logits.data.subarray(r * logits.per, (r + 1) * logits.per), logits.data.subarray(0, logits.per), 'logits')).not.toBe('');
+        if (mode === 'train') expect(bitDifference(all.state[1], all.state[0], 'running state')).not.toBe('');
       } finally {
         ctx.destroy();
       }
