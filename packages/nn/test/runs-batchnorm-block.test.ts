@@ -20,7 +20,7 @@ const block = (): Graph => new Graph([
   { name: 'pool', module: new GlobalAvgPool() },
 ], [C, H, W]);
 
-const floats = (rng: Rng, n: number, lo: number, hi: number): Float32Array => Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
+const floats = (rng: Rng, n: number, lo: number, hi: number): Float32Array<ArrayBuffer> => Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
 
 /** Run r's parameters and running state: its own draws. */
 function runState(r: number): StateDict {
