@@ -183,6 +183,20 @@ describe(`BatchNorm2d: ${R} runs in lockstep = each run alone, bit for bit`, () 
   }
 });
 
+it('running state split over separate buffers is refused in one line naming the tensors', async () => {
+  const { ctx: root } = await testDevice();
+  const ctx = root.scope();
+  try {
+    const s = { n: 2, c: 4, h: 3, w: 3 };
+    const buf = () => ctx.storage(64 * 4);
+    const state = { runningMean: buf(), runningVar: buf(), numBatchesTracked: buf() };
+    expect(() => batchnorm2dForwardTrain(ctx, { shape: s, x: buf(), weight: buf(), bias: buf(), y: buf(), saved: buf(), state, relu: false }))
+      .toThrow(/^batchnorm2d: running_mean, running_var, num_batches_tracked must lie in one buffer .*, got 3 buffers$/);
+  } finally {
+    ctx.destroy();
+  }
+});
+
 describe(`ResNet's weightless ops: ${R} runs = ${R} × batch samples, each run as alone`, () => {
   // Run r's samples are samples [r·n, (r+1)·n) of every buffer; the ops are per sample, so the module passes R·n.
   it('global average pooling 64@8×8 → 64, last batch 80: forward and backward', async () => {

@@ -27,13 +27,10 @@ export const BATCHNORM_MOMENTUM = 0.1;
 /** The running state a BatchNorm2d owns outside the optimizer: three tensors of one buffer (a state store). */
 export interface BatchNormState { runningMean: BufferLike; runningVar: BufferLike; numBatchesTracked: BufferLike }
 
-const MAX_WORKGROUPS = 65535;
-
-/** Elements per run (n·c·h·w), after checking the shape and that channels and runs fit a grid dimension. */
+/** Elements per run (n·c·h·w). Channels and runs are grid dimensions: ctx.dispatch names the op if one exceeds the device's limit. */
 function check(s: BatchNorm2dShape, runs: Runs): number {
   if ([s.n, s.c, s.h, s.w].some((d) => !Number.isInteger(d) || d < 1)) throw new Error(`batchnorm2d: invalid shape ${JSON.stringify(s)}`);
   if (!Number.isInteger(runs.count) || runs.count < 1) throw new Error(`batchnorm2d: runs.count must be a whole number ≥ 1, got ${runs.count}`);
-  if (s.c > MAX_WORKGROUPS || runs.count > MAX_WORKGROUPS) throw new Error(`batchnorm2d: ${s.c} channels × ${runs.count} runs exceeds ${MAX_WORKGROUPS} workgroups per grid dimension`);
   return s.n * s.c * s.h * s.w;
 }
 

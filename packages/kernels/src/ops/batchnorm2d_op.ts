@@ -21,13 +21,13 @@ registerOp({
     const bb = uploadTensor(ctx, bias);
     const yb = ctx.storage(numel(x.shape) * 4, 'y');
     // The kernels take the running state (and dγ, dβ) as tensors of one buffer, as a store lays them out.
-    const stride = alignUp(c, 64);
-    const stateData = new Float32Array(2 * stride + 1);
+    const slot = alignUp(c, 64); // floats per tensor: 256-byte aligned offsets
+    const stateData = new Float32Array(2 * slot + 1);
     stateData.set(running_mean.data, 0);
-    stateData.set(running_var.data, stride);
-    stateData[2 * stride] = num_batches_tracked?.data[0] ?? 0;
+    stateData.set(running_var.data, slot);
+    stateData[2 * slot] = num_batches_tracked?.data[0] ?? 0;
     const stateBuf = ctx.upload(stateData, 'state');
-    const at = (buffer: GPUBuffer, k: number, floats: number): Binding => ({ buffer, offset: k * stride * 4, size: floats * 4 });
+    const at = (buffer: GPUBuffer, k: number, floats: number): Binding => ({ buffer, offset: k * slot * 4, size: floats * 4 });
     const state = { runningMean: at(stateBuf, 0, c), runningVar: at(stateBuf, 1, c), numBatchesTracked: at(stateBuf, 2, 1) };
     const saved = ctx.storage(batchnorm2dSavedBytes(c), 'saved');
     const outputs: Record<string, [GPUBuffer, number[]]> = { y: [yb, x.shape] };
@@ -41,7 +41,7 @@ registerOp({
       const dx = ctx.storage(numel(x.shape) * 4, 'grad_x');
       outputs.grad_x = [dx, x.shape];
       if (train) {
-        const gradBuf = ctx.storage(2 * stride * 4, 'grads');
+        const gradBuf = ctx.storage(2 * slot * 4, 'grads');
         const dweight = at(gradBuf, 0, c);
         const dbias = at(gradBuf, 1, c);
         inStore.push(['grad_weight', dweight, [c]], ['grad_bias', dbias, [c]]);
