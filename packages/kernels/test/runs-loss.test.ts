@@ -129,12 +129,12 @@ describe('fused head with lockstep runs', () => {
     const x = Float32Array.from(uniform(next, R * n * s.k, -1, 1));
     const labels = Uint32Array.from(ints(next, R * n, s.c));
     const losses = specs();
-    const uploadParams = (data: Float32Array) => {
+    const uploadParams = (data: Float32Array<ArrayBuffer>) => {
       const b = ctx.createBuffer({ label: 'params', size: data.byteLength, usage: STORAGE_USAGE | Usage.UNIFORM });
       ctx.device.queue.writeBuffer(b, 0, data);
       return b;
     };
-    const run = async (count: number, params: Float32Array, xs: Float32Array, ys: Uint32Array, kind: LossSpec | LossSpec[], runs: Runs) => {
+    const run = async (count: number, params: Float32Array<ArrayBuffer>, xs: Float32Array, ys: Uint32Array, kind: LossSpec | LossSpec[], runs: Runs) => {
       const grads = ctx.upload(new Float32Array(count * stride).fill(9)); // overwritten at the head's offsets only
       const dx = ctx.storage(count * n * s.k * 4);
       const stats = ctx.storage(count * STATS_STRIDE * 4);
