@@ -77,7 +77,7 @@ describe('loss kernel with lockstep runs', () => {
         if (r > 0) expectDifferent(`run ${r}'s per-sample loss under ${LOSSES[r]} and under ${LOSSES[0]}`, all.perSample.subarray(r * n, (r + 1) * n), (await alone(r, losses[0])).perSample);
       }
       expectDifferent('runs 0 and 1 grads', all.grad.subarray(0, n * c), all.grad.subarray(n * c, 2 * n * c));
-    });
+    }, 300_000);
   }
 
   it('one loss for every run equals the list of that loss; a repeated loss is one row function', async () => {
@@ -153,7 +153,7 @@ describe('fused head with lockstep runs', () => {
     }
     expectDifferent('runs 0 and 1 fc1.weight gradients', all.grads.subarray(layout.w1, layout.b1), all.grads.subarray(stride + layout.w1, stride + layout.b1));
     expectDifferent('runs 1 and 2 dx', all.dx.subarray(n * s.k, 2 * n * s.k), all.dx.subarray(2 * n * s.k));
-  });
+  }, 300_000); // four head pipelines (three single losses, the three-loss one) compile on a software adapter
 
   it('falls back (headSupported false, a one-line error) when the runs\' weights do not fit one uniform binding', async () => {
     const { ctx } = await testDevice();
