@@ -25,7 +25,7 @@ export function expectRunsDiffer(perRun: Float32Array[], what: string): void {
 }
 
 /** The r-th of equal run-major blocks of `size` elements. */
-export function runSlice(all: Float32Array, r: number, size: number): Float32Array {
+export function runSlice(all: Float32Array, r: number, size: number): Float32Array<ArrayBuffer> {
   return all.slice(r * size, (r + 1) * size);
 }
 
