@@ -20,12 +20,12 @@ const LATER_LR = [0.01, 0.005, 0.02];
 const withLr = (h: SgdHyper[], lrs: number[]) => h.map((x, r) => ({ ...x, lr: lrs[r] }));
 
 interface Case { what: string; count: number; shared: boolean }
-// ConvNet's 10,000-odd parameters and ResNet-20's 272,474 (stride rounded up to 64 floats, leaving
-// a gap between runs that must stay untouched); `shared`: every run starts from the same
+// ConvNet's 9,986 parameters and ResNet-8's 75,290 (stride rounded up to 64 floats, leaving a gap
+// between runs that must stay untouched); `shared`: every run starts from the same
 // parameters and gradients, so only the hyper-parameters tell the runs apart.
 const CASES: Case[] = [
-  { what: 'ConvNet-sized, own parameters per run', count: 10_242, shared: false },
-  { what: 'ResNet-20-sized, own parameters per run', count: 272_474, shared: false },
+  { what: 'ConvNet-sized, own parameters per run', count: 9_986, shared: false },
+  { what: 'ResNet-8-sized, own parameters per run', count: 75_290, shared: false },
   { what: 'same parameters and gradients, only the hyper-parameters differ', count: 4_099, shared: true },
 ];
 
