@@ -54,7 +54,7 @@ describe('Linear with lockstep runs', () => {
           ];
           const grads = await store.gradDict(r);
           const gradsAlone = await one.gradDict();
-          for (const name of Object.keys(gradsAlone)) checks.push([`${name} gradient`, grads[name].data, gradsAlone[name].data]);
+          for (const name of Object.keys(gradsAlone)) checks.push([`${name} gradient`, Float32Array.from(grads[name].data), Float32Array.from(gradsAlone[name].data)]);
           for (const [what, got, want] of checks) {
             const i = firstDiff(got, want);
             expect(i, `run ${r}: ${what} differs first at element ${i}`).toBe(-1);
