@@ -4,13 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialParams, Linear, ParamStore, planBackward, planForward, ReLU, Rng, Sequential } from '../src/index.ts';
 import { testDevice } from './device.ts';
+import { firstBitDifference } from './bits.ts';
 
 const R = 3;
-const firstDiff = (a: Float32Array, b: Float32Array) => {
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  return a.length !== b.length ? 0 : ua.findIndex((x, i) => x !== ub[i]);
-};
 const randoms = (seed: number, n: number) => {
   const rng = new Rng(seed, 'linear-runs');
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
@@ -56,13 +52,13 @@ describe('Linear with lockstep runs', () => {
           const gradsAlone = await one.gradDict();
           for (const name of Object.keys(gradsAlone)) checks.push([`${name} gradient`, Float32Array.from(grads[name].data), Float32Array.from(gradsAlone[name].data)]);
           for (const [what, got, want] of checks) {
-            const i = firstDiff(got, want);
+            const i = firstBitDifference(got, want);
             expect(i, `run ${r}: ${what} differs first at element ${i}`).toBe(-1);
           }
           logitsAlone.push(y);
         }
-        expect(firstDiff(logitsAlone[0], logitsAlone[1])).toBeGreaterThanOrEqual(0);
-        expect(firstDiff(logitsAlone[1], logitsAlone[2])).toBeGreaterThanOrEqual(0);
+        expect(firstBitDifference(logitsAlone[0], logitsAlone[1])).toBeGreaterThanOrEqual(0);
+        expect(firstBitDifference(logitsAlone[1], logitsAlone[2])).toBeGreaterThanOrEqual(0);
       } finally {
         scope.destroy();
       }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { convNet, initialParams, ParamStore, Rng, SgdOptimizer, type SgdOptions } from '../src/index.ts';
 import { testDevice } from './device.ts';
+import { firstBitDifference } from './bits.ts';
 
 const OPTS: SgdOptions[] = [
   { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },
@@ -12,11 +13,6 @@ const OPTS: SgdOptions[] = [
 ];
 const LATER = [0.01, 0.02, 0.03];
 
-const sameBits = (a: Float32Array, b: Float32Array) => {
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  return ua.findIndex((x, i) => x !== ub[i]);
-};
 
 describe('SgdOptimizer with lockstep runs', () => {
   it('steps every run with its own options in one dispatch, each bit-identical to that run alone', async () => {
@@ -52,12 +48,12 @@ describe('SgdOptimizer with lockstep runs', () => {
         o1.setLr(LATER[r]);
         scope.run([o1.plan()], `run ${r} alone, step 2`);
         for (const which of ['params', 'momentum'] as const) {
-          const i = sameBits(await store.readFlat(which, r), await one.readFlat(which));
+          const i = firstBitDifference(await store.readFlat(which, r), await one.readFlat(which));
           expect(i, `run ${r}: ${which} differ first at float ${i}`).toBe(-1);
         }
       }
       const p = await Promise.all([0, 1, 2].map((r) => store.readFlat('params', r)));
-      expect(sameBits(p[0], p[1])).toBeGreaterThanOrEqual(0);
+      expect(firstBitDifference(p[0], p[1])).toBeGreaterThanOrEqual(0);
     } finally {
       scope.destroy();
     }
