@@ -75,7 +75,7 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   if (!(m >= 1 && k >= 1 && n >= 1)) throw new Error(`matmul: bad shape m=${m} k=${k} n=${n}`);
   const runs = o.runs ?? ONE_RUN;
   const r = runCount('matmul', runs);
-  const weight = (x: MatmulOperand, dense: number) => (r === 1 ? 0 : o.weights?.includes(x) ? runs.paramStride : dense);
+  const runStride = (x: MatmulOperand, dense: number) => (r === 1 ? 0 : o.weights?.includes(x) ? runs.paramStride : dense);
   const flags = (o.transA ? FLAG.transA : 0) | (o.transB ? FLAG.transB : 0) | (o.bias ? FLAG.bias : 0) |
     (o.relu ? FLAG.relu : 0) | (o.reluMaskOf ? FLAG.mask : 0);
   const tile = matmulTile(m, n);
@@ -83,7 +83,7 @@ export function matmul(ctx: KernelContext, o: MatmulArgs): Dispatch {
   return matmulKernel.dispatch(ctx, {
     bindings: { a: o.a, b: o.b, bias: o.bias ?? o.a, mask: o.reluMaskOf ?? o.a, c: o.c },
     uniforms: {
-      m, k, n, flags, stride_a: weight('a', m * k), stride_b: weight('b', k * n), stride_c: weight('c', m * n),
+      m, k, n, flags, stride_a: runStride('a', m * k), stride_b: runStride('b', k * n), stride_c: runStride('c', m * n),
       stride_bias: r === 1 ? 0 : runs.paramStride,
     },
     constants: { TS: tile }, workgroups: [ceilDiv(n, tile), ceilDiv(m, tile), r], work: { flops: 2 * r * m * k * n, bytes },
