@@ -49,9 +49,9 @@ export function uploadRunLabels(ctx: KernelContext, perRun: readonly ArrayLike<n
 }
 
 /** Writes every run's epoch order (dataset indices, `count` each) into `order`, u32 [R][count]. */
-export function writeRunOrders(ctx: KernelContext, order: GPUBuffer, perRun: readonly Uint32Array<ArrayBuffer>[]): void {
+export function writeRunOrders(ctx: KernelContext, order: GPUBuffer, perRun: readonly ArrayLike<number>[]): void {
   const count = sameLength('epoch orders', perRun);
-  perRun.forEach((o, r) => ctx.device.queue.writeBuffer(order, r * count * 4, o));
+  perRun.forEach((o, r) => ctx.device.queue.writeBuffer(order, r * count * 4, Uint32Array.from(o)));
 }
 
 function sameLength(what: string, perRun: readonly ArrayLike<number>[]): number {
