@@ -152,7 +152,7 @@ export async function runLossLabTrajectory(device: GPUDevice, full: Dataset, spe
     const rem = n - (stepsPerEpoch - 1) * b;
     const full = new TrainStep(ctx, model, store, optimizer, { batch: b, loss, input, labels, stats });
     const last = rem === b ? full : new TrainStep(ctx, model, store, optimizer, { batch: rem, loss, input, labels, stats });
-    const augments = planAugmentSteps(ctx, data, { labels: trainLabels, order, batch: b, count: n, out: input, outLabels: labels, seed: spec.seed, epoch: epochUniform });
+    const augments = planAugmentSteps(ctx, data, { labels: trainLabels, order, batch: b, count: n, out: input, outLabels: labels, seeds: [spec.seed], epoch: epochUniform });
     const steps: Dispatch[][] = augments.map((aug, k) => [aug, ...(k === stepsPerEpoch - 1 ? last : full).dispatches]);
     const evaluate = planEvaluation(ctx, data, model, store, loss);
 

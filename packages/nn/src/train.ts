@@ -5,7 +5,7 @@
  * learning rate lives in a small buffer written once per epoch, so no pipeline is rebuilt.
  */
 import {
-  lossForwardBackward, sgdStep, encodeSgdHyper, SGD_HYPER_BYTES, evalMetrics, parseLoss,
+  lossForwardBackward, sgdStep, writeSgdHyper, SGD_HYPER_BYTES, evalMetrics, parseLoss,
   type Dispatch, type KernelContext, type LossSpec,
 } from '@losslab/kernels';
 import type { Graph } from './graph.ts';
@@ -20,32 +20,51 @@ export { parseLoss };
 /** f32 accumulator per run: [sum of per-sample losses, correct predictions, samples, -] (the loss kernel's); R runs hold R of them, run-major. */
 export const STATS_FLOATS = STATS_STRIDE;
 
-/** SGD state on the device: the hyperparameter buffer the update kernel reads. */
+/**
+ * SGD state on the device: the hyper-parameters the update kernel reads, one set per run. With
+ * lockstep runs (store.runs.count = R) each run has its own learning rate, momentum, weight decay
+ * and Nesterov flag (`opts` one per run, or one for all), and one dispatch updates every run.
+ */
 export class SgdOptimizer {
   readonly hyper: GPUBuffer;
-  private opts: Required<SgdOptions>;
+  private opts: Required<SgdOptions>[];
 
-  constructor(readonly ctx: KernelContext, readonly store: ParamStore, opts: SgdOptions) {
-    this.opts = validateSgd(opts);
-    this.hyper = ctx.createBuffer({ label: 'sgd_hyper', size: Math.max(16, SGD_HYPER_BYTES), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.setLr(this.opts.lr);
+  constructor(readonly ctx: KernelContext, readonly store: ParamStore, opts: SgdOptions | readonly SgdOptions[]) {
+    const runs = store.runs.count;
+    const list = Array.isArray(opts) ? (opts as readonly SgdOptions[]) : Array.from({ length: runs }, () => opts as SgdOptions);
+    if (list.length !== runs) throw new Error(`SGD options: ${list.length} given for ${runs} run${runs > 1 ? 's' : ''} (one per run, or one for all)`);
+    this.opts = list.map((o) => validateSgd(o));
+    this.hyper = ctx.storage(runs * SGD_HYPER_BYTES, 'sgd_hyper');
+    this.write();
   }
 
+  /** Run 0's learning rate (the only one with a single run). */
   get lr(): number {
-    return this.opts.lr;
+    return this.opts[0].lr;
   }
 
-  /** Takes effect for every step submitted after this call. */
-  setLr(lr: number): void {
-    this.opts = { ...this.opts, lr };
-    this.ctx.device.queue.writeBuffer(this.hyper, 0, encodeSgdHyper({ lr, momentum: this.opts.momentum, weightDecay: this.opts.weightDecay, nesterov: this.opts.nesterov }));
+  /** Every run's learning rate. */
+  get lrs(): number[] {
+    return this.opts.map((o) => o.lr);
   }
 
-  /** One dispatch updating every parameter. */
+  /** One learning rate for every run, or one per run. Takes effect for every step submitted after this call. */
+  setLr(lr: number | readonly number[]): void {
+    const runs = this.opts.length;
+    const lrs = typeof lr === 'number' ? Array.from({ length: runs }, () => lr) : lr;
+    if (lrs.length !== runs) throw new Error(`setLr: ${lrs.length} learning rates for ${runs} run${runs > 1 ? 's' : ''}`);
+    this.opts = this.opts.map((o, r) => ({ ...o, lr: lrs[r] }));
+    this.write();
+  }
+
+  private write(): void {
+    writeSgdHyper(this.ctx, this.hyper, this.opts);
+  }
+
+  /** One dispatch updating every parameter of every run. */
   plan(): Dispatch {
     const s = this.store;
-    const d = sgdStep(this.ctx, { params: s.params, grads: s.grads, momentum: s.momentum, count: s.totalFloats, hyper: this.hyper });
-    return Array.isArray(d) ? d[0] : d;
+    return sgdStep(this.ctx, { params: s.params, grads: s.grads, momentum: s.momentum, count: s.totalFloats, hyper: this.hyper, runs: s.runs });
   }
 }
 

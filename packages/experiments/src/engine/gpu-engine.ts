@@ -103,7 +103,7 @@ class GpuRun implements RunEngine {
     const full = new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: b, loss, input, labels, stats: this.trainStats });
     const last = rem === b ? full : new TrainStep(ctx, this.model, this.store, this.optimizer, { batch: rem, loss, input, labels, stats: this.trainStats });
     const augments = planAugmentSteps(ctx, this.data, {
-      labels: this.trainLabels, order: this.order, batch: b, count: n, out: input, outLabels: labels, seed: spec.seed, epoch: this.epochUniform,
+      labels: this.trainLabels, order: this.order, batch: b, count: n, out: input, outLabels: labels, seeds: [spec.seed], epoch: this.epochUniform,
     });
     this.steps = augments.map((aug, k) => ({ dispatches: [aug, ...(k === this.stepsPerEpoch - 1 ? last : full).dispatches] }));
 
