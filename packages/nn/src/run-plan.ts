@@ -82,7 +82,7 @@ export class RunPlan {
     this.store.resetMomentum();
     this.schedules = specs.map((s) => lrSchedule(s.lr, s.schedule ?? { type: 'step', stepSize: 1, gamma: 1 }));
     const sgd = specs.map((s) => ({ lr: s.lr, momentum: s.momentum, weightDecay: s.weightDecay, nesterov: s.nesterov }));
-    this.optimizer = o.gradientsOnly ? null : new SgdOptimizer(ctx, this.store, (this.runs === 1 ? sgd[0] : sgd) as never); // TEMP until per-run SGD lands
+    this.optimizer = o.gradientsOnly ? null : new SgdOptimizer(ctx, this.store, sgd);
     const sample = o.inputShape.reduce((a, b) => a * b, 1);
     const R = this.runs;
     this.train = {
@@ -91,14 +91,14 @@ export class RunPlan {
       stats: ctx.storage(R * STATS_FLOATS * 4, 'train_stats'),
     };
     const stepFor = (batch: number) => new TrainStep(ctx, this.model, this.store, this.optimizer, {
-      batch, loss: (this.runs === 1 ? this.losses[0] : this.losses) as never, ...this.train, inputGrad: o.gradientsOnly, noUpdate: o.gradientsOnly, fuseHead: o.fuseHead,
+      batch, loss: this.losses, ...this.train, inputGrad: o.gradientsOnly, noUpdate: o.gradientsOnly, fuseHead: o.fuseHead,
     });
     this.step = stepFor(o.batch);
     this.lastStep = o.lastBatch === undefined || o.lastBatch === o.batch ? this.step : stepFor(o.lastBatch);
     if (o.evalBatch) {
       this.evalInput = ctx.storage(R * o.evalBatch * sample * 4, 'eval_images');
       this.evalLabels = ctx.storage(R * o.evalBatch * 4, 'eval_labels');
-      this.evalStep = new EvalStep(ctx, this.model, this.store, { batch: o.evalBatch, loss: (this.runs === 1 ? this.losses[0] : this.losses) as never, input: this.evalInput, labels: this.evalLabels, bins: o.calibrationBins ?? 15 });
+      this.evalStep = new EvalStep(ctx, this.model, this.store, { batch: o.evalBatch, loss: this.losses, input: this.evalInput, labels: this.evalLabels, bins: o.calibrationBins ?? 15 });
     } else {
       this.evalStep = this.evalInput = this.evalLabels = null;
     }
@@ -107,7 +107,7 @@ export class RunPlan {
   /** Each run's learning rate for a 1-based epoch (its schedule stepped once per completed epoch), set for the steps submitted next. */
   setEpoch(epoch: number): number[] {
     const lrs = this.schedules.map((s) => s.lrAt(epoch - 1));
-    this.optimizer?.setLr((this.runs === 1 ? lrs[0] : lrs) as never);
+    this.optimizer?.setLr(lrs);
     return lrs;
   }
 }

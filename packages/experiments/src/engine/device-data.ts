@@ -17,6 +17,8 @@ export class DeviceDataset {
   readonly test: [GPUBuffer, GPUBuffer];
   readonly testLabels: GPUBuffer;
   readonly testCount: number;
+  /** Training images (every run's labels array has this many entries). */
+  readonly trainCount: number;
 
   constructor(ctx: KernelContext, d: Dataset) {
     this.spec = d.spec;
@@ -27,6 +29,7 @@ export class DeviceDataset {
     this.test = uploadImageChunks(ctx, d.test.images, this.imagesPerChunk, bytes);
     this.testLabels = ctx.upload(Uint32Array.from(d.test.labels), 'test_labels');
     this.testCount = d.test.labels.length;
+    this.trainCount = d.train.labels.length;
   }
 
   destroy(): void {
@@ -34,25 +37,56 @@ export class DeviceDataset {
   }
 }
 
-/** One augmentation dispatch per step of an epoch (the last batch may be smaller), reused every epoch. */
+/**
+ * Every run's training labels in one buffer, u32 [R][N] (run r's at r·N): the `labels` of
+ * planAugmentSteps. Runs in lockstep share the training set, so every run has N labels.
+ */
+export function uploadRunLabels(ctx: KernelContext, perRun: readonly ArrayLike<number>[]): GPUBuffer {
+  const n = sameLength('training labels', perRun);
+  const all = new Uint32Array(perRun.length * n);
+  perRun.forEach((l, r) => all.set(l, r * n));
+  return ctx.upload(all, 'train_labels');
+}
+
+/** Writes every run's epoch order (dataset indices, `count` each) into `order`, u32 [R][count]. */
+export function writeRunOrders(ctx: KernelContext, order: GPUBuffer, perRun: readonly ArrayLike<number>[]): void {
+  const count = sameLength('epoch orders', perRun);
+  perRun.forEach((o, r) => ctx.device.queue.writeBuffer(order, r * count * 4, Uint32Array.from(o)));
+}
+
+function sameLength(what: string, perRun: readonly ArrayLike<number>[]): number {
+  if (perRun.length === 0) throw new Error(`${what}: no runs`);
+  const n = perRun[0].length;
+  const other = perRun.findIndex((x) => x.length !== n);
+  if (other >= 0) throw new Error(`${what}: run ${other} has ${perRun[other].length}, run 0 has ${n} (runs in lockstep need the same count)`);
+  return n;
+}
+
+/**
+ * One augmentation dispatch per step of an epoch (the last batch may be smaller), reused every
+ * epoch, each serving every run: `seeds` one per run (R = seeds.length); `labels` u32 [R][N]
+ * (uploadRunLabels), `order` u32 [R][count] (writeRunOrders); `out` [R][batch] images and
+ * `outLabels` [R][batch], run-major with the step's own batch size.
+ */
 export function planAugmentSteps(ctx: KernelContext, data: DeviceDataset, a: {
-  labels: GPUBuffer; order: GPUBuffer; batch: number; count: number; out: GPUBuffer; outLabels: GPUBuffer; seed: number; epoch: GPUBuffer;
+  labels: GPUBuffer; order: GPUBuffer; batch: number; count: number; out: GPUBuffer; outLabels: GPUBuffer; seeds: readonly number[]; epoch: GPUBuffer;
 }): Dispatch[] {
   const steps = Math.ceil(a.count / a.batch);
+  const labelsPerRun = data.trainCount;
   return Array.from({ length: steps }, (_, k) => augmentBatch(ctx, {
-    images: data.train, imagesPerChunk: data.imagesPerChunk, labels: a.labels, order: a.order,
+    images: data.train, imagesPerChunk: data.imagesPerChunk, labels: a.labels, order: a.order, labelsPerRun, orderPerRun: a.count,
     orderOffset: k * a.batch, batch: Math.min(a.batch, a.count - k * a.batch), out: a.out, outLabels: a.outLabels,
-    seed: a.seed, epoch: a.epoch, mean: data.spec.mean, std: data.spec.std, shape: data.shape,
+    seed: a.seeds, epoch: a.epoch, mean: data.spec.mean, std: data.spec.std, shape: data.shape,
     crop: data.spec.augment.pad ? { pad: data.spec.augment.pad } : null, flip: data.spec.augment.flip,
   }));
 }
 
-/** Test-set batches, normalised only; `batch` must divide the test-set size. */
-export function planNormalizeBatches(ctx: KernelContext, data: DeviceDataset, a: { batch: number; out: GPUBuffer; outLabels: GPUBuffer }): Dispatch[] {
+/** Test-set batches, normalised only, written into each of `runs` run slots ([R][batch]); `batch` must divide the test-set size. */
+export function planNormalizeBatches(ctx: KernelContext, data: DeviceDataset, a: { batch: number; out: GPUBuffer; outLabels: GPUBuffer; runs?: number }): Dispatch[] {
   if (data.testCount % a.batch !== 0) throw new Error(`evaluation batch ${a.batch} does not divide ${data.testCount}`);
   return Array.from({ length: data.testCount / a.batch }, (_, k) => normalizeImages(ctx, {
     images: data.test, imagesPerChunk: data.imagesPerChunk, first: k * a.batch, count: a.batch, out: a.out,
-    mean: data.spec.mean, std: data.spec.std, shape: data.shape, labels: data.testLabels, outLabels: a.outLabels,
+    mean: data.spec.mean, std: data.spec.std, shape: data.shape, labels: data.testLabels, outLabels: a.outLabels, runs: { count: a.runs ?? 1 },
   }));
 }
 

@@ -123,11 +123,11 @@ export class GpuGroup implements GroupEngine {
     this.epochUniform = createAugmentEpoch(ctx);
     const { input, labels: batchLabels } = this.plan.train;
     const augments = planAugmentSteps(ctx, this.data, {
-      labels: trainLabels, order: this.order, seed: specs[0].seed, batch: b, count: n, out: input, outLabels: batchLabels, epoch: this.epochUniform,
+      labels: trainLabels, order: this.order, seeds: specs.map((s) => s.seed), batch: b, count: n, out: input, outLabels: batchLabels, epoch: this.epochUniform,
     });
     this.steps = augments.map((aug, k) => [aug, ...(k === this.stepsPerEpoch - 1 ? this.plan.lastStep : this.plan.step).dispatches]);
     const e = this.plan.evalStep!;
-    this.evalDispatches = planNormalizeBatches(ctx, this.data, { batch: this.plan.o.evalBatch!, out: this.plan.evalInput!, outLabels: this.plan.evalLabels! })
+    this.evalDispatches = planNormalizeBatches(ctx, this.data, { batch: this.plan.o.evalBatch!, out: this.plan.evalInput!, outLabels: this.plan.evalLabels!, runs: R })
       .map((norm) => [norm, ...e.dispatches]);
   }
 

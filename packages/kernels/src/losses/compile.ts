@@ -25,6 +25,8 @@ export interface CompiledLoss {
   grad: Node;
   /** `fn lossRow(i, C, y, grad) -> LossRow` for loss.wgsl and the fused head. */
   wgsl: string;
+  /** The same function under another name (a kernel serving several losses names each its own). */
+  wgslNamed(name: string): string;
   /** A PyTorch expression of z [N, C], y [N] (losslab_torch/defined.py) giving the per-sample loss [N, 1]. */
   torch: string;
   /** Identifies the generated code (pipeline caches). */
@@ -275,5 +277,5 @@ export function compileLoss(def: LossDefinition, params: Record<string, number>,
     if (j >= 0) throw new LossDefinitionError(`the gradient is ${gr[j]} at ${probe.name} (C = ${probe.z.length}): use clamp`);
   }
   const wgsl = lossRowWgsl(value, grad);
-  return { graph: l.g, value, grad, wgsl, torch: torchExpression(value), key: hash(wgsl) };
+  return { graph: l.g, value, grad, wgsl, wgslNamed: (name: string) => lossRowWgsl(value, grad, name), torch: torchExpression(value), key: hash(wgsl) };
 }

@@ -34,8 +34,13 @@ function powCode(x: string, e: number): string {
   return e > 0 ? `select(0.0, exp2(${lit(e)} * log2(${x})), ${x} > 0.0)` : `exp2(${lit(e)} * log2(${x}))`;
 }
 
-/** Generates `fn lossRow(...)` for a loss whose per-sample value is `value` and gradient `grad`. */
-export function lossRowWgsl(value: Node, grad: Node): string {
+/**
+ * Generates `fn <name>(i, C, y, grad) -> LossRow` (default `lossRow`) for a loss whose per-sample
+ * value is `value` and gradient `grad`. A kernel serving several losses (one per lockstep run)
+ * includes each under its own name; the text is the same whatever the name.
+ */
+export function lossRowWgsl(value: Node, grad: Node, name = 'lossRow'): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`wgsl: '${name}' is not a function name`);
   const nodes = reachable([value, grad]);
   const level = new Map<number, number>();
   for (const n of nodes) {
@@ -129,7 +134,7 @@ export function lossRowWgsl(value: Node, grad: Node): string {
   const gv = emitter('k', gbody)(grad);
   lines.push('if (grad) {', '  for (var k = 0u; k < C; k++) {', ...[...gbody, `setGrad(i, k, ${gv});`].map((l) => `    ${l}`), '  }', '}');
   return `
-fn lossRow(i: u32, C: u32, y: u32, grad: bool) -> LossRow {
+fn ${name}(i: u32, C: u32, y: u32, grad: bool) -> LossRow {
   let pre = lossPrelude(i, C, y);
   let mx = pre.mx; let inv = pre.inv; let lse = pre.lse; let q = pre.q; let py = pre.py; let zy = pre.zy; let ce = pre.ce; let r = pre.r; let am = pre.am;
 ${lines.map((l) => `  ${l}`).join('\n')}

@@ -18,6 +18,12 @@
  *   written with writeAugmentEpoch(ctx, buffer, epoch) once per epoch (between submits; the
  *   new permutation is written then too). A number instead bakes it into the plan.
  *
+ * Lockstep runs (a `seed` per run): one dispatch builds every run's batch. Run r reads its own
+ * labels (labels[r·labelsPerRun …]) and its own order (order[r·orderPerRun …]), draws with its own
+ * seed, and writes out [R][batch][C,H,W] and outLabels [R][batch], run-major; the step offset and
+ * the epoch are shared. Each run's batch is bit-identical to building it alone with its seed.
+ * normalizeImages with `runs` writes the same test batch into every run's slot (one dispatch).
+ *
  * Randomness (random.wgsl, mirrored bit for bit in reference/augment.ts): for the sample at
  * position j = orderOffset + i of the epoch's order, h = sampleHash(seed, epoch, j) with
  * pcgHash chained as pcg(pcg(pcg(seed) ^ epoch) ^ j); dx = ((h >>> 16)·span) >>> 16,
@@ -26,7 +32,7 @@
  * (RandomCrop((H, W), padding) then RandomHorizontalFlip), then (byte/255 − mean)/std per channel,
  * padded pixels included.
  */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import type { BufferLike, Dispatch, KernelContext, Runs } from '../core.ts';
 import { registerOp, numel, type HostTensor } from '../registry.ts';
 import randomWgsl from './random.wgsl?raw';
 import batchWgsl from './augment_batch.wgsl?raw';
@@ -48,20 +54,22 @@ const Epoch = struct('Epoch', { epoch: 'u32' });
 export const AUGMENT_EPOCH_BYTES = Epoch.size;
 
 // img0/img1: uint8 CHW records as little-endian u32 words, in two bindings (one binding may be
-// limited to 128 MiB on lavapipe); step[0]: index within `order` of the batch's first sample (a
-// buffer, not a plan constant, so every step recorded into one command buffer reads its own);
-// out: [batch, C, H, W] as vec4s. Uniforms: images_per_chunk images in img0 (image k is in chunk
-// k / images_per_chunk); pad: crop padding (offsets uniform in [0, 2·pad]); use_order false: dataset
-// index = position (the test set); row: invocations per grid row; scale, bias: per channel
-// 1 / (255·std) and -mean / std.
+// limited to 128 MiB on lavapipe); step[0]: index within each run's order of the batch's first
+// sample (a buffer, not a plan constant, so every step recorded into one command buffer reads its
+// own); seeds[r]: run r's seed; out: [runs, batch, C, H, W] as vec4s. Uniforms: runs; images_per_chunk
+// images in img0 (image k is in chunk k / images_per_chunk); label_stride, order_stride: u32s from
+// one run's labels / order to the next run's; pad: crop padding (offsets uniform in [0, 2·pad]);
+// use_order false: dataset index = position (the test set); row: invocations per grid row; scale,
+// bias: per channel 1 / (255·std) and -mean / std.
 const augmentKernel = defineKernel({
   name: 'augment_batch', code: [randomWgsl, batchWgsl],
   bindings: {
-    img0: read('u32'), img1: read('u32'), labels: read('u32'), order: read('u32'), step: read('u32'),
+    img0: read('u32'), img1: read('u32'), labels: read('u32'), order: read('u32'), step: read('u32'), seeds: read('u32'),
     out: readWrite('vec4f'), out_labels: readWrite('u32'), ep: uniform(Epoch),
   },
   uniforms: {
-    batch: 'u32', images_per_chunk: 'u32', seed: 'u32', pad: 'u32', flip: 'flag', use_order: 'flag', write_labels: 'flag', row: 'u32',
+    runs: 'u32', batch: 'u32', images_per_chunk: 'u32', label_stride: 'u32', order_stride: 'u32',
+    pad: 'u32', flip: 'flag', use_order: 'flag', write_labels: 'flag', row: 'u32',
     scale: 'vec4f', bias: 'vec4f',
     channels: 'u32', height: 'u32', width: 'u32', words_per_image: 'u32',  // width a multiple of 4
   },
@@ -114,7 +122,10 @@ interface Plan {
   batch: number;
   out: BufferLike;
   outLabels?: BufferLike;
-  seed: number;
+  /** One per run. */
+  seeds: readonly number[];
+  labelsPerRun: number;
+  orderPerRun: number;
   epoch: number | BufferLike;
   mean: readonly number[];
   std: readonly number[];
@@ -131,8 +142,15 @@ function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
   if (bad) throw new Error(`${label}: ${bad}`);
   const { channels } = shape;
   if (a.mean.length !== channels || a.std.length !== channels) throw new Error(`${label}: mean and std need ${channels} values (one per channel), got ${a.mean.length} and ${a.std.length}`);
+  const runs = a.seeds.length;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`${label}: at least one run (one seed per run), got ${runs}`);
+  const outBytes = runs * a.batch * imageBytes(shape) * 4;
+  const maxBinding = ctx.device.limits.maxStorageBufferBindingSize;
+  if (outBytes > maxBinding) {
+    throw new Error(`${label}: ${runs} run(s) × ${a.batch} images need ${mib(outBytes)} MiB in one binding; this device binds at most ${mib(maxBinding)} MiB (use a smaller batch or fewer runs)`);
+  }
   const words = imageBytes(shape) / 4;
-  const g = grid1d(a.batch * words);
+  const g = grid1d(runs * a.batch * words);
   const perChannel = (f: (c: number) => number) => [0, 1, 2, 3].map((c) => (c < channels ? f(c) : 0)) as [number, number, number, number];
   const [img0, img1] = Array.isArray(a.images) ? a.images : [a.images, ctx.storage(16, 'images1 (unused)')];
   const dummy = () => ctx.storage(16, 'unused');
@@ -140,9 +158,13 @@ function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
   const epoch = typeof a.epoch === 'number' ? createAugmentEpoch(ctx, a.epoch) : a.epoch;
   return augmentKernel.dispatch(ctx, {
     label,
-    bindings: { img0, img1, labels: a.labels ?? dummy(), order: a.order ?? dummy(), step: first, out: a.out, out_labels: a.outLabels ?? dummy(), ep: epoch },
+    bindings: {
+      img0, img1, labels: a.labels ?? dummy(), order: a.order ?? dummy(), step: first, seeds: ctx.upload(Uint32Array.from(a.seeds, (x) => x >>> 0), `${label}_seeds`),
+      out: a.out, out_labels: a.outLabels ?? dummy(), ep: epoch,
+    },
     uniforms: {
-      batch: a.batch, images_per_chunk: a.imagesPerChunk, seed: a.seed >>> 0, pad: a.pad, flip: a.flip, use_order: a.order !== undefined,
+      runs, batch: a.batch, images_per_chunk: a.imagesPerChunk, label_stride: a.labelsPerRun, order_stride: a.orderPerRun,
+      pad: a.pad, flip: a.flip, use_order: a.order !== undefined,
       write_labels: a.labels !== undefined && a.outLabels !== undefined, row: g.row,
       scale: perChannel((c) => 1 / (255 * a.std[c])), bias: perChannel((c) => -a.mean[c] / a.std[c]),
       channels, height: shape.height, width: shape.width, words_per_image: words,
@@ -154,14 +176,22 @@ function plan(ctx: KernelContext, label: string, a: Plan): Dispatch {
 export interface AugmentBatchArgs {
   images: ImageChunks;
   imagesPerChunk: number;
-  labels: BufferLike; // u32 [N]
-  order: BufferLike; // u32 permutation of dataset indices
-  /** Index within `order` of the batch's first sample: a number, or a buffer whose first u32 holds it. */
+  /** u32 [N], or [R][labelsPerRun] with several runs (each run its own labels: noisy variants differ). */
+  labels: BufferLike;
+  /** u32 permutation of dataset indices, or [R][orderPerRun] with several runs. */
+  order: BufferLike;
+  /** u32 labels per run in `labels` (needed with several runs). */
+  labelsPerRun?: number;
+  /** u32 entries per run in `order` (needed with several runs). */
+  orderPerRun?: number;
+  /** Index within (each run's) `order` of the batch's first sample: a number, or a buffer whose first u32 holds it. */
   orderOffset: number | BufferLike;
+  /** Samples per run. */
   batch: number;
-  out: BufferLike; // f32 [batch, C, H, W]
-  outLabels: BufferLike; // u32 [batch]
-  seed: number;
+  out: BufferLike; // f32 [R, batch, C, H, W]
+  outLabels: BufferLike; // u32 [R, batch]
+  /** The augmentation seed, or one per run: the number of seeds is the number of runs R. */
+  seed: number | readonly number[];
   /** Epoch number mixed into the hash: a uniform from createAugmentEpoch (default: 0, baked in). */
   epoch?: number | BufferLike;
   /** One value per channel. */
@@ -173,10 +203,17 @@ export interface AugmentBatchArgs {
   shape?: ImageShape;
 }
 
-/** One training batch: gather by order, random crop + flip, normalise; labels gathered alongside. */
+/** One training batch (per run): gather by order, random crop + flip, normalise; labels gathered alongside. */
 export function augmentBatch(ctx: KernelContext, a: AugmentBatchArgs): Dispatch {
+  const seeds = typeof a.seed === 'number' ? [a.seed] : a.seed;
+  const stride = (what: 'labelsPerRun' | 'orderPerRun'): number => {
+    const v = a[what];
+    if (seeds.length === 1) return v ?? 0;
+    if (!Number.isInteger(v) || v! < 1) throw new Error(`augment_batch: ${seeds.length} runs need ${what} (a whole number ≥ 1), got ${v}`);
+    return v!;
+  };
   return plan(ctx, 'augment_batch', {
-    ...a, first: a.orderOffset, epoch: a.epoch ?? 0, pad: a.crop ? a.crop.pad : 0,
+    ...a, seeds, labelsPerRun: stride('labelsPerRun'), orderPerRun: stride('orderPerRun'), first: a.orderOffset, epoch: a.epoch ?? 0, pad: a.crop ? a.crop.pad : 0,
   });
 }
 
@@ -191,15 +228,20 @@ export interface NormalizeImagesArgs {
   std: readonly number[];
   /** Per-image shape (default CIFAR_SHAPE). */
   shape?: ImageShape;
-  /** Optional: labels [N] gathered into outLabels [count]. */
+  /** Optional: labels [N] gathered into outLabels [count] (into every run's [R][count]). */
   labels?: BufferLike;
   outLabels?: BufferLike;
+  /** Lockstep runs: out is [R, count, C, H, W], every run's slot holding the same images (one dispatch). */
+  runs?: Pick<Runs, 'count'>;
 }
 
 /** Images first … first+count−1 normalised, no augmentation (the test set). Same kernel, identity order. */
 export function normalizeImages(ctx: KernelContext, a: NormalizeImagesArgs): Dispatch {
-  return plan(ctx, 'normalize_images', { ...a, batch: a.count, seed: 0, epoch: 0, pad: 0, flip: false });
+  const seeds = Array.from({ length: a.runs?.count ?? 1 }, () => 0);
+  return plan(ctx, 'normalize_images', { ...a, batch: a.count, seeds, labelsPerRun: 0, orderPerRun: 0, epoch: 0, pad: 0, flip: false });
 }
+
+const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 
 const u32Tensor = (shape: number[], data: Uint32Array): HostTensor => ({ shape, data: Array.from(data) });
 

@@ -3,6 +3,8 @@
 // permutation, random crop from the zero-padded image, random horizontal flip, normalise.
 // Nothing is augmented on the CPU, and the randomness comes from sample_hash (random.wgsl,
 // prepended), so a batch is a pure function of (seed, epoch, position in the epoch's order).
+// Lockstep runs: out holds one batch per run; run r uses its own seed, labels and order, so its
+// batch is exactly the one it would build alone.
 //
 // Order of operations, as torchvision's RandomCrop((H, W), padding=pad) -> RandomHorizontalFlip ->
 // ToTensor -> Normalize: output (y, x) = padded image at (y + dy, x' + dx) with x' = W - 1 - x when
@@ -20,8 +22,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let q = gid.x + gid.y * p.row;
   let words_per_row = p.width / 4u;
   let words_per_plane = p.height * words_per_row;
-  if (q >= p.batch * p.words_per_image) { return; }
-  let pos = q / p.words_per_image;
+  let per_run = p.batch * p.words_per_image;
+  if (q >= p.runs * per_run) { return; }
+  let run = q / per_run;
+  let pos = (q % per_run) / p.words_per_image;  // sample within the run's batch
   let r = q % p.words_per_image;
   let c = r / words_per_plane;
   let y = i32((r % words_per_plane) / words_per_row);
@@ -31,11 +35,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let last_word = i32(words_per_row) - 1;
 
   let j = step[0] + pos;
-  let k = select(j, order[j], p.use_order != 0u);
+  let k = select(j, order[run * p.order_stride + j], p.use_order != 0u);
   let chunk = k / p.images_per_chunk;
   let base = (k % p.images_per_chunk) * p.words_per_image + c * words_per_plane;
 
-  let h = sample_hash(p.seed, ep.epoch, j);
+  let h = sample_hash(seeds[run], ep.epoch, j);
   let span = 2u * p.pad + 1u;
   let dx = i32(((h >> 16u) * span) >> 16u);
   let dy = i32(((h & 0xffffu) * span) >> 16u);
@@ -62,5 +66,5 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     v = vec4f(b) * p.scale[c] + p.bias[c];
   }
   out[q] = v;
-  if (r == 0u && p.write_labels != 0u) { out_labels[pos] = labels[k]; }
+  if (r == 0u && p.write_labels != 0u) { out_labels[q / p.words_per_image] = labels[run * p.label_stride + k]; }
 }

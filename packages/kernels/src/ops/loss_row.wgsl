@@ -1,6 +1,7 @@
 // The shared part of every loss's per-row math. The loss itself is compiled from its definition
-// (src/losses/wgsl.ts generates `fn lossRow(i, C, y, grad) -> LossRow`, which starts with
-// lossPrelude); the including shader (loss.wgsl, head_forward_backward.wgsl) defines how a row is
+// (src/losses/wgsl.ts generates `fn lossRow<k>(i, C, y, grad) -> LossRow`, which starts with
+// lossPrelude; loss.ts's lossRowCode appends one per distinct loss and `lossRowOf(k, …)` choosing
+// among them for a run); the including shader (loss.wgsl, head_forward_backward.wgsl) defines how a row is
 // read and its gradient written: fn logitAt(i: u32, j: u32) -> f32 and fn setGrad(i: u32, j: u32,
 // d: f32) (d is d loss_i / d z_ij, before the batch's 1/n scale).
 // Precision: q = 1 − p_y is summed from the other classes (no cancellation as p_y → 1) and

@@ -7,6 +7,9 @@
 // Each workgroup computes a TS×TS tile of C; each of its (TS/4)² threads a 4×4 block of it,
 // from TS×32 / 32×TS slabs of op(A) / op(B) staged in workgroup memory as vec4s (BK = 32
 // halves the barriers per k, which cost a coroutine switch per subgroup on CPU adapters).
+// Lockstep runs: workgroup z is the run; each operand's run r starts stride_* floats after run
+// r-1's (dense blocks for activations, the parameter store's stride for weights and bias), so a
+// run's products never mix with another's and sum in exactly the order of a single run.
 // TS is 64 for large products and smaller for the linear layers' small ones: a CPU adapter
 // runs one workgroup on one core, so a product needs several tiles to use every core.
 override TS: u32 = 64u;       // tile size: 64, 32 or 16
@@ -24,14 +27,14 @@ override BK: u32 = 32u;
 var<workgroup> tileA: array<vec4f, BK * WG>;
 var<workgroup> tileB: array<vec4f, BK * WG>;
 
-fn opA(row: u32, kk: u32) -> f32 {
+fn opA(a0: u32, row: u32, kk: u32) -> f32 {
   if (row >= p.m || kk >= p.k) { return 0.0; }  // zero padding past the edges
-  return a[select(row * p.k + kk, kk * p.m + row, (p.flags & TRANS_A) != 0u)];
+  return a[a0 + select(row * p.k + kk, kk * p.m + row, (p.flags & TRANS_A) != 0u)];
 }
 
-fn opB(kk: u32, col: u32) -> f32 {
+fn opB(b0: u32, kk: u32, col: u32) -> f32 {
   if (kk >= p.k || col >= p.n) { return 0.0; }
-  return b[select(kk * p.n + col, col * p.k + kk, (p.flags & TRANS_B) != 0u)];
+  return b[b0 + select(kk * p.n + col, col * p.k + kk, (p.flags & TRANS_B) != 0u)];
 }
 
 @compute @workgroup_size(WG, WG)
@@ -41,6 +44,10 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   let t = ty * WG + tx;
   let row0 = wg.y * TS;
   let col0 = wg.x * TS;
+  let run = wg.z;
+  let a0 = run * p.stride_a;
+  let b0 = run * p.stride_b;
+  let c0 = run * p.stride_c;
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -52,11 +59,11 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
     for (var e = t; e < BK * WG; e += WG * WG) {
       let aK = e % BK;
       let ar = row0 + (e / BK) * 4u;
-      tileA[aK * WG + e / BK] = vec4f(opA(ar, k0 + aK), opA(ar + 1u, k0 + aK), opA(ar + 2u, k0 + aK), opA(ar + 3u, k0 + aK));
+      tileA[aK * WG + e / BK] = vec4f(opA(a0, ar, k0 + aK), opA(a0, ar + 1u, k0 + aK), opA(a0, ar + 2u, k0 + aK), opA(a0, ar + 3u, k0 + aK));
       let bG = e % WG;
       let kb = e / WG;
       let bc = col0 + bG * 4u;
-      tileB[kb * WG + bG] = vec4f(opB(k0 + kb, bc), opB(k0 + kb, bc + 1u), opB(k0 + kb, bc + 2u), opB(k0 + kb, bc + 3u));
+      tileB[kb * WG + bG] = vec4f(opB(b0, k0 + kb, bc), opB(b0, k0 + kb, bc + 1u), opB(b0, k0 + kb, bc + 2u), opB(b0, k0 + kb, bc + 3u));
     }
     workgroupBarrier();
     for (var kk = 0u; kk < BK; kk++) {
@@ -78,11 +85,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
       let col = col0 + tx * 4u + q;
       if (col >= p.n) { break; }
       var v = acc[r][q];
-      if ((p.flags & BIAS) != 0u) { v += bias[col]; }
+      if ((p.flags & BIAS) != 0u) { v += bias[run * p.stride_bias + col]; }
       if ((p.flags & RELU) != 0u) { v = max(v, 0.0); }
       let i = row * p.n + col;
-      if ((p.flags & MASK) != 0u) { v = select(0.0, v, mask[i] > 0.0); }
-      c[i] = v;
+      // The mask is an activation shaped like C: dense per run.
+      if ((p.flags & MASK) != 0u) { v = select(0.0, v, mask[run * p.m * p.n + i] > 0.0); }
+      c[c0 + i] = v;
     }
   }
 }

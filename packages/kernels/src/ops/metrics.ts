@@ -12,8 +12,12 @@
  * (stable: 1/Σexp(l − max)); bin = min(floor(conf·bins), bins − 1). Samples whose target is
  * ≥ c are skipped. Clear the accumulators with zeroBuffer (a dispatch, so it can sit in the
  * same compute pass) or encoder.clearBuffer outside a pass.
+ *
+ * Lockstep runs: the grid's z is the run; run r's samples are rows [r·n, (r+1)·n) of logits and
+ * target, its confusion matrix starts at word r·c·c and its calibration bins at r·bins·3
+ * (confusion [R][c·c], calibration [R][bins·3]). A workgroup never mixes runs.
  */
-import type { BufferLike, Dispatch, KernelContext } from '../core.ts';
+import { ONE_RUN, type BufferLike, type Dispatch, type KernelContext, type Runs } from '../core.ts';
 import { registerOp, numel, uploadTensor, type HostTensor } from '../registry.ts';
 import metricsRowWgsl from './metrics_row.wgsl?raw';
 import evalWgsl from './metrics_eval.wgsl?raw';
@@ -25,13 +29,16 @@ import { defineKernel, read, readWrite } from '../kernel.ts';
 export const CONF_SCALE = 100000;
 
 export interface EvalMetricsArgs {
-  logits: BufferLike; // f32 [n, c]
-  target: BufferLike; // u32 [n]
+  logits: BufferLike; // f32 [R, n, c]
+  target: BufferLike; // u32 [R, n]
+  /** Samples per run. */
   n: number;
   c: number;
-  confusion: BufferLike; // u32 [c*c]
-  calibration: BufferLike; // u32 [bins*3]
+  confusion: BufferLike; // u32 [R][c*c]
+  calibration: BufferLike; // u32 [R][bins*3]
   bins: number;
+  /** Lockstep runs (default one). */
+  runs?: Runs;
 }
 
 // n samples; row: invocations per grid row. confusion [C·C]: [true·C + pred]; calibration [BINS·3]: count, correct, confidence sum.
@@ -47,12 +54,13 @@ const zeroKernel = defineKernel({ name: 'metrics_zero', code: zeroWgsl, bindings
 /** Adds n samples to the confusion matrix and calibration bins (atomic; any number of dispatches may accumulate). */
 export function evalMetrics(ctx: KernelContext, a: EvalMetricsArgs): Dispatch {
   if (a.c < 1 || a.bins < 1) throw new Error(`evalMetrics: c=${a.c}, bins=${a.bins} must be ≥ 1`);
+  const runs = a.runs ?? ONE_RUN;
   // Workgroup counters when (c² + 3·bins) words fit workgroup storage (16 KiB: up to 63 classes), else global atomics.
   const fits = (a.c * a.c + 3 * a.bins) * 4 <= ctx.device.limits.maxComputeWorkgroupStorageSize;
   const g = grid1d(a.n);
   return (fits ? evalKernel : evalGlobalKernel).dispatch(ctx, {
     bindings: { logits: a.logits, labels: a.target, confusion: a.confusion, calibration: a.calibration },
-    uniforms: { n: a.n, row: g.row }, workgroups: g.workgroups, constants: { C: a.c, BINS: a.bins },
+    uniforms: { n: a.n, row: g.row }, workgroups: [...g.workgroups, runs.count], constants: { C: a.c, BINS: a.bins },
   });
 }
 

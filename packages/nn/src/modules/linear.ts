@@ -34,26 +34,27 @@ export class Linear implements Module {
     return l;
   }
 
-  // y[N,out] = x[N,in] · W[out,in]ᵀ + b
+  // y[N,out] = x[N,in] · W[out,in]ᵀ + b, per run (W and b are run r's copies)
   forward(a: PlanArgs) {
     return flat(matmul(a.ctx, {
       a: a.inputs[0].buffer, b: a.store.param(`${a.name}.weight`), c: a.output.buffer, m: a.batch, k: this.inFeatures, n: this.outFeatures,
-      transB: true, bias: a.store.param(`${a.name}.bias`), relu: this.reluOut,
+      transB: true, bias: a.store.param(`${a.name}.bias`), relu: this.reluOut, runs: a.runs, weights: ['b'],
     }));
   }
 
-  // dW[out,in] = dyᵀ·x, db = Σ_rows dy, dx[N,in] = dy·W (masked by the producer's ReLU)
+  // dW[out,in] = dyᵀ·x, db = Σ_rows dy (each over its own run's batch), dx[N,in] = dy·W (masked by the producer's ReLU)
   backward(a: BackwardArgs) {
-    const { ctx, store, name, batch } = a;
+    const { ctx, store, name, batch, runs } = a;
     const x = a.inputs[0];
     const dispatches = flat(
-      matmul(ctx, { a: a.dy, b: x.buffer, c: store.grad(`${name}.weight`), m: this.outFeatures, k: batch, n: this.inFeatures, transA: true }),
-      columnSum(ctx, { x: a.dy, out: store.grad(`${name}.bias`), rows: batch, cols: this.outFeatures }),
+      matmul(ctx, { a: a.dy, b: x.buffer, c: store.grad(`${name}.weight`), m: this.outFeatures, k: batch, n: this.inFeatures, transA: true, runs, weights: ['c'] }),
+      columnSum(ctx, { x: a.dy, out: store.grad(`${name}.bias`), rows: batch, cols: this.outFeatures, runs }),
     );
     if (!a.needInput[0]) return { dispatches, inputs: [undefined] };
     const dx = batchBuffer(a, x.shape, `grad_${name}_in`);
     dispatches.push(...flat(matmul(ctx, {
       a: a.dy, b: store.param(`${name}.weight`), c: dx, m: batch, k: this.outFeatures, n: this.inFeatures, reluMaskOf: x.relu ? x.buffer : undefined,
+      runs, weights: ['b'],
     })));
     return { dispatches, inputs: [{ buffer: dx }] };
   }
