@@ -24,14 +24,14 @@ import { useTmp } from './helpers/tmp.ts';
 
 const tmp = useTmp();
 
-/** 68 training images (batches 32, 32, 4) and 20 test images of 3×8×8, 10 classes, from a fixed hash. */
-function smallDataset(): Dataset {
-  const px = (n: number, salt: number) => Uint8Array.from({ length: n * 192 }, (_, i) => (Math.imul(i + salt, 2654435761) >>> 24) & 255);
+/** 68 training images (batches 32, 32, 4) and 20 test images of 3×size×size, 10 classes, from a fixed hash. */
+function smallDataset(size: number): Dataset {
+  const px = (n: number, salt: number) => Uint8Array.from({ length: n * 3 * size * size }, (_, i) => (Math.imul(i + salt, 2654435761) >>> 24) & 255);
   const lab = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
   return datasetFromArrays({
     train: { images: px(68, 1), labels: lab(68) },
     test: { images: px(20, 2), labels: lab(20) },
-    spec: { height: 8, width: 8 },
+    spec: { height: size, width: size },
   });
 }
 
@@ -48,21 +48,27 @@ const config = validateConfig({
 const META = { versions: { losslab: 'test', node: process.version, webgpu: null }, gitCommit: null, classNames: Array.from({ length: 10 }, (_, i) => `c${i}`) };
 
 let device: Awaited<ReturnType<typeof openDevice>>;
-let factory: EngineFactory;
+let factory: EngineFactory; // ResNet-8 on 8×8 images
+let convnets: EngineFactory; // the default study's ConvNet on 32×32 images
 beforeAll(async () => {
   device = await openDevice(() => {});
-  factory = createGpuEngineFactory({ device, dataset: smallDataset() });
+  factory = createGpuEngineFactory({ device, dataset: smallDataset(8) });
+  convnets = createGpuEngineFactory({ device, dataset: smallDataset(32) });
 }, 60_000);
 afterAll(() => {
   factory?.dispose();
+  convnets?.dispose();
   device?.device.destroy();
 });
 
+/** Runs the grid of `c`; with lockstep on, checks that all its cells trained as one group (the runner says so). */
 async function study(lockstep: LockstepSetting, f: EngineFactory = factory, c = config): Promise<{ dir: string; cells: Cell[] }> {
   const dir = join(await tmp(), 's');
   const cells = expandGrid(c);
-  const results = await runStudy({ config: c, dir, cells, selection: 'test', resume: false, reporter: silentReporter, lockstep }, f, META);
+  const said: string[] = [];
+  const results = await runStudy({ config: c, dir, cells, selection: 'test', resume: false, reporter: { ...silentReporter, info: (l) => said.push(l) }, lockstep }, f, META);
   expect(results.map((r) => r.status)).toEqual(cells.map(() => 'done'));
+  if (lockstep !== 'off') expect(said).toContain(`lockstep auto: 1 group: [${cells.map((x) => x.index).join(' ')}]`);
   return { dir, cells };
 }
 
@@ -115,6 +121,15 @@ describe('lockstep: each run as if trained alone', () => {
     // Not trivially equal: the runs differ from each other.
     const csv = async (c: Cell) => readFile(join(together, runFiles(c).csv), 'utf8');
     expect(new Set(await Promise.all(cells.map(csv))).size).toBe(cells.length);
+  }, 600_000);
+
+  it('the default study\'s ConvNet (fused conv → ReLU → pool layers): 4 losses × 2 seeds in one group, identical to each run alone', async () => {
+    const cnn = validateConfig({ ...config, losses: ['ce', 'focal:0.5', 'focal:2', 'l1'], seeds: [0, 1], data: ['clean'], arch: ['convnet'], nesterov: false });
+    const { dir: one, cells: eight } = await study('off', convnets, cnn);
+    const { dir: group } = await study('auto', convnets, cnn);
+    const diffs: string[] = [];
+    for (const c of eight) for (const f of await differing(group, one, c)) diffs.push(`${c.id}: ${f}`);
+    expect(diffs).toEqual([]);
   }, 600_000);
 
   it('the same check fails when one member trains with another seed', async () => {

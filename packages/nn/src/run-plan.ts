@@ -43,7 +43,12 @@ export interface RunPlanOptions {
   calibrationBins?: number;
   /** Plan d loss / d input and no SGD update (gradient checks). */
   gradientsOnly?: boolean;
-  /** false: the classifier head layer by layer (comparisons). */
+  /**
+   * true: a Linear → ReLU → Linear tail trains as the fused head (two dispatches) — only for one
+   * run: it reads the run's head weights through one uniform binding, which cannot hold several
+   * runs' copies, so a group would plan the head layer by layer and its members would no longer
+   * match their runs alone bit for bit. Default false: every group size plans the same kernels.
+   */
   fuseHead?: boolean;
 }
 
@@ -91,7 +96,7 @@ export class RunPlan {
       stats: ctx.storage(R * STATS_FLOATS * 4, 'train_stats'),
     };
     const stepFor = (batch: number) => new TrainStep(ctx, this.model, this.store, this.optimizer, {
-      batch, loss: this.losses, ...this.train, inputGrad: o.gradientsOnly, noUpdate: o.gradientsOnly, fuseHead: o.fuseHead,
+      batch, loss: this.losses, ...this.train, inputGrad: o.gradientsOnly, noUpdate: o.gradientsOnly, fuseHead: o.fuseHead ?? false,
     });
     this.step = stepFor(o.batch);
     this.lastStep = o.lastBatch === undefined || o.lastBatch === o.batch ? this.step : stepFor(o.lastBatch);

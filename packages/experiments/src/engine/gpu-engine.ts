@@ -4,12 +4,12 @@
  * epoch is a stream of command buffers with several steps each and no readback until its end.
  */
 import {
-  kernelContext, formatAdapter, decodeCalibration, createAugmentEpoch, writeAugmentEpoch, type KernelContext, type LossLabDevice, type Dispatch,
+  kernelContext, formatAdapter, decodeCalibration, createAugmentEpoch, writeAugmentEpoch, conv2dReluPoolMaxRuns, type Conv2dShape, type KernelContext, type LossLabDevice, type Dispatch,
 } from '@losslab/kernels';
-import { buildModel, ParamStore, Rng, RunPlan, SaliencyStep, STATS_FLOATS, type Graph, type StateDict } from '@losslab/nn';
+import { buildModel, plannedNodes, ParamStore, Rng, RunPlan, SaliencyStep, STATS_FLOATS, type Graph, type StateDict } from '@losslab/nn';
 import { imageSize, inputShape, type Dataset } from '../data/dataset.ts';
 import type { EngineFactory, EpochStats, EvalStats, GroupEngine, RunEngine, RunSpec, SaliencyItem, StepProgress } from './types.ts';
-import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches } from './device-data.ts';
+import { DeviceDataset, normalizeTestImages, planAugmentSteps, planNormalizeBatches, uploadRunLabels, writeRunOrders } from './device-data.ts';
 import { subsetIndices } from '../data/subset.ts';
 import { variantFor } from './variants.ts';
 import { decodeEngineState, encodeEngineState } from './state-bytes.ts';
@@ -116,9 +116,7 @@ export class GpuGroup implements GroupEngine {
       evalBatch: evalBatchFor(model, data.testCount), calibrationBins: CALIBRATION_BINS,
     });
 
-    const labels = new Uint32Array(R * dataset.train.labels.length);
-    sets.forEach((t, r) => labels.set(Uint32Array.from(t.labels), r * dataset.train.labels.length));
-    const trainLabels = ctx.upload(labels, 'train_labels');
+    const trainLabels = uploadRunLabels(ctx, sets.map((t) => t.labels));
     this.order = ctx.storage(R * n * 4, 'order');
     this.epochUniform = createAugmentEpoch(ctx);
     const { input, labels: batchLabels } = this.plan.train;
@@ -137,13 +135,10 @@ export class GpuGroup implements GroupEngine {
     const R = this.runCount;
     const n = this.trainCount;
     const lrs = this.plan.setEpoch(epoch);
-    const order = new Uint32Array(R * n);
-    this.specs.forEach((s, r) => {
+    writeRunOrders(this.ctx, this.order, this.specs.map((s, r) => {
       const perm = new Rng(s.seed, `shuffle/${epoch}`).permutation(n);
-      const idx = this.trainIndices[r];
-      for (let k = 0; k < n; k++) order[r * n + k] = idx[perm[k]];
-    });
-    device.queue.writeBuffer(this.order, 0, order);
+      return Uint32Array.from(perm, (k) => this.trainIndices[r][k]);
+    }));
     writeAugmentEpoch(this.ctx, this.epochUniform, epoch);
     const stats = this.plan.train.stats;
     const zero = new Float32Array(R * STATS_FLOATS);
@@ -328,7 +323,12 @@ export function maxGroupSize(limits: GPUSupportedLimits, dataset: Dataset, spec:
   const binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
   const byBinding = Math.floor(binding / (largest * Math.max(spec.batchSize, evalBatch)));
   const budget = lockstepMemoryBytes();
-  return Math.max(1, Math.min(byBinding, Math.floor(budget / perRun), MAX_LOCKSTEP));
+  // A fused conv → ReLU → pool layer holds every run's packed weights in one uniform binding.
+  const shapes = model.shapeMap();
+  const byUniform = plannedNodes(model, true, spec.batchSize, limits)
+    .filter((p) => p.module.kind === 'conv2d_relu_pool')
+    .map((p) => conv2dReluPoolMaxRuns(limits, (p.module as unknown as { conv: { shape(s: number[], b: number): Conv2dShape } }).conv.shape(shapes.get(p.inputs[0])!, spec.batchSize)));
+  return Math.max(1, Math.min(byBinding, Math.floor(budget / perRun), MAX_LOCKSTEP, ...byUniform));
 }
 
 /** The most runs one group holds whatever the memory (a study's grid is rarely larger). */
