@@ -35,6 +35,33 @@ def augment(x_u8, gen):
     return crop_flip_normalise(x_u8, dy, dx, flip)
 
 
+def train_epoch(model, crit, opt, xtr, ytr, batch, gen, max_steps=0):
+    """One epoch of the study's loop (shuffle, augment, forward, loss, backward, SGD step) → (loss sum, correct, samples, steps)."""
+    model.train()
+    perm = torch.randperm(len(ytr), generator=gen)
+    tot, correct, n, steps = 0.0, 0, 0, 0
+    for s in range(0, len(perm), batch):
+        idx = perm[s:s + batch]
+        x, y = augment(xtr[idx], gen), ytr[idx]
+        z = model(x)
+        loss = crit(z, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        tot += loss.item() * len(y)
+        correct += (z.argmax(1) == y).sum().item()
+        n += len(y)
+        steps += 1
+        if max_steps and steps >= max_steps:
+            break
+    return tot, correct, n, steps
+
+
+def predict(model, x, chunk=1000):
+    """Logits of `x` in chunks (evaluation)."""
+    return torch.cat([model(x[i:i + chunk]) for i in range(0, len(x), chunk)])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
@@ -79,30 +106,14 @@ def main():
         out.write("epoch,train_loss,train_acc,test_loss,test_acc,f1,train_seconds,epoch_seconds\n")
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
-        model.train()
-        perm = torch.randperm(len(ytr), generator=gen)
-        tot, correct, n, steps = 0.0, 0, 0, 0
-        for s in range(0, len(perm), a.batch):
-            idx = perm[s:s + a.batch]
-            x, y = augment(xtr[idx], gen), ytr[idx]
-            z = model(x)
-            loss = crit(z, y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            tot += loss.item() * len(y)
-            correct += (z.argmax(1) == y).sum().item()
-            n += len(y)
-            steps += 1
-            if a.max_steps and steps >= a.max_steps:
-                break
+        tot, correct, n, steps = train_epoch(model, crit, opt, xtr, ytr, a.batch, gen, a.max_steps)
         train_s = time.perf_counter() - t0
         sched.step()
         test_loss = test_acc = f1 = float("nan")
         if not a.no_eval:
             model.eval()
             with torch.no_grad():
-                z = torch.cat([model(xte[i:i + 1000]) for i in range(0, len(yte), 1000)])
+                z = predict(model, xte)
                 test_loss = float(crit(z, yte))
                 test_acc = float((z.argmax(1) == yte).float().mean())
                 f1 = macro_f1(z.argmax(1), yte, 10)
