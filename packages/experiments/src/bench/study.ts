@@ -10,7 +10,7 @@
  * the ratios against the goals (goals.ts).
  */
 import { groupOfRuns } from '../engine/group-of-runs.ts';
-import type { EngineFactory, RunSpec } from '../engine/types.ts';
+import type { EngineFactory, GroupEngine, RunEngine, RunSpec } from '../engine/types.ts';
 import { GOALS, formatGoals, type GoalLine } from './goals.ts';
 import type { TorchStudy } from './torch.ts';
 
@@ -86,6 +86,36 @@ export function lockstepGroups(factory: EngineFactory, specs: RunSpec[]): RunSpe
 
 const runName = (s: RunSpec) => `${s.loss}, seed ${s.seed}`;
 
+const emptyRound = (): WayRound => ({ setupSeconds: 0, trainSeconds: 0, evalSeconds: 0, runEpochs: 0, memoryBytesPerRun: null });
+
+/** Creates a run or a group of `members`, adding the time to `r` and the bytes it allocated per member to `memory`. */
+async function timeCreate<T>(r: WayRound, memory: number[], members: number, allocatedBytes: (() => number) | undefined, create: () => Promise<T>): Promise<T> {
+  const t = now();
+  const b0 = allocatedBytes?.() ?? 0;
+  const x = await create();
+  r.setupSeconds += now() - t;
+  if (allocatedBytes) memory.push((allocatedBytes() - b0) / members);
+  return x;
+}
+
+/** Trains `x` (a run or a group of `members`) for `epochs` epochs, each followed by its evaluation, adding their wall times to `r`. */
+async function timeEpochs(x: Pick<RunEngine, 'trainEpoch' | 'evaluate'> | GroupEngine, epochs: number, members: number, r: WayRound,
+  onEpoch?: (epoch: number, train: number, ev: number) => void): Promise<void> {
+  if (!x.evaluate) throw new Error('bench --study: this engine cannot evaluate apart from training');
+  for (let e = 1; e <= epochs; e++) {
+    let t = now();
+    await x.trainEpoch(e, false);
+    const train = now() - t;
+    t = now();
+    await x.evaluate();
+    const ev = now() - t;
+    r.trainSeconds += train;
+    r.evalSeconds += ev;
+    r.runEpochs += members;
+    onEpoch?.(e, train, ev);
+  }
+}
+
 /**
  * Ways A and B on one engine factory. `allocatedBytes`: bytes of device buffers created so far
  * (the kernel context's counter); its growth while runs are created is their memory.
@@ -103,27 +133,14 @@ export function losslabWays(factory: EngineFactory, specs: RunSpec[], allocatedB
       : 'lockstep not available in this build: measured as the runs one after another (groupOfRuns)',
     memoryKind,
     async measure(round, log) {
-      const r: WayRound = { setupSeconds: 0, trainSeconds: 0, evalSeconds: 0, runEpochs: 0, memoryBytesPerRun: null };
+      const r = emptyRound();
       const memory: number[] = [];
       for (const [k, specsOfGroup] of groups.entries()) {
-        let t = now();
-        const b0 = allocatedBytes?.() ?? 0;
-        const g = lockstep ? await factory.createGroup!(specsOfGroup) : await groupOfRuns(factory, specsOfGroup);
-        r.setupSeconds += now() - t;
-        if (allocatedBytes) memory.push((allocatedBytes() - b0) / specsOfGroup.length);
+        const g = await timeCreate(r, memory, specsOfGroup.length, allocatedBytes,
+          () => (lockstep ? factory.createGroup!(specsOfGroup) : groupOfRuns(factory, specsOfGroup)));
         try {
-          for (let e = 1; e <= epochs; e++) {
-            t = now();
-            await g.trainEpoch(e, false);
-            const train = now() - t;
-            t = now();
-            await g.evaluate();
-            const ev = now() - t;
-            r.trainSeconds += train;
-            r.evalSeconds += ev;
-            r.runEpochs += specsOfGroup.length;
-            log(`  A round ${round}: group ${k + 1}/${groups.length} epoch ${e}/${epochs}: ${specsOfGroup.length} runs trained in ${train.toFixed(2)} s, evaluated in ${ev.toFixed(2)} s`);
-          }
+          await timeEpochs(g, epochs, specsOfGroup.length, r, (e, train, ev) =>
+            log(`  A round ${round}: group ${k + 1}/${groups.length} epoch ${e}/${epochs}: ${specsOfGroup.length} runs trained in ${train.toFixed(2)} s, evaluated in ${ev.toFixed(2)} s`));
         } finally {
           g.dispose();
         }
@@ -137,30 +154,17 @@ export function losslabWays(factory: EngineFactory, specs: RunSpec[], allocatedB
     label: 'LossLab one run at a time',
     memoryKind,
     async measure(round, log) {
-      const r: WayRound = { setupSeconds: 0, trainSeconds: 0, evalSeconds: 0, runEpochs: 0, memoryBytesPerRun: null };
+      const r = emptyRound();
       const memory: number[] = [];
       for (const [k, spec] of specs.entries()) {
-        let t = now();
-        const b0 = allocatedBytes?.() ?? 0;
-        const run = await factory.createRun(spec);
-        r.setupSeconds += now() - t;
-        if (allocatedBytes) memory.push(allocatedBytes() - b0);
-        const t0 = now();
+        const run = await timeCreate(r, memory, 1, allocatedBytes, () => factory.createRun(spec));
+        const t = now();
         try {
-          if (!run.evaluate) throw new Error('bench --study: this engine cannot evaluate apart from training');
-          for (let e = 1; e <= epochs; e++) {
-            t = now();
-            await run.trainEpoch(e, false);
-            r.trainSeconds += now() - t;
-            t = now();
-            await run.evaluate();
-            r.evalSeconds += now() - t;
-            r.runEpochs += 1;
-          }
+          await timeEpochs(run, epochs, 1, r);
         } finally {
           run.dispose();
         }
-        log(`  B round ${round}: run ${k + 1}/${specs.length} (${runName(spec)}): ${epochs} epoch${epochs === 1 ? '' : 's'} in ${(now() - t0).toFixed(2)} s`);
+        log(`  B round ${round}: run ${k + 1}/${specs.length} (${runName(spec)}): ${epochs} epoch${epochs === 1 ? '' : 's'} in ${(now() - t).toFixed(2)} s`);
       }
       r.memoryBytesPerRun = memory.length ? median(memory) : null;
       return r;
