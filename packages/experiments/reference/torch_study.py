@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from losslab_torch import build_model, make_loss  # noqa: E402
 from losslab_torch.data import TEST_FILE, TRAIN_FILES, normalise, read_split  # noqa: E402
-from torch_train import augment, predict, train_epoch  # noqa: E402  (the study's loop, defined once)
+from torch_train import add_training_args, augment, predict, scheduler, train_epoch  # noqa: E402  (the study's loop, defined once)
 
 
 def progress(msg):
@@ -48,12 +48,6 @@ def activation_bytes(model, batch, shape):
 def memory_estimate(model, batch, shape):
     """Per run: parameters + gradients + momentum + one batch's activations (an estimate: CPU memory is not measured)."""
     return 3 * param_bytes(model) + activation_bytes(model, batch, shape)
-
-
-def scheduler(opt, a):
-    if a.milestones:
-        return torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(m) for m in a.milestones.split(",")], gamma=a.gamma)
-    return torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
 
 
 def make_member(a, seed):
@@ -138,19 +132,8 @@ def main():
     ap.add_argument("--mode", choices=["runs", "vmap"], required=True)
     ap.add_argument("--losses", required=True, help="comma-separated LossLab loss names")
     ap.add_argument("--seeds", required=True, help="comma-separated seeds")
-    ap.add_argument("--arch", default="convnet")
-    ap.add_argument("--epochs", type=int, default=1)
-    ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--lr", type=float, default=0.01)
-    ap.add_argument("--momentum", type=float, default=0.9)
-    ap.add_argument("--weight-decay", type=float, default=0.0)
-    ap.add_argument("--nesterov", action="store_true")
-    ap.add_argument("--milestones")
-    ap.add_argument("--step-size", type=int, default=10)
-    ap.add_argument("--gamma", type=float, default=0.5)
-    ap.add_argument("--train-subset", type=int, default=0, help="train on a seeded subset of this many images (0: all)")
+    add_training_args(ap, epochs=1)
     ap.add_argument("--test-subset", type=int, default=0, help="evaluate on the first this many test images (0: all)")
-    ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     xtr, ytr = read_split(a.data_dir, TRAIN_FILES)

@@ -176,6 +176,7 @@ export function losslabWays(factory: EngineFactory, specs: RunSpec[], allocatedB
 /** Ways C and D: `run` calls torch_study.py (or, in tests, anything shaped like it). */
 export function torchWays(run: (mode: 'runs' | 'vmap', onProgress: (line: string) => void) => Promise<TorchStudy>, specs: RunSpec[], threads: number): StudyWay[] {
   const losses = [...new Set(specs.map((s) => s.loss))];
+  const cpu = `${threads} CPU thread${threads === 1 ? '' : 's'}`;
   const way = (key: WayKey, mode: 'runs' | 'vmap', label: string, note: string): StudyWay => ({
     key, label, note,
     memoryKind: 'PyTorch on the CPU, an estimate: parameters + gradients + momentum + one batch\'s activations',
@@ -185,8 +186,8 @@ export function torchWays(run: (mode: 'runs' | 'vmap', onProgress: (line: string
     },
   });
   return [
-    way('C', 'runs', 'PyTorch one run at a time', `${threads} CPU thread${threads === 1 ? '' : 's'}`),
-    way('D', 'vmap', 'PyTorch vmap ensemble', `vmap takes one loss per call: ${losses.length} ensembles by loss × ${specs.length / losses.length} seeds; ${threads} CPU threads`),
+    way('C', 'runs', 'PyTorch one run at a time', cpu),
+    way('D', 'vmap', 'PyTorch vmap ensemble', `vmap takes one loss per call: ${losses.length} ensembles by loss × ${specs.length / losses.length} seeds; ${cpu}`),
   ];
 }
 
