@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { ARCHITECTURES } from '@losslab/nn';
 import { exitOnNoAdapter, openDevice } from '../gpu.ts';
-import { runBench } from '../bench/index.ts';
+import { DEFAULT_STUDY, runBench } from '../bench/index.ts';
 import { runStudyBenchOnDevice } from '../bench/study-run.ts';
 import { RESNET_ARCH } from '../bench/goals.ts';
 import { syntheticCifar } from '../bench/synthetic.ts';
@@ -49,8 +49,8 @@ export function registerBench(program: Command, setExit: (code: number) => void)
     .option('--no-kernels', 'skip the per-kernel table')
     .option('--data-dir <dir>', 'CIFAR-10 binary folder (else CIFAR10_DIR, the cache, or a download)')
     .option('--out <file>', `write the figures as JSON (--study: ${STUDY_DEFAULTS.out})`, 'results/bench.json')
-    .option('--study', 'the default study\'s 12 runs four ways, alternating: LossLab in lockstep and one run at a time, PyTorch one run at a time ' +
-      `and as a functorch vmap ensemble; scaled to 30 epochs × 50,000 images (defaults: --epochs ${STUDY_DEFAULTS.epochs} --train-images ${STUDY_DEFAULTS.trainImages} --test-images 1000, synthetic data)`)
+    .option('--study', `the default study's ${DEFAULT_STUDY.runs} runs four ways, alternating: LossLab in lockstep and one run at a time, PyTorch one run at a time ` +
+      `and as a functorch vmap ensemble; scaled to ${DEFAULT_STUDY.epochs} epochs × 50,000 images (defaults: --epochs ${STUDY_DEFAULTS.epochs} --train-images ${STUDY_DEFAULTS.trainImages} --test-images 1000, synthetic data)`)
     .option('--test-images <n>', 'with --study: test images evaluated after every epoch (scaled to 10,000)', '1000')
     .option('--cifar10', 'with --study: CIFAR-10\'s files (--data-dir, CIFAR10_DIR or the cache) instead of synthetic data')
     .option('--no-torch', 'with --study: skip the PyTorch ways')
