@@ -80,11 +80,20 @@ export async function runStudyBenchOnDevice(dev: LossLabDevice & { ctx: KernelCo
   const factory = createGpuEngineFactory({ device: dev, dataset: data });
   try {
     const dir = tmp ? writeCifarDir(tmp, data) : torchDir;
-    // Pipelines are built once per process: before the rounds, so round 1 does not pay them.
+    // Pipelines and the device's first use are paid once per process: before the rounds, so round 1's first way does not pay them.
     const t0 = performance.now();
-    (await factory.createRun(specs[0])).dispose();
-    if (factory.createGroup) (await factory.createGroup(lockstepGroups(factory, specs)[0])).dispose();
-    log(`pipelines and a first run planned in ${((performance.now() - t0) / 1000).toFixed(1)} s (once per process, not in the figures)`);
+    const warm = async (x: { trainEpoch(e: number, ev: boolean): Promise<unknown>; evaluate?(): Promise<unknown>; dispose(): void }) => {
+      try {
+        await x.trainEpoch(1, false);
+        await x.evaluate?.();
+      } finally {
+        x.dispose();
+      }
+    };
+    await warm(await factory.createRun(specs[0]));
+    if (factory.createGroup) await warm(await factory.createGroup(lockstepGroups(factory, specs)[0]));
+    log(`warm-up (pipelines, one epoch and evaluation${factory.createGroup ? ' of one run and of one lockstep group' : ' of one run'}) in ` +
+      `${((performance.now() - t0) / 1000).toFixed(1)} s (once per process, not in the figures)`);
 
     const ways: StudyWay[] = losslabWays(factory, specs, () => dev.ctx.stats.bufferBytes);
     const skipped: StudyBenchReport['skipped'] = [];
@@ -101,7 +110,7 @@ export async function runStudyBenchOnDevice(dev: LossLabDevice & { ctx: KernelCo
     const report = await runStudyBench(ways, skipped, typeof factory.createGroup === 'function', scale, o.rounds, log);
     const load1 = loadavg()[0];
     log(`load average ${load1.toFixed(1)} at the end${Math.max(load0, load1) > availableParallelism() ? ' (busier than the CPUs: every way ran under that load, alternating)' : ''}`);
-    log(`default study, ${specs.length} runs × ${c.epochs} epochs, scaled from ${trainImages.toLocaleString('en-US')} images × ${o.epochs} epochs:`);
+    log(`default study, ${specs.length} runs × ${c.epochs} epochs, scaled from ${trainImages.toLocaleString('en-US')} images × ${o.epochs} epoch${o.epochs === 1 ? '' : 's'}:`);
     log(studyTable(report));
     log(`study wall time: ${report.ways.map((w) => `${w.key} ${formatDuration(w.studySeconds)}`).join(', ')}`);
     const json = { ...report, adapter: dev.adapter, date: new Date().toISOString(), data: synthetic ? 'synthetic' : dataset.dir, loadAverage: { start: load0, end: load1, cpus: availableParallelism() } };
