@@ -5,10 +5,14 @@
 # It runs the smoke kernel, `losslab selftest` (every kernel table, random and PyTorch fixture case on
 # this adapter), then `losslab bench --synthetic` (limits, kernels, the steps and epochs of every
 # architecture the build has — the ConvNet, ResNet-20 once it exists — and the default study
-# extrapolated from them), each under a time limit so the whole check ends within BUDGET seconds.
-# Figures land in $OUT: smoke.txt, selftest.txt, bench-<arch>.txt and .json per architecture, summary.txt.
+# extrapolated from them), and `losslab bench --study` (the default study's 12 runs in lockstep and one
+# at a time on synthetic data, scaled to 30 epochs × 50,000 images; no PyTorch there), each under a time
+# limit so the whole check ends within BUDGET seconds.
+# Figures land in $OUT: smoke.txt, selftest.txt, bench-study.txt and .json, bench-<arch>.txt and .json
+# per architecture, summary.txt.
 # Env: OUT (default ./gpu-results), BUDGET (seconds, default 480), TRAIN_IMAGES (synthetic training
 # images per timed epoch, default 50000; figures are scaled to 50,000), BENCH_ARGS (extra bench flags),
+# STUDY_BENCH_ARGS (bench --study's sizes, default --epochs 2 --train-images 10000 --test-images 10000),
 # CIFAR10_DIR + STUDY=1 to also run the real default study with one seed afterwards (not in BUDGET).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,6 +51,9 @@ step() {
 echo "# node $($node --version), VK_ICD_FILENAMES=${VK_ICD_FILENAMES:-default}, nvidia-smi: $(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null || echo none)" | tee -a "$OUT/summary.txt"
 step smoke 60 "$node" "$cli" smoke
 step selftest 150 "$node" "$cli" selftest
+# The study bench before the per-architecture ones: its lockstep figure is what the GPU is for.
+# shellcheck disable=SC2086
+step bench-study 150 "$node" "$cli" bench --study --no-torch ${STUDY_BENCH_ARGS:---epochs 2 --train-images 10000 --test-images 10000} --out "$OUT/bench-study.json"
 # One bench per architecture, so a slow one cannot cost the others' figures: the ConvNet (with the
 # kernel table), then every other architecture the build has (ResNet-20 once it exists).
 archs=$("$node" "$cli" bench --help | sed -n 's/.*(default: \([^)]*\)).*/\1/p' | head -1)

@@ -35,22 +35,62 @@ def augment(x_u8, gen):
     return crop_flip_normalise(x_u8, dy, dx, flip)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
-    ap.add_argument("--loss", default="ce", help="a LossLab loss name: ce, focal:<g>, l1, l1-logits, ls:<eps>, gce:<q>")
+def train_epoch(model, crit, opt, xtr, ytr, batch, gen, max_steps=0):
+    """One epoch of the study's loop (shuffle, augment, forward, loss, backward, SGD step) → (loss sum, correct, samples, steps)."""
+    model.train()
+    perm = torch.randperm(len(ytr), generator=gen)
+    tot, correct, n, steps = 0.0, 0, 0, 0
+    for s in range(0, len(perm), batch):
+        idx = perm[s:s + batch]
+        x, y = augment(xtr[idx], gen), ytr[idx]
+        z = model(x)
+        loss = crit(z, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        tot += loss.item() * len(y)
+        correct += (z.argmax(1) == y).sum().item()
+        n += len(y)
+        steps += 1
+        if max_steps and steps >= max_steps:
+            break
+    return tot, correct, n, steps
+
+
+def predict(model, x, chunk=1000):
+    """Logits of `x` in chunks (evaluation)."""
+    return torch.cat([model(x[i:i + chunk]) for i in range(0, len(x), chunk)])
+
+
+def add_training_args(ap, epochs):
+    """The flags of a run's architecture, optimizer, schedule, training subset and threads (torch_train.py, torch_study.py)."""
     ap.add_argument("--arch", default="convnet")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=epochs)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.01)
     ap.add_argument("--momentum", type=float, default=0.9)
     ap.add_argument("--weight-decay", type=float, default=0.0)
+    ap.add_argument("--nesterov", action="store_true")
     ap.add_argument("--train-subset", type=int, default=0, help="train on a seeded random subset of this many images (0: all)")
     ap.add_argument("--milestones", help="MultiStepLR epochs, e.g. 82,123 (instead of StepLR)")
     ap.add_argument("--step-size", type=int, default=10)
     ap.add_argument("--gamma", type=float, default=0.5)
     ap.add_argument("--threads", type=int, default=2)
+
+
+def scheduler(opt, a):
+    """StepLR, or MultiStepLR with --milestones, stepped once per epoch."""
+    if a.milestones:
+        return torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(m) for m in a.milestones.split(",")], gamma=a.gamma)
+    return torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data-dir", default=os.environ.get("CIFAR10_DIR"))
+    ap.add_argument("--loss", default="ce", help="a LossLab loss name: ce, focal:<g>, l1, l1-logits, ls:<eps>, gce:<q>")
+    ap.add_argument("--seed", type=int, default=0)
+    add_training_args(ap, epochs=30)
     ap.add_argument("--max-steps", type=int, default=0, help="stop each epoch after this many steps (timing)")
     ap.add_argument("--no-eval", action="store_true")
     ap.add_argument("--csv")
@@ -69,40 +109,21 @@ def main():
         xtr, ytr = xtr[keep], ytr[keep]
     model = build_model(a.arch)
     crit = make_loss(a.loss)
-    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay)
-    if a.milestones:
-        sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[int(m) for m in a.milestones.split(",")], gamma=a.gamma)
-    else:
-        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=a.step_size, gamma=a.gamma)
+    opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.weight_decay, nesterov=a.nesterov)
+    sched = scheduler(opt, a)
     out = open(a.csv, "w") if a.csv else None
     if out:
         out.write("epoch,train_loss,train_acc,test_loss,test_acc,f1,train_seconds,epoch_seconds\n")
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
-        model.train()
-        perm = torch.randperm(len(ytr), generator=gen)
-        tot, correct, n, steps = 0.0, 0, 0, 0
-        for s in range(0, len(perm), a.batch):
-            idx = perm[s:s + a.batch]
-            x, y = augment(xtr[idx], gen), ytr[idx]
-            z = model(x)
-            loss = crit(z, y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            tot += loss.item() * len(y)
-            correct += (z.argmax(1) == y).sum().item()
-            n += len(y)
-            steps += 1
-            if a.max_steps and steps >= a.max_steps:
-                break
+        tot, correct, n, steps = train_epoch(model, crit, opt, xtr, ytr, a.batch, gen, a.max_steps)
         train_s = time.perf_counter() - t0
         sched.step()
         test_loss = test_acc = f1 = float("nan")
         if not a.no_eval:
             model.eval()
             with torch.no_grad():
-                z = torch.cat([model(xte[i:i + 1000]) for i in range(0, len(yte), 1000)])
+                z = predict(model, xte)
                 test_loss = float(crit(z, yte))
                 test_acc = float((z.argmax(1) == yte).float().mean())
                 f1 = macro_f1(z.argmax(1), yte, 10)

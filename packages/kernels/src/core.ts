@@ -88,7 +88,8 @@ interface SharedState {
   pipelines: Map<string, GPUComputePipeline>;
   modules: Map<string, GPUShaderModule>;
   counters: { pipelineMs: number };
-  stats: { dispatches: number; submits: number; readbacks: number };
+  /** bufferBytes: bytes of every buffer created through a context (never decreases; the bench's memory per run is a difference). */
+  stats: { dispatches: number; submits: number; readbacks: number; bufferBytes: number };
 }
 
 /**
@@ -101,7 +102,7 @@ export class KernelContext {
   private readonly owned: GPUBuffer[] | null;
 
   constructor(readonly device: GPUDevice, shared?: SharedState, owning = false) {
-    this.shared = shared ?? { pipelines: new Map(), modules: new Map(), counters: { pipelineMs: 0 }, stats: { dispatches: 0, submits: 0, readbacks: 0 } };
+    this.shared = shared ?? { pipelines: new Map(), modules: new Map(), counters: { pipelineMs: 0 }, stats: { dispatches: 0, submits: 0, readbacks: 0, bufferBytes: 0 } };
     this.owned = owning ? [] : null;
   }
 
@@ -135,6 +136,7 @@ export class KernelContext {
   createBuffer(desc: GPUBufferDescriptor): GPUBuffer {
     const buf = this.device.createBuffer(desc);
     this.owned?.push(buf);
+    this.stats.bufferBytes += desc.size;
     return buf;
   }
 

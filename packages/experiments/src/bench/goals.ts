@@ -18,6 +18,12 @@ export const GOALS = {
   peakFraction: 0.5,
   /** Dispatches of the ConvNet's small head (fc1 + ReLU + fc2 + loss and their backward). */
   headDispatches: 2,
+  /** bench --study: the default study's throughput in lockstep over LossLab one run at a time (at least). */
+  studyLockstepSpeedup: 2,
+  /** bench --study: the default study's wall time in lockstep over PyTorch one run at a time (at most)… */
+  studyVsTorch: 0.5,
+  /** …and over PyTorch's functorch vmap ensemble (at most; a stepping stone). */
+  studyVsVmap: 1.0,
 } as const;
 
 export const RESNET_ARCH = 'resnet20';

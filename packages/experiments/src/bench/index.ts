@@ -23,6 +23,7 @@ import type { Dataset } from '../data/index.ts';
 import type { RunSpec } from '../engine/types.ts';
 import { runSpecFor } from '../engine/spec.ts';
 import { writeFileAtomic } from '../util/atomic.ts';
+import { formatDuration } from './study.ts';
 
 export interface BenchOptions {
   /** Architectures to time (steps and epochs). */
@@ -252,10 +253,4 @@ async function timeEpochs(factory: ReturnType<typeof createGpuEngineFactory>, ar
     (torchSeconds !== undefined ? `; PyTorch ${torchSeconds.toFixed(2)} s; ratio LossLab / PyTorch ${ratio!.toFixed(2)} (medians of ${torch.length})` : ''));
   log(`default study (${arch}): ${DEFAULT_STUDY.runs} runs × ${DEFAULT_STUDY.epochs} epochs ≈ ${formatDuration(studySeconds)} (extrapolated from the epoch above, evaluation every epoch)`);
   return { arch, trainImages, losslab, torch, trainSeconds, evalSeconds, torchSeconds, ratio, studySeconds };
-}
-
-function formatDuration(s: number): string {
-  if (s < 120) return `${s.toFixed(1)} s`;
-  if (s < 7200) return `${(s / 60).toFixed(1)} min`;
-  return `${(s / 3600).toFixed(2)} h`;
 }

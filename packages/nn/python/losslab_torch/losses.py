@@ -38,7 +38,8 @@ A_LOG0 = -4.0  # the SCE paper's clamp of log 0
 
 
 def _onehot(z, y):
-    return F.one_hot(y, z.shape[1]).to(z.dtype)
+    # A comparison, not F.one_hot: one_hot reads max(y), which functorch's vmap cannot batch (bench --study's ensemble).
+    return (y[:, None] == torch.arange(z.shape[1], device=y.device)).to(z.dtype)
 
 
 def _p_y(z, y):
