@@ -115,7 +115,7 @@ describe('Fashion-MNIST from its IDX files', () => {
   const spec = { ...FASHION_MNIST_SPEC, trainSize: 4, testSize: 2 };
   const files = (gz: boolean, labels = (i: number) => i % 10) => {
     const m = new Map<string, Blob>();
-    const put = (name: string, b: Buffer) => m.set(gz ? `${name}.gz` : name, new Blob([gz ? gzipSync(b) : b]));
+    const put = (name: string, b: Buffer) => m.set(gz ? `${name}.gz` : name, new Blob([new Uint8Array(gz ? gzipSync(b) : b)]));
     put('train-images-idx3-ubyte', idx([4, 28, 28], (i) => i % 251));
     put('train-labels-idx1-ubyte', idx([4], labels));
     put('t10k-images-idx3-ubyte', idx([2, 28, 28], (i) => (i * 3) % 256));
@@ -136,7 +136,7 @@ describe('Fashion-MNIST from its IDX files', () => {
 
   it('refuses a wrong magic number, a label outside the classes and a missing file, naming the file', async () => {
     const m = files(true);
-    m.set('t10k-labels-idx1-ubyte.gz', new Blob([gzipSync(idx([2], () => 0, 0x0b))]));
+    m.set('t10k-labels-idx1-ubyte.gz', new Blob([new Uint8Array(gzipSync(idx([2], () => 0, 0x0b)))]));
     await expect(fashionMnistFromFiles(m, spec)).rejects.toThrow('t10k-labels-idx1-ubyte.gz: expected magic 0x00000801 (unsigned bytes, 1 dimension), found magic 0x00000b01');
     await expect(fashionMnistFromFiles(files(false, (i) => (i === 2 ? 12 : 0)), spec)).rejects.toThrow('train-labels-idx1-ubyte: expected labels 0–9 (10 classes), found label 12 at index 2');
     const lack = files(true);
