@@ -13,3 +13,4 @@ export {
   TEST_FILE as CIFAR10_TEST_FILE, TRAIN_FILES as CIFAR10_TRAIN_FILES,
 } from './data/layout.ts';
 export { FASHION_MNIST_FILES, FASHION_MNIST_SPEC } from './data/datasets/fashion-mnist-layout.ts';
+export { ARCHS, DATA_VARIANTS, DEFAULT_CONFIG, MAX_SEED, MAX_SEEDS, type StudyConfig } from './config/study-config.ts';
