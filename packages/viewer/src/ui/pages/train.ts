@@ -45,6 +45,7 @@ export function trainPage(): HTMLElement {
   let store: StudyStore | null = null;
   const runs = new Map<string, RunProgress>();
   let served = new Set<string>();
+  let pausedNote = '';
 
   const gpuBox = h('div', { 'data-testid': 'train-gpu' }, h('p', { class: 'note' }, 'Looking for a WebGPU adapter…'));
   const dataStatus = h('p', { class: 'note', 'data-testid': 'train-data-status' }, 'No data set loaded yet.');
@@ -183,7 +184,7 @@ export function trainPage(): HTMLElement {
       onStep: (e) => {
         const at = doneEpochs + e.step / e.steps;
         bar.value = at;
-        progressText.textContent = `${e.run.label}, seed ${e.run.seed}: epoch ${e.epoch} of ${c.epochs}, step ${e.step} of ${e.steps} · ${(100 * at / total).toFixed(0)}% of the study · ETA ${duration(eta(at))} · on ${gpu?.ok ? gpu.name : '?'} (${backend.describe()})`;
+        progressText.textContent = `${e.run.label}, seed ${e.run.seed}: epoch ${e.epoch} of ${c.epochs}, step ${e.step} of ${e.steps} · ${(100 * at / total).toFixed(0)}% of the study · ETA ${duration(eta(at))} · on ${gpu?.ok ? gpu.name : '?'} (${backend.describe()})${pausedNote}`;
       },
       onEpoch: async (e) => {
         doneEpochs++;
@@ -201,6 +202,7 @@ export function trainPage(): HTMLElement {
       await store!.putStudy(s);
       progressText.textContent = finished ? `Done: ${runs.size} runs in ${duration((performance.now() - t0) / 1000)}.` : 'Stopped after the last finished epoch; it resumes from there.';
       progressText.dataset.state = s.status;
+      pausedNote = '';
       setButtons('idle');
       handle = null;
     }, (e: Error) => {
@@ -211,9 +213,9 @@ export function trainPage(): HTMLElement {
   };
 
   startButton.addEventListener('click', () => void start());
-  pauseButton.addEventListener('click', () => { handle?.pause(); setButtons('paused'); progressText.append(' — paused'); });
-  resumeButton.addEventListener('click', () => { handle?.resume(); setButtons('running'); });
-  stopButton.addEventListener('click', () => { stopButton.disabled = true; progressText.append(' — stopping after this epoch…'); void handle?.stop(); });
+  pauseButton.addEventListener('click', () => { handle?.pause(); setButtons('paused'); pausedNote = ' — paused'; progressText.append(pausedNote); });
+  resumeButton.addEventListener('click', () => { pausedNote = ''; handle?.resume(); setButtons('running'); });
+  stopButton.addEventListener('click', () => { stopButton.disabled = true; pausedNote = ' — stopping after this epoch…'; progressText.append(pausedNote); handle?.resume(); void handle?.stop(); });
   setButtons('idle');
 
   const showStored = async () => {
