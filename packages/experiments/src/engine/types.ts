@@ -86,11 +86,35 @@ export interface SaliencyItem {
   width?: number;
 }
 
+/**
+ * Runs trained in lockstep: one program, every kernel with the run as a dispatch dimension, each
+ * member with its own seed, loss, schedule and data variant (compatible: same architecture, data
+ * set, batch size, epochs and training-set size — see study/groups.ts). Member k's numbers are
+ * bit-identical to training spec k alone. Members are addressed by their index in `specs`.
+ */
+export interface GroupEngine {
+  readonly specs: readonly RunSpec[];
+  readonly stepsPerEpoch: number;
+  /** Trains one epoch (1-based) of every member, evaluates each when `evaluate`; one EpochStats per member. */
+  trainEpoch(epoch: number, evaluate: boolean, onProgress?: (p: StepProgress) => void): Promise<EpochStats[]>;
+  evaluate(): Promise<EvalStats[]>;
+  saveState(member: number): Promise<Uint8Array>;
+  loadState(member: number, state: Uint8Array): Promise<void>;
+  saliency?(member: number, indices: number[]): Promise<SaliencyItem[]>;
+  stateDict?(member: number): Promise<StateDict>;
+  loadStateDict?(member: number, state: StateDict): void;
+  dispose(): void;
+}
+
 export interface EngineFactory {
   /** Adapter description for study.json. */
   readonly adapter: Record<string, unknown>;
   /** The test set's labels in order (the saliency panel is chosen from them); absent: no saliency. */
   readonly testLabels?: ArrayLike<number>;
   createRun(spec: RunSpec): Promise<RunEngine>;
+  /** Lockstep: compatible runs as one program. Absent: the runner trains a group's members one after another (groupOfRuns). */
+  createGroup?(specs: RunSpec[]): Promise<GroupEngine>;
+  /** How many runs like `spec` fit in one lockstep group on this device (memory and binding limits); absent: 1. */
+  maxGroupSize?(spec: RunSpec): number;
   dispose(): void;
 }

@@ -2,23 +2,28 @@
 // (n, iy, ix) computes a block of 8 input channels (workgroup z). Only taps with
 // iy + pad - ky divisible by stride are visited: ky starts at (iy + pad) % stride and steps by
 // stride while oy steps down by 1, so the inner loops have no div/mod.
+// Runs: grid z = run · channel blocks; run r's samples follow run r−1's, its weights sit wstride
+// floats after run 0's.
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let hw = p.h * p.w;
   let pix = gid.x + gid.y * p.row;
   if (pix >= p.n * hw) { return; }
-  let n = pix / hw;
-  let r = pix - n * hw;
+  let cblocks = (p.cin + 7u) / 8u;
+  let run = wid.z / cblocks;
+  let ns = pix / hw;  // the sample within its run
+  let r = pix - ns * hw;
+  let n = run * p.n + ns;
   let iy = r / p.w;
   let ix = r - iy * p.w;
 
-  let ci0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
+  let ci0 = (wid.z - run * cblocks) * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
   let khw = p.kh * p.kw;
   let kk = p.cin * khw;
   let last = vec4u(p.cin - 1u);
-  let w0 = min(vec4u(ci0) + vec4u(0u, 1u, 2u, 3u), last) * khw;
-  let w1 = min(vec4u(ci0) + vec4u(4u, 5u, 6u, 7u), last) * khw;
+  let w0 = min(vec4u(ci0) + vec4u(0u, 1u, 2u, 3u), last) * khw + run * p.wstride;
+  let w1 = min(vec4u(ci0) + vec4u(4u, 5u, 6u, 7u), last) * khw + run * p.wstride;
   let wide = ci0 + 4u < p.cin;
 
   var a0 = vec4f(0.0);

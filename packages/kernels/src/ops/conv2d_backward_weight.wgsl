@@ -3,11 +3,14 @@
 // one extra column k = K whose "input" is 1, giving dbias). Invocation (chunk, tile) sums one
 // chunk of positions for a 4-channel × 8-column tile held in registers (4 dy + 8 x loads per
 // 32 FMAs) and writes its partial sums; conv2d_backward_weight_sum.wgsl adds the chunks.
+// Runs: grid y = run; run r reads its own samples [r·n, (r+1)·n) and writes its own partials
+// [r][chunk][co][k], so no sum crosses runs.
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   // gid.x enumerates (tile, chunk) with chunk fastest, so neighbouring lanes share a tile.
   let id = gid.x;
+  let run = gid.y;
   if (id >= p.chunks * p.tiles) { return; }
   let tile = id / p.chunks;
   let c = id - tile * p.chunks;
@@ -45,8 +48,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let start = c * p.chunk;
   let end = min(start + p.chunk, total);
   // Walk positions with counters instead of dividing per position.
-  var n = start / ohw;
+  var n = start / ohw;  // the sample within the run
   var r = start - n * ohw;
+  n += run * p.n;
   var oy = r / p.ow;
   var ox = r - oy * p.ow;
   let hi = vec2i(i32(p.h) - 1, i32(p.w) - 1);
@@ -83,7 +87,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = 0u; i < 4u; i++) {
     let co = co0 + i;
     if (co >= p.cout) { break; }
-    let pb = (c * p.cout + co) * cols;
+    let pb = ((run * p.chunks + c) * p.cout + co) * cols;
     for (var j = 0u; j < 8u; j++) {
       let k = kt * 8u + j;
       if (k < cols) { partial[pb + k] = acc[j][i]; }

@@ -4,10 +4,12 @@
 // invocation owns a chunk of rows × one input channel × 4 output channels × all 9 taps, and walks
 // each row 4 pixels at a time: per step one new x vec4 for each of the 3 input rows and 4 dy vec4s
 // (aligned loads, not per-pixel gathers) feed 36 four-pixel dot products.
+// Runs: grid y = run; run r reads its own samples and writes its own partials [r][chunk][co][k].
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let id = gid.x;  // (chunk, channel group, ci), ci fastest
+  let run = gid.y;
   if (id >= p.chunks * p.groups) { return; }
   let c = id / p.groups;
   let g = id - c * p.groups;
@@ -21,8 +23,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var acc: array<vec4f, 9>;  // acc[t][i]: tap t, output channel 4·cg + i
   var accb = vec4f(0.0);     // dbias of the 4 output channels
   for (var rr = start; rr < end; rr++) {
-    let n = rr / p.h;
-    let oy = rr - n * p.h;
+    let ns = rr / p.h;  // the sample within the run
+    let oy = rr - ns * p.h;
+    let n = run * p.n + ns;
     let xp = (n * p.cin + ci) * plane;
     let db = (n * p.cout + 4u * cg) * plane + oy * w4;
     var rb: array<u32, 3>;   // input rows oy-1, oy, oy+1 (clamped) ...
@@ -61,7 +64,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
 
   let cols = p.cin * 9u + 1u;
   for (var i = 0u; i < 4u; i++) {
-    let pb = (c * p.cout + 4u * cg + i) * cols;
+    let pb = ((run * p.chunks + c) * p.cout + 4u * cg + i) * cols;
     for (var t = 0u; t < 9u; t++) { partial[pb + ci * 9u + t] = acc[t][i]; }
     if (ci == 0u) { partial[pb + cols - 1u] = accb[i]; }
   }

@@ -4,30 +4,37 @@
 // With cout <= 4 the second half of the registers holds 4 more pixels instead (8 pixels × 4).
 // Padding and the ragged row end: indices are clamped and out-of-image values selected to 0.
 // Also used for the input gradient at stride 1 (flipped, transposed weights; see conv2d.ts).
+// Runs (lockstep training): grid z = run · channel blocks, so the run is uniform per workgroup;
+// run r reads samples [r·n, (r+1)·n) and its weights / bias wstride / bstride floats after run 0's.
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: vec3u) {
   let per = p.oh * p.owq;
   let item = gid.x + gid.y * p.row;
   if (item >= p.n * per) { return; }
-  let n = item / per;
-  let r = item - n * per;
+  let cblocks = (p.cout + 7u) / 8u;
+  let run = wid.z / cblocks;
+  let ns = item / per;  // the sample within its run
+  let r = item - ns * per;
+  let n = run * p.n + ns;
   let oy = r / p.owq;
   let px8 = p.px8 != 0u;  // uniform: 8 pixels × 4 channels per invocation
   let ox = (r - oy * p.owq) * select(4u, 8u, px8);
 
-  let co0 = wid.z * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
+  let co0 = (wid.z - run * cblocks) * 8u;  // workgroup_id, not gid: keeps weight indices provably uniform (scalar loads)
   let kk = p.cin * p.kh * p.kw;
   // Channels past cout read the last channel's weights (valid memory) and are not stored.
   let last = vec4u(p.cout - 1u);
   let c0 = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), last);
   let c1 = min(vec4u(co0) + vec4u(4u, 5u, 6u, 7u), last);
-  let w0 = c0 * kk;
-  let w1 = c1 * kk;
+  let w0 = c0 * kk + run * p.wstride;
+  let w1 = c1 * kk + run * p.wstride;
   let wide = co0 + 4u < p.cout;  // uniform: the second half of the channel block is needed
 
-  let b0 = vec4f(bias[c0.x], bias[c0.y], bias[c0.z], bias[c0.w]);
-  let b1 = vec4f(bias[c1.x], bias[c1.y], bias[c1.z], bias[c1.w]);
+  let bc0 = c0 + run * p.bstride;
+  let bc1 = c1 + run * p.bstride;
+  let b0 = vec4f(bias[bc0.x], bias[bc0.y], bias[bc0.z], bias[bc0.w]);
+  let b1 = vec4f(bias[bc1.x], bias[bc1.y], bias[bc1.z], bias[bc1.w]);
   // a0/a1: pixel ox, channels co0..+3 / co0+4..+7 (px8: a1 is pixel ox+4, channels co0..+3); etc.
   let bh = select(b1, b0, px8);
   var a0 = b0; var a1 = bh;  // pixel ox     (px8: a1 = ox + 4)

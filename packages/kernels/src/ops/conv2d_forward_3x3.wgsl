@@ -4,6 +4,8 @@
 // pixels of one row × 4 output channels, reads each input row segment as PX/4 aligned vec4s plus
 // its two edge values, and each tap's 4 weights as one uniform vec4 (conv2d_weight_layout.wgsl
 // arranges them [cin·9][cout]). Outputs are stored 4 pixels at a time.
+// Runs: grid z = run · channel groups; run r's samples follow run r−1's, its weights sit wstride
+// vec4s and its bias bstride floats after run 0's.
 override PX: u32 = 16u;  // pixels per invocation: 4, 8 or 16, dividing w
 
 @compute @workgroup_size(64)
@@ -11,15 +13,17 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let per = p.h * p.owq;
   let item = gid.x + gid.y * p.row;
   if (item >= p.n * per) { return; }
-  let n = item / per;
-  let r = item - n * per;
+  let c4 = p.cout / 4u;
+  let run = wid.z / c4;
+  let ns = item / per;  // the sample within its run
+  let r = item - ns * per;
+  let n = run * p.n + ns;
   let oy = r / p.owq;
   let w4 = p.w / 4u;
   let qx = (r - oy * p.owq) * (PX / 4u);  // vec4 index of the first pixel in its row
   let hasLeft = qx > 0u;
   let hasRight = qx + PX / 4u < w4;
-  let c4 = p.cout / 4u;
-  let cg = wid.z;  // channel group co0 = 4·cg: workgroup_id keeps weight loads uniform (scalar)
+  let cg = wid.z - run * c4;  // channel group co0 = 4·cg: workgroup_id keeps weight loads uniform (scalar)
 
   var acc: array<vec4f, 16>;  // acc[j]: pixel j, channels co0 .. co0+3
   for (var ci = 0u; ci < p.cin; ci++) {
@@ -36,14 +40,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
         xs[4u * v + 1u] = s.x; xs[4u * v + 2u] = s.y; xs[4u * v + 3u] = s.z; xs[4u * v + 4u] = s.w;
       }
       xs[PX + 1u] = select(0.0, x[rb + min(qx + PX / 4u, w4 - 1u)].x, rowOk && hasRight);
-      let wrow = (ci * 3u + ky) * 3u * c4 + cg;
+      let wrow = run * p.wstride + (ci * 3u + ky) * 3u * c4 + cg;
       for (var kx = 0u; kx < 3u; kx++) {
         let wv = wt[wrow + kx * c4];
         for (var j = 0u; j < PX; j++) { acc[j] = fma(vec4f(xs[j + kx]), wv, acc[j]); }
       }
     }
   }
-  let b = vec4f(bias[4u * cg], bias[4u * cg + 1u], bias[4u * cg + 2u], bias[4u * cg + 3u]);
+  let bb = run * p.bstride + 4u * cg;
+  let b = vec4f(bias[bb], bias[bb + 1u], bias[bb + 2u], bias[bb + 3u]);
   let relu = p.relu != 0u;
   for (var j = 0u; j < PX; j++) {
     acc[j] += b;

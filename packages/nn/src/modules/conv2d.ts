@@ -59,7 +59,7 @@ export class Conv2d implements Module {
     const { store, name } = a;
     return flat(conv2dForward(a.ctx, {
       shape: this.shape(a.inputs[0].shape, a.batch), x: a.inputs[0].buffer,
-      weight: store.param(`${name}.weight`), bias: this.bias ? store.param(`${name}.bias`) : undefined, y: a.output.buffer, relu: this.reluOut,
+      weight: store.param(`${name}.weight`), bias: this.bias ? store.param(`${name}.bias`) : undefined, y: a.output.buffer, relu: this.reluOut, runs: a.runs,
     }));
   }
 
@@ -68,14 +68,14 @@ export class Conv2d implements Module {
     const shape = this.shape(a.inputs[0].shape, a.batch);
     const x = a.inputs[0];
     const dispatches = conv2dBackwardWeight(ctx, {
-      shape, x: x.buffer, dy: a.dy, dweight: store.grad(`${name}.weight`), dbias: this.bias ? store.grad(`${name}.bias`) : undefined,
+      shape, x: x.buffer, dy: a.dy, dweight: store.grad(`${name}.weight`), dbias: this.bias ? store.grad(`${name}.bias`) : undefined, runs: a.runs,
     });
     if (!a.needInput[0]) return { dispatches, inputs: [undefined] };
     // The conv's input gradient cannot fuse the producer's ReLU mask: write raw, then mask.
     const dx = batchBuffer(a, x.shape, `grad_${name}_in`);
     const raw = x.relu ? batchBuffer(a, x.shape, `grad_${name}_raw`) : dx;
-    dispatches.push(...flat(conv2dBackwardInput(ctx, { shape, dy: a.dy, weight: store.param(`${name}.weight`), dx: raw })));
-    if (x.relu) dispatches.push(reluBackward(ctx, { y: x.buffer, dy: raw, dx, n: a.batch * numel(x.shape) }));
+    dispatches.push(...flat(conv2dBackwardInput(ctx, { shape, dy: a.dy, weight: store.param(`${name}.weight`), dx: raw, runs: a.runs })));
+    if (x.relu) dispatches.push(reluBackward(ctx, { y: x.buffer, dy: raw, dx, n: a.runs.count * a.batch * numel(x.shape) }));
     return { dispatches, inputs: [{ buffer: dx }] };
   }
 }
