@@ -145,7 +145,7 @@ describe('Train page', { timeout: 180_000 }, () => {
       const rows = readFileSync(join(tmp.dir, 'unzipped', 'browser', f), 'utf8').trim().split('\n');
       expect(rows.map((r) => r.split(',')[0])).toEqual(['epoch', '1', '2', '3']);
     }
-    const nan = await p.evaluate(() => [...document.querySelectorAll('svg text')].filter((t) => t.getAttribute('x') === 'NaN').map((t) => `${t.closest('section')?.getAttribute('data-testid')}: ${t.outerHTML}`));
+    const nan = await p.evaluate(() => Array.from(document.querySelectorAll('svg text')).filter((t) => t.getAttribute('x') === 'NaN').map((t) => `${t.closest('section')?.getAttribute('data-testid')}: ${t.outerHTML}`));
     expect(nan).toEqual([]);
     expect(s.errors).toEqual([]);
   });

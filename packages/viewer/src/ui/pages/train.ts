@@ -6,6 +6,7 @@
  * study folder, downloaded as a zip or written into a picked folder.
  */
 import { lossCurves, bandCaption } from '../../data/bands.ts';
+import { parseResultsCsv } from '../../data/csv.ts';
 import type { EpochRow } from '../../format/types.ts';
 import { metricInfo, metricRange } from '../../format/metrics.ts';
 import { trainBackend, type ResultsRow, type RunRef, type TrainBackend, type TrainHandle } from '../../train/backend.ts';
@@ -32,7 +33,18 @@ export function duration(s: number): string {
 /** The page's test seam: Playwright tests put a labelled placeholder backend here; a build ships none. */
 const testBackend = (): TrainBackend | null => (globalThis as { __LOSSLAB_TEST_BACKEND__?: TrainBackend }).__LOSSLAB_TEST_BACKEND__ ?? null;
 
-interface RunProgress { ref: RunRef; rows: ResultsRow[]; status: string }
+interface RunProgress { ref: RunRef; rows: EpochRow[]; status: string }
+
+/** The run's rows as its results CSV has them (what `losslab view` would draw), else the event's row. */
+function rowsAfter(e: { epoch: number; row: ResultsRow; files: ReadonlyMap<string, Uint8Array | string> }, before: EpochRow[]): EpochRow[] {
+  for (const [path, v] of e.files) {
+    if (!path.endsWith('_results.csv')) continue;
+    const parsed = parseResultsCsv(typeof v === 'string' ? v : new TextDecoder().decode(v), path);
+    if (parsed.ok) return parsed.value;
+  }
+  const row = Object.fromEntries(Object.entries(e.row).map(([k, v]) => [k, v ?? NaN])) as EpochRow;
+  return [...before.filter((r) => r.epoch < e.epoch), { ...row, epoch: e.epoch }];
+}
 
 export function trainPage(): HTMLElement {
   const backend = trainBackend() ?? testBackend();
@@ -97,7 +109,7 @@ export function trainPage(): HTMLElement {
         loss: label, label,
         runs: [...runs.values()].filter((r) => r.ref.label === label).map((r) => ({
           run: { seed: r.ref.seed } as never,
-          rows: r.rows.filter((x) => x[key] !== null).map((x) => ({ epoch: x.epoch, [key]: x[key] }) as unknown as EpochRow),
+          rows: r.rows,
         })),
       }, key, { range: metricRange(m) }).band);
       if (!band.length) continue;
@@ -188,7 +200,8 @@ export function trainPage(): HTMLElement {
       },
       onEpoch: async (e) => {
         doneEpochs++;
-        runs.get(e.run.id)?.rows.push(e.row);
+        const r = runs.get(e.run.id);
+        if (r) r.rows = rowsAfter(e, r.rows);
         await store!.commitEpoch({ study: s.id, run: e.run.id, epoch: e.epoch, state: e.state }, e.files);
         zipButton.disabled = false;
         folderButton.disabled = false;
