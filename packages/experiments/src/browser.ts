@@ -14,3 +14,4 @@ export {
 } from './data/layout.ts';
 export { FASHION_MNIST_FILES, FASHION_MNIST_SPEC } from './data/datasets/fashion-mnist-layout.ts';
 export { ARCHS, DATA_VARIANTS, DEFAULT_CONFIG, MAX_SEED, MAX_SEEDS, type StudyConfig } from './config/study-config.ts';
+export { definitionsFromText, splitLossList } from './config/loss-lines.ts';

@@ -4,8 +4,8 @@
  * built-in and zoo names with parameters, and the user's `name=expr` definitions, compiled and
  * checked there (nothing the user types is run any other way).
  */
-import { definitionLine, LossDefinitionError, parseLoss, parseUserDefinition, type LossDefinition } from '@losslab/kernels';
-import { ARCHS, DATA_VARIANTS, DEFAULT_CONFIG, MAX_SEED, MAX_SEEDS, type StudyConfig } from '@losslab/experiments/browser';
+import { definitionLine, parseLoss } from '@losslab/kernels';
+import { ARCHS, DATA_VARIANTS, DEFAULT_CONFIG, definitionsFromText, MAX_SEED, MAX_SEEDS, splitLossList, type StudyConfig } from '@losslab/experiments/browser';
 import { BROWSER_DATASETS, type BrowserDatasetName } from './data/datasets.ts';
 
 export { ARCHS, DATA_VARIANTS };
@@ -41,20 +41,6 @@ export function defaultForm(): TrainForm {
   };
 }
 
-/** Splits a loss list at commas outside parentheses and brackets (definitions may hold max(a, b)). */
-function splitList(v: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of v) {
-    if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
-    if (ch === ',' && depth === 0) { out.push(cur); cur = ''; } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim()).filter(Boolean);
-}
-
 /** '0-2' or '0, 3, 5'. */
 function parseSeeds(v: string, problems: string[]): number[] {
   const seeds: number[] = [];
@@ -82,35 +68,16 @@ function positive(label: string, v: string, problems: string[]): number {
   return x;
 }
 
-/** The user's definitions, each compiled (checked) in turn, so a later one may use an earlier one. */
-export function parseDefinitions(text: string, problems: string[]): LossDefinition[] {
-  const defs: LossDefinition[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (!line) return;
-    try {
-      const def = parseUserDefinition(line);
-      if (!def) throw new LossDefinitionError('expected name=expression');
-      if (defs.some((d) => d.name === def.name)) throw new LossDefinitionError(`loss "${def.name}" is defined twice`);
-      parseLoss(line, { definitions: defs });
-      defs.push(def);
-    } catch (e) {
-      problems.push(`Loss definitions, line ${i + 1}: ${(e as Error).message}`);
-    }
-  });
-  return defs;
-}
-
 /** The configuration, or the problems (one line each, naming the field). */
 export function trainConfig(f: TrainForm): { config: TrainConfig } | { problems: string[] } {
   const problems: string[] = [];
   if (!(f.dataset in BROWSER_DATASETS)) problems.push(`Data set: the page reads ${Object.keys(BROWSER_DATASETS).join(', ')}, not "${f.dataset}"`);
   const name = f.name.trim();
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) problems.push('Study name: letters, digits, ".", "_" and "-" (it names the folder), at most 64');
-  const defs = parseDefinitions(f.definitions, problems);
+  const defs = definitionsFromText(f.definitions, (line, m) => problems.push(`Loss definitions, line ${line}: ${m}`));
   const losses: string[] = [];
   const labels = new Set<string>();
-  const list = splitList(f.losses);
+  const list = splitLossList(f.losses);
   if (!list.length) problems.push('Losses: give at least one (e.g. ce, focal:2)');
   for (const l of list) {
     try {
