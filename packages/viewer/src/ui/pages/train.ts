@@ -63,6 +63,7 @@ export function trainPage(): HTMLElement {
   const dataStatus = h('p', { class: 'note', 'data-testid': 'train-data-status' }, 'No data set loaded yet.');
   const problemsBox = h('div', { 'data-testid': 'train-problems' });
   const progressText = h('p', { 'data-testid': 'train-progress' }, 'Not started.');
+  const studyLine = h('p', { class: 'note', 'data-testid': 'train-study' });
   const bar = h('progress', { max: 1, value: 0, 'aria-label': 'study progress' });
   const charts = h('div', { class: 'grid', 'data-testid': 'train-charts' });
   const resumeBox = h('div', { 'data-testid': 'train-stored' });
@@ -181,6 +182,7 @@ export function trainPage(): HTMLElement {
     const points = resumeStudy ? await store.checkpoints(study.id) : new Map();
     runs.clear();
     for (const ref of backend.runs(c)) runs.set(ref.id, { ref, rows: [], status: 'pending' });
+    studyLine.textContent = `Study “${c.name}”${resumeStudy ? ' (continued)' : ''}: ${c.dataset[0]}, losses ${c.losses.join(', ')}; seeds ${c.seeds.join(', ')}; ${c.epochs} epochs, batch ${c.batchSize}, lr ${c.lr}, ${c.data[0]} data, ${c.arch[0]}${c.trainSubset ? `, ${c.trainSubset} training images` : ''}.`;
     const total = runs.size * c.epochs;
     let doneEpochs = [...points.values()].reduce((s, p) => s + p.epoch, 0);
     const t0 = performance.now();
@@ -218,6 +220,7 @@ export function trainPage(): HTMLElement {
       pausedNote = '';
       setButtons('idle');
       handle = null;
+      await showStored().catch(() => undefined);
     }, (e: Error) => {
       progressText.replaceChildren(message('error', 'Training failed:', ` ${e.message}`));
       setButtons('idle');
@@ -250,6 +253,15 @@ export function trainPage(): HTMLElement {
     await showStored().catch(() => undefined);
   })();
 
+  let width = window.innerWidth;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onResize = () => {
+    if (!charts.isConnected) return window.removeEventListener('resize', onResize);
+    clearTimeout(timer);
+    timer = setTimeout(() => { if (window.innerWidth !== width) { width = window.innerWidth; drawCharts(); } }, 150);
+  };
+  window.addEventListener('resize', onResize);
+
   const schedule = select(['step', 'none'], { step: 'StepLR (×gamma every step size epochs)', none: 'constant' });
   return h('div', { class: 'page train' },
     h('p', { class: 'note' }, 'Trains a study on this browser\'s own GPU through WebGPU, with the same kernels as the CLI. The data stay on this computer: nothing is uploaded. Every finished epoch is kept in this browser, so a reload resumes from it.'),
@@ -278,7 +290,7 @@ export function trainPage(): HTMLElement {
         h('textarea', { rows: 2, spellcheck: 'false', placeholder: 'mypoly=ce + 2*(1-p[y])', 'data-testid': 'train-definitions' })),
       problemsBox,
       h('div', { class: 'row buttons' }, startButton, pauseButton, resumeButton, stopButton)),
-    h('section', { class: 'card' }, h('header', {}, h('h2', {}, 'Progress')), bar, progressText,
+    h('section', { class: 'card' }, h('header', {}, h('h2', {}, 'Progress')), studyLine, bar, progressText,
       h('div', { class: 'row buttons' }, zipButton, folderButton)),
     charts);
 }
