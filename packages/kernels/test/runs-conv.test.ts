@@ -77,7 +77,7 @@ function makeData(c: Case, seed: number) {
 }
 
 /** The three passes over `runs.count` runs, the parameters at run `first`'s copy in `params`/`grads`. */
-async function runConv(ctx: KernelContext, c: Case, d: ReturnType<typeof makeData>, runs: Runs, first: number): Promise<Results & { grads: Float32Array }> {
+async function runConv(ctx: KernelContext, c: Case, d: ReturnType<typeof makeData>, runs: Runs, first: number): Promise<Results & { grads: Float32Array; dispatches: number }> {
   const { s, bias, relu } = c;
   const l = layout(c);
   const k = runs.count;
@@ -92,11 +92,12 @@ async function runConv(ctx: KernelContext, c: Case, d: ReturnType<typeof makeDat
   const weight = at(params, 0, l.wn);
   // A WebGPU validation error (e.g. overlapping writable bindings) would only be logged: fail on it.
   ctx.device.pushErrorScope('validation');
-  ctx.run([
+  const dispatches = [
     ...conv2dForward(ctx, { shape: s, x, weight, bias: bias ? at(params, l.boff, s.cout) : undefined, y, relu, runs }),
     ...conv2dBackwardInput(ctx, { shape: s, dy, weight, dx, runs }),
     ...conv2dBackwardWeight(ctx, { shape: s, x, dy, dweight: at(grads, 0, l.wn), dbias: bias ? at(grads, l.boff, s.cout) : undefined, runs }),
-  ], 'runs-conv');
+  ];
+  ctx.run(dispatches, 'runs-conv');
   const error = await ctx.device.popErrorScope();
   expect(error?.message, `runs.count = ${k}: WebGPU validation error`).toBeUndefined();
   const [yh, dxh, gh] = await Promise.all([ctx.readF32(y, k * l.yn), ctx.readF32(dx, k * l.xn), ctx.readF32(grads, R * l.stride)]);
@@ -105,7 +106,7 @@ async function runConv(ctx: KernelContext, c: Case, d: ReturnType<typeof makeDat
   return {
     y: per(yh, l.yn), dx: per(dxh, l.xn),
     dweight: g.map((o) => gh.slice(o, o + l.wn)), dbias: g.map((o) => gh.slice(o + l.boff, o + l.boff + s.cout)),
-    grads: gh,
+    grads: gh, dispatches: dispatches.length,
   };
 }
 
@@ -139,6 +140,7 @@ describe('conv2d with the run dimension: each of 3 runs bit-identical to running
     const plan = convVariants(convPlanOf(ctx, c.s, c.relu, c.bias));
     for (let r = 0; r < R; r++) {
       const alone = await runConv(ctx, c, d, ONE_RUN, r);
+      expect(all.dispatches, 'one dispatch serves every run').toBe(alone.dispatches);
       const tag = `run ${r} (${plan.forward} · ${plan.inputGrad.join('+')} · ${plan.weightGrad})`;
       expectBitIdentical(all.y[r], alone.y[0], `${tag} y`);
       expectBitIdentical(all.dx[r], alone.dx[0], `${tag} dx`);
