@@ -53,6 +53,26 @@ export interface Runs {
 /** One run: what every op assumes when its `runs` is left out. */
 export const ONE_RUN: Runs = Object.freeze({ count: 1, paramStride: 0, stateStride: 0 });
 
+/**
+ * One binding over several tensors of one buffer, and each tensor's offset in it (floats). A kernel
+ * that writes two tensors of a parameter or state store binds them this way: in lockstep their
+ * bindings span every run's copy and so overlap, and WebGPU rejects a writable binding that
+ * overlaps another binding of the same buffer in one dispatch.
+ */
+export function sharedBinding<K extends string>(op: string, parts: Record<K, BufferLike>): { binding: Binding; at: Record<K, number> } {
+  const ranges = (Object.entries(parts) as [K, BufferLike][]).map(([name, b]) => {
+    const r = isBinding(b) ? b : { buffer: b };
+    const offset = r.offset ?? 0;
+    return { name, buffer: r.buffer, offset, end: offset + (r.size ?? r.buffer.size - offset) };
+  });
+  const buffer = ranges[0].buffer;
+  if (ranges.some((r) => r.buffer !== buffer)) throw new Error(`${op}: ${ranges.map((r) => r.name).join(', ')} must lie in one buffer (a parameter or state store), got ${new Set(ranges.map((r) => r.buffer)).size} buffers`);
+  const lo = Math.min(...ranges.map((r) => r.offset));
+  const hi = Math.max(...ranges.map((r) => r.end));
+  const at = Object.fromEntries(ranges.map((r) => [r.name, (r.offset - lo) / 4])) as Record<K, number>;
+  return { binding: { buffer, offset: lo, size: hi - lo }, at };
+}
+
 export const ALIGN = 256;
 export const alignUp = (n: number, a = ALIGN): number => Math.ceil(n / a) * a;
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);

@@ -158,4 +158,16 @@ export function pytorchCases(ops: PytorchOps, source: 'pytorch' | 'golden'): OpC
     }
   });
 }
+/**
+ * '' when `actual` and `expected` are bitwise equal (length and every float's bits), else where they
+ * first differ: the exactness check of runs in lockstep against each run alone.
+ */
+export function bitDifference(actual: Float32Array, expected: Float32Array, what: string): string {
+  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
+  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
+  if (a.length !== e.length) return `${what}: ${a.length} values, expected ${e.length}`;
+  const i = a.findIndex((bits, k) => bits !== e[k]);
+  return i < 0 ? '' : `${what}: first difference at [${i}] of ${a.length}: ${actual[i]} vs ${expected[i]}`;
+}
+
 export * from './tolerances.ts';

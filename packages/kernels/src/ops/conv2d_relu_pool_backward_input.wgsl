@@ -6,7 +6,8 @@
 // that reach them start on an even index: the block reads whole pooled cells, ceil((KH + 1) / 2)
 // × ceil((KW + 3) / 2) of them per channel (one gy load each, one argmax word per 4 channels),
 // instead of a load per conv-output position. Weights come from a uniform buffer (see
-// conv2d_relu_pool_pack.wgsl), one vec4 over 4 input channels per (output channel, tap).
+// conv2d_relu_pool_pack.wgsl), one vec4 over 4 input channels per (output channel, tap); run r's
+// p.wrun vec4s after run r - 1's.
 override KH: u32;
 override KW: u32;
 
@@ -15,8 +16,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let per = p.by * p.bx;
   let item = gid.x + gid.y * p.row;
   if (item >= p.n * per) { return; }
-  let n = item / per;
-  let r = item - n * per;
+  // Workgroup z = run · cigs + input channel group (uniform weight indices); n: the sample in the
+  // run-major batch (p.n per run).
+  let run = wid.z / p.cigs;
+  let cig = wid.z - run * p.cigs;
+  let n = run * p.n + item / per;
+  let r = item % per;
   let b = r / p.bx;
   let iy0 = i32(b * 2u) - i32(p.offy);
   let ix0 = i32((r - b * p.bx) * 4u) - i32(p.offx);
@@ -39,7 +44,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   }
 
   var acc: array<array<vec4f, 4>, 2>;
-  let cig = wid.z;  // workgroup_id keeps weight indices uniform (scalar loads)
   for (var cog = 0u; cog < p.cogs; cog++) {
     var words: array<array<u32, 3>, 2>;
     let ab = (n * p.cogs + cog) * phw;
@@ -65,7 +69,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
           }
         }
       }
-      let wb = (cig * p.cout + co) * KH * KW;
+      let wb = run * p.wrun + (cig * p.cout + co) * KH * KW;
       for (var ky = 0u; ky < KH; ky++) {
         for (var kx = 0u; kx < KW; kx++) {
           let wt = wv[wb + ky * KW + kx];

@@ -13,7 +13,9 @@ const MAX_TAPS = 9u;    // KH, KW <= 3
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
-  // gid.x enumerates (ci, group, chunk) with chunk fastest.
+  // gid.x enumerates (ci, group, chunk) with chunk fastest; gid.z is the run (p.n samples each,
+  // its own partial sums: no sum crosses runs).
+  let run = gid.z;
   let id = gid.x;
   if (id >= p.chunks * p.cin * p.cogs) { return; }
   let tile = id / p.chunks;
@@ -30,8 +32,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let start = c * p.chunk;
   let end = min(start + p.chunk, rows);
   for (var q = start; q < end; q++) {
-    let n = q / p.ph;
-    let py = q - n * p.ph;
+    let py = q % p.ph;
+    let n = run * p.n + q / p.ph;
     let iy0 = i32(py * 2u) - i32(p.pad);
     let plane = (n * p.cin + ci) * p.h * p.w;
     var base: array<u32, 4>;
@@ -82,7 +84,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var i = 0u; i < 4u; i++) {
     let co = co0 + i;
     if (co >= p.cout) { break; }
-    let pb = (c * p.cout + co) * cols;
+    let pb = ((run * p.chunks + c) * p.cout + co) * cols;
     for (var t = 0u; t < khw; t++) { partial[pb + ci * khw + t] = acc[t][i]; }
     if (ci == 0u) { partial[pb + cols - 1u] = accb[i]; }
   }

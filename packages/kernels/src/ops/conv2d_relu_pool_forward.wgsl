@@ -4,7 +4,8 @@
 // packed argmax word per cell for the backward pass (conv2d_relu_pool.ts describes the format).
 // Input rows are walked once (kh + 1 rows feed both output rows): 4·(kw + 3) loads per channel
 // feed 32·kh·kw FMAs; weights are one uniform-buffer vec4 per tap (conv2d_relu_pool_pack.wgsl). The kernel size and input channels are
-// pipeline constants, so the loops unroll and the sliding window stays in registers.
+// pipeline constants, so the loops unroll and the sliding window stays in registers. Runs: each
+// run's packed weights follow the previous run's (p.wrun vec4s), its bias p.bstride floats after.
 override KH: u32;
 override KW: u32;
 override CIN: u32;
@@ -20,16 +21,20 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(workgroup_id) wid: v
   let per = p.ph * p.pwq;
   let item = gid.x + gid.y * p.row;
   if (item >= p.n * per) { return; }
-  let n = item / per;
-  let r = item - n * per;
+  // Workgroup z = run · cogs + channel group: workgroup_id keeps weight indices uniform (scalar
+  // loads). n: the sample in the run-major batch (p.n samples per run).
+  let run = wid.z / p.cogs;
+  let cog = wid.z - run * p.cogs;
+  let n = run * p.n + item / per;
+  let r = item % per;
   let py = r / p.pwq;
   let px0 = (r - py * p.pwq) * 2u;
 
-  let co0 = wid.z * 4u;  // workgroup_id keeps weight indices uniform (scalar loads)
+  let co0 = cog * 4u;
   let khw = p.kh * p.kw;
   let kk = p.cin * khw;
-  let wg = wid.z * kk;
-  let bc = min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u));
+  let wg = run * p.wrun + cog * kk;
+  let bc = run * p.bstride + min(vec4u(co0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cout - 1u));
   let b = vec4f(bias[bc.x], bias[bc.y], bias[bc.z], bias[bc.w]);
   // Row 0 / row 1 of the block, columns 0..3; each vec4 holds 4 output channels.
   var a00 = b; var a01 = b; var a02 = b; var a03 = b;

@@ -3,6 +3,7 @@
  * γ = 1, β = 0; running_mean 0, running_var 1, num_batches_tracked 0 as non-trainable state.
  * Train mode normalises with batch statistics and updates the running ones; eval mode uses the
  * running ones. A following ReLU fuses in (its backward masks by the output itself).
+ * Lockstep runs: each run normalises with its own batch's statistics, its own γ, β and running state.
  */
 import {
   batchnorm2dForwardTrain, batchnorm2dForwardEval, batchnorm2dBackward, batchnorm2dBackwardEval, batchnorm2dSavedBytes,
@@ -61,10 +62,10 @@ export class BatchNorm2d implements Module {
     noMaskedInput(this.kind, a.inputs);
     const common = {
       shape: this.shape(a.inputs[0].shape, a.batch), x: a.inputs[0].buffer, weight: a.store.param(`${a.name}.weight`), bias: a.store.param(`${a.name}.bias`),
-      y: a.output.buffer, state: this.stateOf(a), relu: this.relu,
+      y: a.output.buffer, state: this.stateOf(a), relu: this.relu, runs: a.runs,
     };
     if (a.mode === 'eval') return [batchnorm2dForwardEval(a.ctx, common)];
-    a.saved.stats = a.ctx.storage(batchnorm2dSavedBytes(this.channels), `${a.name}_saved`);
+    a.saved.stats = a.ctx.storage(batchnorm2dSavedBytes(this.channels, a.runs), `${a.name}_saved`);
     return batchnorm2dForwardTrain(a.ctx, { ...common, saved: a.saved.stats });
   }
 
@@ -75,12 +76,12 @@ export class BatchNorm2d implements Module {
     const weight = a.store.param(`${a.name}.weight`);
     if (a.mode === 'eval') {
       // Statistics are constants in eval mode; only the input gradient is meaningful (saliency).
-      const dispatches = dx ? [batchnorm2dBackwardEval(a.ctx, { shape, y: a.output.buffer, dy: a.dy, state: this.stateOf(a), weight, dx, relu: this.relu })] : [];
+      const dispatches = dx ? [batchnorm2dBackwardEval(a.ctx, { shape, y: a.output.buffer, dy: a.dy, state: this.stateOf(a), weight, dx, relu: this.relu, runs: a.runs })] : [];
       return { dispatches, inputs: [dx ? { buffer: dx } : undefined] };
     }
     const dispatches = batchnorm2dBackward(a.ctx, {
       shape, x: x.buffer, y: a.output.buffer, dy: a.dy, saved: a.saved.stats, weight,
-      dweight: a.store.grad(`${a.name}.weight`), dbias: a.store.grad(`${a.name}.bias`), dx, relu: this.relu,
+      dweight: a.store.grad(`${a.name}.weight`), dbias: a.store.grad(`${a.name}.bias`), dx, relu: this.relu, runs: a.runs,
     });
     return { dispatches, inputs: [dx ? { buffer: dx } : undefined] };
   }

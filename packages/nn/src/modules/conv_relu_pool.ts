@@ -1,4 +1,7 @@
-/** Conv → ReLU → max pool 2/2 as one fused op (made by the fusion pass): pooled output plus argmax words, which carry the ReLU's mask. */
+/**
+ * Conv → ReLU → max pool 2/2 as one fused op (made by the fusion pass): pooled output plus argmax words, which carry the ReLU's mask.
+ * Lockstep runs: one set of dispatches serves every run (the kernels take a.runs; argmax words and gradients hold runs × batch samples).
+ */
 import { conv2dReluPoolForward, conv2dReluPoolBackward, conv2dReluPoolSizes, reluBackward } from '@losslab/kernels';
 import { batchBuffer, numel, type BackwardArgs, type Module, type PlanArgs, type Shape } from '../module.ts';
 import type { Conv2d } from './conv2d.ts';
@@ -23,10 +26,10 @@ export class ConvReluPool implements Module {
 
   forward(a: PlanArgs) {
     const shape = this.conv.shape(a.inputs[0].shape, a.batch);
-    const arg = a.ctx.storage(conv2dReluPoolSizes(shape).argWords * 4, `${a.name}_argmax`);
+    const arg = a.ctx.storage(a.runs.count * conv2dReluPoolSizes(shape).argWords * 4, `${a.name}_argmax`);
     a.saved.arg = arg;
     return conv2dReluPoolForward(a.ctx, {
-      shape, x: a.inputs[0].buffer, weight: a.store.param(`${a.name}.weight`), bias: a.store.param(`${a.name}.bias`), y: a.output.buffer, arg,
+      shape, x: a.inputs[0].buffer, weight: a.store.param(`${a.name}.weight`), bias: a.store.param(`${a.name}.bias`), y: a.output.buffer, arg, runs: a.runs,
     });
   }
 
@@ -37,9 +40,9 @@ export class ConvReluPool implements Module {
     const raw = dx && x.relu ? batchBuffer(a, x.shape, `grad_${a.name}_raw`) : dx;
     const dispatches = conv2dReluPoolBackward(a.ctx, {
       shape: this.conv.shape(x.shape, a.batch), x: x.buffer, weight: a.store.param(`${a.name}.weight`), gy: a.dy, arg: a.saved.arg,
-      dweight: a.store.grad(`${a.name}.weight`), dbias: a.store.grad(`${a.name}.bias`), dx: raw,
+      dweight: a.store.grad(`${a.name}.weight`), dbias: a.store.grad(`${a.name}.bias`), dx: raw, runs: a.runs,
     });
-    if (dx && raw !== dx) dispatches.push(reluBackward(a.ctx, { y: x.buffer, dy: raw!, dx, n: a.batch * numel(x.shape) }));
+    if (dx && raw !== dx) dispatches.push(reluBackward(a.ctx, { y: x.buffer, dy: raw!, dx, n: a.runs.count * a.batch * numel(x.shape) }));
     return { dispatches, inputs: [dx ? { buffer: dx } : undefined] };
   }
 }

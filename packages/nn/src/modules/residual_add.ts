@@ -3,6 +3,7 @@
  * when b is wider in space or narrower in channels (subsample by the stride, zero-pad channels).
  * A following ReLU fuses in. Both input gradients are written by the planner's choice of
  * buffer, overwriting or adding: this is where a tensor consumed twice gets its sum.
+ * Per sample, no weights: lockstep runs are runs.count × batch samples to the kernels.
  */
 import { residualAddForward, residualAddBackward, residualShape, type ResidualShape } from '@losslab/kernels';
 import { none, noMaskedInput, type BackwardArgs, type Module, type PlanArgs, type Shape } from '../module.ts';
@@ -34,11 +35,11 @@ export class ResidualAdd implements Module {
   forward(p: PlanArgs) {
     noMaskedInput(this.kind, p.inputs);
     const [a, b] = p.inputs;
-    return [residualAddForward(p.ctx, { shape: this.shortcut(a.shape, b.shape, p.batch), a: a.buffer, b: b.buffer, y: p.output.buffer, relu: this.relu })];
+    return [residualAddForward(p.ctx, { shape: this.shortcut(a.shape, b.shape, p.runs.count * p.batch), a: a.buffer, b: b.buffer, y: p.output.buffer, relu: this.relu })];
   }
 
   backward(p: BackwardArgs) {
-    const shape = this.shortcut(p.inputs[0].shape, p.inputs[1].shape, p.batch);
+    const shape = this.shortcut(p.inputs[0].shape, p.inputs[1].shape, p.runs.count * p.batch);
     const grad = (which: 'a' | 'b') => ({
       emit: (dt: GPUBuffer, accumulate: boolean) => [residualAddBackward(p.ctx, { shape, which, y: p.output.buffer, dy: p.dy, dt, relu: this.relu, accumulate })],
     });
