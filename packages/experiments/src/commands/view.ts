@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { startViewer } from '@losslab/viewer/server';
+import { startViewer, type ServedDataset } from '@losslab/viewer/server';
+import { locateCifar10, locateDataFolder } from '../data/index.ts';
+import { META_FILE, TEST_FILE, TRAIN_FILES } from '../data/layout.ts';
+import { FASHION_MNIST_SEARCH } from '../data/datasets/fashion-mnist.ts';
+import { FASHION_MNIST_FILES } from '../data/datasets/fashion-mnist-layout.ts';
 import { reportError } from './errors.ts';
 import { UsageError } from '../util/errors.ts';
 
@@ -17,6 +21,21 @@ export function appDir(): string {
   } catch {
     return fileURLToPath(new URL('../../viewer/dist', import.meta.url));
   }
+}
+
+/**
+ * The data sets found where `losslab run` would find them without downloading ($CIFAR10_DIR,
+ * $FASHION_MNIST_DIR, the system folder, the cache): served read-only for the Train page, only
+ * their own files.
+ */
+export async function servedDatasets(env: NodeJS.ProcessEnv = process.env): Promise<ServedDataset[]> {
+  const out: ServedDataset[] = [];
+  const found = (p: Promise<string>) => p.catch(() => null);
+  const cifar = await found(locateCifar10({ env, offline: true }));
+  if (cifar) out.push({ name: 'cifar10', dir: cifar, files: [...TRAIN_FILES, TEST_FILE, META_FILE] });
+  const fashion = await found(locateDataFolder(FASHION_MNIST_SEARCH, { env, offline: true }));
+  if (fashion) out.push({ name: 'fashion-mnist', dir: fashion, files: Object.values(FASHION_MNIST_FILES).flatMap((f) => [`${f}.gz`, f]) });
+  return out;
 }
 
 export function registerView(program: Command, setExit: (code: number) => void): void {
@@ -38,10 +57,12 @@ export function registerView(program: Command, setExit: (code: number) => void):
         }
         const missing = dirs.filter((d) => !existsSync(d));
         // A folder a study is about to write to: made now, and the page shows the study once it starts.
-        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port, create: true }).catch((e: Error) => {
+        const data = await servedDatasets();
+        const v = await startViewer({ resultsDir: dirs.length === 1 ? resolve(dirs[0]) : dirs.map((d) => resolve(d)), appDir: appDir(), port, create: true, datasets: data }).catch((e: Error) => {
           throw new UsageError(e.message);
         });
         console.log(`LossLab viewer: ${v.url}  (serving ${dirs.map((d) => resolve(d)).join(', ')}; Ctrl-C to stop)`);
+        if (data.length) console.log(`data for the Train page: ${data.map((d) => `${d.name} (${d.dir})`).join(', ')}, read-only`);
         if (missing.length) console.log(`made ${missing.join(', ')} (did not exist): the page shows a study there once it starts`);
         await new Promise<void>((done) => {
           const stop = () => void v.close().then(done);

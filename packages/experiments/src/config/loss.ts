@@ -4,8 +4,9 @@
  * ('mypoly=ce + 2*(1-p[y])') or in a loss file. Errors become UsageError (exit 2, one line).
  */
 import { readFile } from 'node:fs/promises';
-import { LossDefinitionError, parseLoss as parseDefinedLoss, parseUserDefinition, definitionLine, lossHelpLines, lossNamesHelp, type LossDefinition, type LossSpec } from '@losslab/kernels';
+import { LossDefinitionError, parseLoss as parseDefinedLoss, lossHelpLines, lossNamesHelp, type LossDefinition, type LossSpec } from '@losslab/kernels';
 import { UsageError } from '../util/errors.ts';
+import { definitionsFromText, splitLossList } from './loss-lines.ts';
 
 export interface ParsedLoss {
   /** Canonical name: 'focal:0.5', 'sce', 'mypoly'. */
@@ -41,40 +42,12 @@ export async function readLossFile(file: string): Promise<LossDefinition[]> {
   } catch (e) {
     throw new UsageError(`cannot read loss file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const defs: LossDefinition[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.replace(/#.*$/, '').trim();
-    if (!line) return;
-    try {
-      const def = parseUserDefinition(line);
-      if (!def) throw new LossDefinitionError('expected name=expression');
-      if (defs.some((d) => d.name === def.name)) throw new LossDefinitionError(`loss "${def.name}" is defined twice`);
-      parseDefinedLoss(definitionLine(def), { definitions: defs });
-      defs.push(def);
-    } catch (e) {
-      if (e instanceof LossDefinitionError) throw new UsageError(`${file}:${i + 1}: ${e.message}`);
-      throw e;
-    }
+  return definitionsFromText(text, (line, message) => {
+    throw new UsageError(`${file}:${line}: ${message}`);
   });
-  return defs;
 }
 
-/** Splits a --losses list at commas outside parentheses and brackets (definitions may hold max(a, b)). */
-export function splitLossList(v: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let cur = '';
-  for (const ch of v) {
-    if (ch === '(' || ch === '[') depth++;
-    if (ch === ')' || ch === ']') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim()).filter((s) => s.length > 0);
-}
+export { splitLossList };
 
 /** For help texts: 'ce, focal:<gamma>, …' and one line per loss. */
 export const LOSS_NAMES_HELP = lossNamesHelp();

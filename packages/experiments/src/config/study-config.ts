@@ -1,7 +1,7 @@
 /** The study's configuration: the default (the study's setup) and presets. */
 import { ARCHITECTURES } from '@losslab/nn';
 import type { RunSpec } from '../engine/types.ts';
-import { DEFAULT_DATASET } from '../data/datasets/index.ts';
+import { CIFAR10_SPEC } from '../data/layout.ts';
 
 export type Schedule = RunSpec['schedule'];
 
@@ -39,7 +39,7 @@ export const DEFAULT_CONFIG: StudyConfig = {
   schedule: { type: 'step', stepSize: 10, gamma: 0.5 },
   arch: ['convnet'],
   data: ['clean'],
-  dataset: [DEFAULT_DATASET],
+  dataset: [CIFAR10_SPEC.name], // the default data set (data/datasets/index.ts DEFAULT_DATASET), named here without its Node reader
   evalEvery: 1,
   trainSubset: null,
   outDir: 'results/default',

@@ -7,23 +7,12 @@ import {
 } from './layout.ts';
 import type { Dataset, Split } from './dataset.ts';
 import { concatSplits, readRecordFile } from './records.ts';
+import { checkClassNames, splitRecords } from './bytes.ts';
+
+export { splitRecords };
 
 async function readBatch(file: string, spec: LayoutSpec): Promise<Split> {
   return splitRecords(file, await readRecordFile(file, spec.recordsPerBatch, RECORD_BYTES), spec.recordsPerBatch);
-}
-
-/** Separates label bytes from image bytes, checking every label is 0–9. */
-export function splitRecords(file: string, raw: Uint8Array, n: number): Split {
-  const images = new Uint8Array(n * IMAGE_BYTES);
-  const labels = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const off = i * RECORD_BYTES;
-    const label = raw[off];
-    if (label >= NUM_CLASSES) throw new DataError(file, `labels 0–9`, `label ${label} in record ${i} (byte offset ${off})`);
-    labels[i] = label;
-    images.set(raw.subarray(off + 1, off + RECORD_BYTES), i * IMAGE_BYTES);
-  }
-  return { images, labels };
 }
 
 export async function readClassNames(dir: string): Promise<string[]> {
@@ -31,11 +20,7 @@ export async function readClassNames(dir: string): Promise<string[]> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new DataError(file, 'the 10 class names, one per line', e.code === 'ENOENT' ? 'no such file' : `it cannot be read (${e.code ?? e.message})`);
   });
-  const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  if (names.length !== NUM_CLASSES || names.some((n, i) => n !== CLASS_NAMES[i])) {
-    throw new DataError(file, `the class names ${CLASS_NAMES.join(', ')}`, names.length ? names.join(', ') : 'no names');
-  }
-  return names;
+  return checkClassNames(file, text);
 }
 
 /** The files of the layout that `dir` lacks (no content checks). */

@@ -2,14 +2,16 @@
  * The viewer server behind `losslab view`: the built app at /, the results folder(s) read-only at
  * /results/ (never cached: the pages poll them while a study runs), the list of studies at
  * /api/studies and a study's files at /api/files (so the pages never ask for a file that is not
- * there). It listens on 127.0.0.1 and answers only requests addressed to it by that name.
+ * there). The data sets it was given (those found in the data cache) are served read-only at
+ * /datasets/<name>/<file> — only the files named for each — and listed at /api/datasets, for the
+ * Train page. It listens on 127.0.0.1 and answers only requests addressed to it by that name.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename } from 'node:path';
-import { appCsp, BASE_HEADERS, inlineScriptHashes, resultsFileHeaders } from './headers.ts';
+import { appCsp, BASE_HEADERS, inlineScriptHashes, RESULTS_CSP, resultsFileHeaders } from './headers.ts';
 import { mimeType } from './mime.ts';
 import { resolveInside, safeSegments } from './safe-path.ts';
 import { findStudies, listFiles } from './studies.ts';
@@ -27,7 +29,25 @@ export interface ViewerOptions {
   appDir: string;
   /** Make a results folder that does not exist yet (a study about to start writes there; the page waits for it). */
   create?: boolean;
+  /** Data sets to serve read-only for the Train page: each one's folder and the only files of it that are served. */
+  datasets?: ServedDataset[];
 }
+
+/** A data set folder the server exposes: exactly `files` inside `dir`, nothing else. */
+export interface ServedDataset {
+  /** The `--dataset` name, e.g. 'cifar10' (the URL segment). */
+  name: string;
+  dir: string;
+  files: string[];
+}
+
+/** What GET /api/datasets answers. */
+export interface DatasetList {
+  datasets: { name: string; files: { name: string; size: number }[] }[];
+}
+
+/** The fixed path the data sets are served at. */
+export const DATASETS_PATH = '/datasets/';
 
 export interface Viewer {
   url: string;
@@ -88,7 +108,7 @@ function locate(mounts: readonly Mount[], urlPath: string): { mount: Mount; rest
   return mount ? { mount, rest: `/${segs.slice(1).map(encodeURIComponent).join('/')}` } : null;
 }
 
-export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir, create = false }: ViewerOptions): Promise<Viewer> {
+export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir, create = false, datasets = [] }: ViewerOptions): Promise<Viewer> {
   const dirs = Array.isArray(resultsDir) ? resultsDir : [resultsDir];
   if (!dirs.length) throw new Error('no results folder given');
   const names = mountNames(dirs);
@@ -98,6 +118,7 @@ export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir
   await stat(`${app}/index.html`).catch(() => {
     throw new Error(`viewer app ${appDir} has no index.html: build it with \`npx turbo run build\``);
   });
+  const dataMounts = await Promise.all(datasets.map(async (d) => ({ ...d, dir: await realDir(d.dir, `data set ${d.name} folder`) })));
   let boundPort = 0;
   const allowedHosts = () => new Set([`${host}:${boundPort}`, `localhost:${boundPort}`, `127.0.0.1:${boundPort}`, `[::1]:${boundPort}`]);
 
@@ -129,6 +150,33 @@ export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir
     createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
   }
 
+  async function datasetList(): Promise<DatasetList> {
+    const out: DatasetList = { datasets: [] };
+    for (const d of dataMounts) {
+      const files = [];
+      for (const f of d.files) {
+        const r = await resolveInside(d.dir, `/${encodeURIComponent(f)}`);
+        if (r.ok) files.push({ name: f, size: (await stat(r.file)).size });
+      }
+      out.datasets.push({ name: d.name, files });
+    }
+    return out;
+  }
+
+  /** /datasets/<name>/<file>: one of the files named for that data set, or 404/403. */
+  async function serveDataset(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
+    const segs = safeSegments(urlPath);
+    if (!segs) return send(res, 403, 'Forbidden: path not allowed\n');
+    const d = dataMounts.find((m) => m.name === segs[0]);
+    if (!d || segs.length !== 2 || !d.files.includes(segs[1])) return send(res, 404, 'Not found: not a data set file this server serves\n');
+    const r = await resolveInside(d.dir, `/${encodeURIComponent(segs[1])}`);
+    if (!r.ok) return send(res, r.status, `${r.status === 403 ? 'Forbidden' : 'Not found'}: ${r.reason}\n`);
+    const st = await stat(r.file);
+    res.writeHead(200, { ...BASE_HEADERS, 'Content-Security-Policy': RESULTS_CSP, 'Content-Type': 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-cache' });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(r.file).on('error', () => res.destroy()).pipe(res);
+  }
+
   async function studyFiles(study: string): Promise<Record<string, { size: number; mtimeMs: number }> | null> {
     const at = locate(mounts, `/${study.split('/').map(encodeURIComponent).join('/')}`);
     if (!at) return null;
@@ -148,6 +196,8 @@ export async function startViewer({ resultsDir, port, host = '127.0.0.1', appDir
         const files = await studyFiles(new URLSearchParams(query).get('study') ?? '');
         return files ? send(res, 200, JSON.stringify({ files }), 'application/json; charset=utf-8') : send(res, 404, 'Not found: no such study folder\n');
       }
+      if (rawPath === '/api/datasets') return send(res, 200, JSON.stringify(await datasetList()), 'application/json; charset=utf-8');
+      if (rawPath.startsWith(DATASETS_PATH)) return serveDataset(req, res, rawPath.slice(DATASETS_PATH.length - 1));
       if (rawPath === '/results' || rawPath.startsWith('/results/')) return serveResult(req, res, rawPath.slice('/results'.length));
       return serveApp(req, res, rawPath === '/' ? '/index.html' : rawPath);
     };

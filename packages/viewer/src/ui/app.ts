@@ -19,6 +19,7 @@ import { openPanel } from './pages/open.ts';
 import { overviewPage } from './pages/overview.ts';
 import { saliencyPage } from './pages/saliency.ts';
 import { summaryPage } from './pages/summary.ts';
+import { trainPage } from './pages/train.ts';
 import { parseRoute, routeHash, studyKey, type Route, type StudyRoute } from './route.ts';
 
 interface Loaded {
@@ -150,6 +151,7 @@ export class App {
   private draw(route: Route): void {
     const sourceText = this.source?.description ?? 'no results opened';
     if (route.kind === 'kernels') return this.frame(route, sourceText, undefined, [], false, kernelsPage());
+    if (route.kind === 'train') return this.frame(route, sourceText, undefined, [], false, trainPage());
     if (!this.source) {
       return this.frame(route, sourceText, undefined, [], false,
         message('info', 'Open a results folder.', location.protocol === 'file:'

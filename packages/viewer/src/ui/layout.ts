@@ -31,7 +31,7 @@ export function header(route: Route, sourceText: string, data?: StudyData, label
       nav.push(a);
     }
   }
-  nav.push(link({ kind: 'kernels' }, 'Kernel check', route.kind === 'kernels'));
+  nav.push(link({ kind: 'train' }, 'Train', route.kind === 'train'), link({ kind: 'kernels' }, 'Kernel check', route.kind === 'kernels'));
   return h('header', { class: 'top' },
     h('div', { class: 'title' }, h('span', { class: 'brand' }, 'LossLab'),
       data ? h('span', { class: 'study-name', 'data-testid': 'study-name', title: data.path.split(',').join('\n') }, studyLabel(data)) : null,

@@ -12,14 +12,9 @@ import type { Dataset, DatasetDescriptor, DatasetSpec, LoadOptions } from '../da
 import { readIdx } from '../idx.ts';
 import { locateDataFolder, type FolderSearch } from '../locate.ts';
 import { checkedLabels } from '../records.ts';
+import { FASHION_MNIST_FILES as FILES, FASHION_MNIST_SPEC } from './fashion-mnist-layout.ts';
 
-export const FASHION_MNIST_SPEC: DatasetSpec = {
-  name: 'fashion-mnist', title: 'Fashion-MNIST', channels: 1, height: 28, width: 28,
-  classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
-  trainSize: 60_000, testSize: 10_000, mean: [0.2860], std: [0.3530], augment: { pad: 2, flip: true },
-};
-
-const FILES = { trainImages: 'train-images-idx3-ubyte', trainLabels: 'train-labels-idx1-ubyte', testImages: 't10k-images-idx3-ubyte', testLabels: 't10k-labels-idx1-ubyte' };
+export { FASHION_MNIST_SPEC };
 
 export const FASHION_MNIST_SEARCH: FolderSearch = {
   title: 'Fashion-MNIST', folder: 'fashion-mnist', envVar: 'FASHION_MNIST_DIR',
