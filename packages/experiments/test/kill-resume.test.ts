@@ -71,7 +71,11 @@ async function killEverywhere(env: Record<string, string>): Promise<string> {
       expect((await p.done).signal).toBe('SIGKILL');
       const r = await runCli(cli.file, [...ARGS, '--out', dir, '--resume'], env);
       expect(r.code, `kill ${when} rename ${k} (${phases[k - 1]}): ${r.stderr}`).toBe(0);
-      await expectSameStudy(dir, whole);
+      try {
+        await expectSameStudy(dir, whole);
+      } catch (e) {
+        throw new Error(`kill ${when} rename ${k} (${phases[k - 1]}), then --resume: ${(e as Error).message.split('\n')[0]}`);
+      }
       survived.push(`${when} ${phases[k - 1]}`);
     });
     expect(survived).toHaveLength(points.length);

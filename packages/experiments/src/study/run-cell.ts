@@ -125,11 +125,10 @@ export async function runGroup(cells: Cell[], ctx: GroupContext): Promise<CellOu
       else members.push(m);
     }
     // Lockstep members start at the same epoch: a group resumed from different epochs trains as several.
+    // (Partitioned before any trains: training moves a member's epochsDone.)
     const starts = [...new Set(members.map((m) => m.status.epochsDone))].sort((a, b) => a - b);
-    for (const start of starts) {
-      const part = members.filter((m) => m.status.epochsDone === start);
-      for (const m of await trainMembers(part, ctx)) outcomes[m.k] = m.status;
-    }
+    const parts = starts.map((start) => members.filter((m) => m.status.epochsDone === start));
+    for (const part of parts) for (const m of await trainMembers(part, ctx)) outcomes[m.k] = m.status;
   } finally {
     for (const { claim } of claimed) await claim.release();
   }
