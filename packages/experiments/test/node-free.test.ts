@@ -50,6 +50,9 @@ describe('the training loop imports nothing from Node', () => {
     const entry = join(PACKAGES, 'experiments/src/engine/gpu-engine.ts');
     expect(nodeImports(entry)).toEqual([]);
   });
+  it('the browser entry (what the Train page imports: the loop and the results format) and all it imports', () => {
+    expect(nodeImports(join(PACKAGES, 'experiments/src/browser.ts'))).toEqual([]);
+  });
   it('the walk finds a Node import where there is one', () => {
     expect(nodeImports(join(PACKAGES, 'experiments/src/study/runner.ts')).length).toBeGreaterThan(0);
   });
