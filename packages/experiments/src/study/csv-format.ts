@@ -1,5 +1,6 @@
 /** <Label>_results.csv as written: columns, a row from an epoch's stats, the text (Node-free: the browser's Train page writes it too). */
-import { stringify } from 'csv-stringify/sync';
+// The browser build: the same stringifier with its own Buffer (lib/ uses Node's global Buffer).
+import { stringify } from 'csv-stringify/browser/esm/sync';
 import type { EpochStats } from '../engine/types.ts';
 import { ece, macroF1 } from '../metrics/index.ts';
 

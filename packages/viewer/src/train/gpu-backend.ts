@@ -21,8 +21,8 @@ import type { Dataset } from './data/datasets.ts';
 
 const TERMINAL = new Set(['done', 'diverged', 'failed']);
 
-/** The page's study as the CLI's configuration (it has no output folder). */
-const studyConfig = (c: TrainConfig): StudyConfig => ({ ...c, outDir: '' });
+/** The page's study as the CLI's configuration: no output folder, and the user's definitions are already in the losses (each a full definition line). */
+const studyConfig = ({ definitions: _d, ...c }: TrainConfig): StudyConfig => ({ ...c, outDir: '' });
 
 /** The study's grid, as the CLI expands it. */
 const cellsOf = (config: TrainConfig): Cell[] => expandGrid(studyConfig(config));
@@ -101,7 +101,7 @@ async function trainStudy(config: TrainConfig, data: Dataset, factory: EngineFac
   const cells = cellsOf(config);
   const stored = resume?.values().next().value?.files;
   const storedStudy = asText(stored?.get('study.json'));
-  let study: StudyJson = storedStudy ? JSON.parse(storedStudy) as StudyJson : newStudyJson(config, {
+  let study: StudyJson = storedStudy ? JSON.parse(storedStudy) as StudyJson : newStudyJson(studyConfig(config), {
     versions: ctl.versions, gitCommit: null, classNames: data.spec.classNames, datasets: { [data.spec.name]: data.spec },
   });
   study = { ...study, adapter: study.adapter ?? (factory.adapter as Record<string, unknown>) };
