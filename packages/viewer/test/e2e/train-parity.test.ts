@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.ts';
-import { setup, type Setup } from './setup.ts';
+import { screenshotBoth, setup, type Setup } from './setup.ts';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const CLI = join(ROOT, 'packages/experiments/bin/losslab.js');
@@ -68,6 +68,31 @@ function csvs(dir: string): Map<string, Record<string, number>[]> {
   return out;
 }
 
+/** Asserts the two study folders' CSVs equal but `seconds` (within TOLERANCE), printing the largest difference and both adapters. */
+function compareCsvs(nodeOut: string, browserOut: string): void {
+  const node = csvs(nodeOut);
+  const browser = csvs(browserOut);
+  expect([...browser.keys()].sort()).toEqual([...node.keys()].sort());
+  expect(node.size).toBe(2);
+  let worst = { rel: 0, where: '' };
+  for (const [file, rows] of node) {
+    const other = browser.get(file)!;
+    expect(other.length).toBe(rows.length);
+    rows.forEach((row, i) => {
+      for (const [col, v] of Object.entries(row)) {
+        if (col === 'seconds') continue;
+        const w = other[i][col];
+        expect(Number.isFinite(w), `${file} ${col}`).toBe(Number.isFinite(v));
+        const rel = Math.abs(w - v) / Math.max(Math.abs(v), 1e-12);
+        if (rel > worst.rel) worst = { rel, where: `${file} epoch ${row.epoch} ${col}: Chromium ${w}, Node ${v}` };
+      }
+    });
+  }
+  const adapter = (d: string) => JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')).adapter?.summary ?? '?';
+  console.log(`Chromium vs Node: largest relative difference ${worst.rel.toExponential(2)}${worst.where ? ` (${worst.where})` : ' (identical)'}; Chromium on ${adapter(browserOut)}, Node on ${adapter(nodeOut)}`);
+  expect(worst.rel, worst.where).toBeLessThanOrEqual(TOLERANCE);
+}
+
 describe('Train page vs the CLI: the same study, the same numbers', { timeout: 240_000 }, () => {
   let s: Setup;
   const tmp = tempDir('losslab-train-parity-');
@@ -97,6 +122,8 @@ describe('Train page vs the CLI: the same study, the same numbers', { timeout: 2
     await p.click('[data-testid=train-start]');
     expect(await p.locator('[data-testid=train-problems]').innerText()).toBe('');
     await expect.poll(() => p.locator('[data-testid=train-progress]').getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    await expect.poll(() => p.locator('[data-testid=train-chart-test_acc] svg').count()).toBeGreaterThan(0);
+    await screenshotBoth(p, '22-train-real-done');
     const [dl] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid=train-zip]')]);
     const zip = join(tmp.dir, 'study.zip');
     await dl.saveAs(zip);
@@ -107,31 +134,61 @@ describe('Train page vs the CLI: the same study, the same numbers', { timeout: 2
     const config = (d: string) => { const { name: _n, ...c } = JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')).config; return c; };
     expect(config(browserOut)).toEqual(config(nodeOut));
 
-    const node = csvs(nodeOut);
-    const browser = csvs(browserOut);
-    expect([...browser.keys()].sort()).toEqual([...node.keys()].sort());
-    expect(node.size).toBe(2);
-    let worst = { rel: 0, where: '' };
-    for (const [file, rows] of node) {
-      const other = browser.get(file)!;
-      expect(other.length).toBe(rows.length);
-      rows.forEach((row, i) => {
-        for (const [col, v] of Object.entries(row)) {
-          if (col === 'seconds') continue;
-          const w = other[i][col];
-          expect(Number.isFinite(w), `${file} ${col}`).toBe(Number.isFinite(v));
-          const rel = Math.abs(w - v) / Math.max(Math.abs(v), 1e-12);
-          if (rel > worst.rel) worst = { rel, where: `${file} epoch ${row.epoch} ${col}: Chromium ${w}, Node ${v}` };
-        }
-      });
-    }
-    const adapter = (d: string) => JSON.parse(readFileSync(join(d, 'study.json'), 'utf8')).adapter?.summary ?? '?';
-    console.log(`Chromium vs Node: largest relative difference ${worst.rel.toExponential(2)}${worst.where ? ` (${worst.where})` : ' (identical)'}; Chromium on ${adapter(browserOut)}, Node on ${adapter(nodeOut)}`);
-    expect(worst.rel, worst.where).toBeLessThanOrEqual(TOLERANCE);
+    compareCsvs(nodeOut, browserOut);
 
     // The downloaded folder is a study folder the CLI reads unchanged.
     const summary = execFileSync(process.execPath, [CLI, 'summary', browserOut], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(summary).toMatch(/CE/);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('stops after epoch 1, reloads, continues from IndexedDB, and ends with the CSVs of an uninterrupted 2-epoch run in Node', async () => {
+    const nodeOut = join(tmp.dir, 'node2');
+    execFileSync(process.execPath, [CLI, 'run', '--dataset', 'fashion-mnist', '--data-dir', join(tmp.dir, 'data'), '--losses', 'ce,focal:2', '--seeds', '0',
+      '--epochs', '2', '--train-subset', '1000', '--out', nodeOut], { cwd: ROOT, stdio: 'pipe', timeout: 180_000 });
+    const p = s.page;
+    const load = async () => {
+      await p.selectOption('select[name=dataset]', 'fashion-mnist');
+      await p.setInputFiles('[data-testid=train-file]', files);
+      await expect.poll(() => p.locator('[data-testid=train-data-status]').getAttribute('data-ready'), { timeout: 60_000 }).toBe('fashion-mnist');
+    };
+    await s.go('#/train');
+    await load();
+    await p.fill('input[name=name]', 'resumed');
+    await p.fill('[data-testid=train-losses]', 'ce, focal:2');
+    await p.fill('input[name=seeds]', '0');
+    await p.fill('input[name=epochs]', '2');
+    await p.fill('input[name=trainSubset]', '1000');
+    // Stop as soon as epoch 1 reports progress, from inside the page (a poll from here could miss a short epoch): it stops after epoch 1.
+    await p.evaluate(() => {
+      const progress = document.querySelector('[data-testid=train-progress]')!;
+      const observer = new MutationObserver(() => {
+        if (!/epoch 1 of 2, step/.test(progress.textContent ?? '')) return;
+        observer.disconnect();
+        (document.querySelector('[data-testid=train-stop]') as HTMLButtonElement).click();
+      });
+      observer.observe(progress, { childList: true, characterData: true, subtree: true });
+    });
+    await p.click('[data-testid=train-start]');
+    await expect.poll(() => p.locator('[data-testid=train-progress]').getAttribute('data-state'), { timeout: 120_000 }).toBe('stopped');
+    expect(await p.locator('[data-testid=train-progress]').innerText()).toBe('Stopped after the last finished epoch; it resumes from there.');
+
+    await p.reload();
+    await p.locator('main h1').waitFor();
+    await expect.poll(() => p.locator('[data-testid=train-continue]').count()).toBeGreaterThan(0);
+    await load();
+    await p.locator('[data-testid=train-continue]').first().click();
+    await expect.poll(() => p.locator('[data-testid=train-study]').innerText()).toMatch(/^Study “resumed” \(continued\)/);
+    await expect.poll(() => p.locator('[data-testid=train-progress]').getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    const [dl] = await Promise.all([p.waitForEvent('download'), p.click('[data-testid=train-zip]')]);
+    const zip = join(tmp.dir, 'resumed.zip');
+    await dl.saveAs(zip);
+    execFileSync('unzip', ['-q', zip, '-d', join(tmp.dir, 'unzipped2')]);
+    const browserOut = join(tmp.dir, 'unzipped2', 'resumed');
+    const study = JSON.parse(readFileSync(join(browserOut, 'study.json'), 'utf8'));
+    expect(study.status).toBe('done');
+    expect(study.runs.map((r: { status: string; epochsDone: number }) => [r.status, r.epochsDone])).toEqual([['done', 2], ['done', 2]]);
+    compareCsvs(nodeOut, browserOut);
     expect(s.errors).toEqual([]);
   });
 });
