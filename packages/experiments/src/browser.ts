@@ -20,7 +20,7 @@ export { definitionsFromText, splitLossList } from './config/loss-lines.ts';
 export { createGpuEngineFactory } from './engine/gpu-engine.ts';
 export type { EngineFactory, EpochStats, EvalStats, GroupEngine, RunSpec } from './engine/types.ts';
 export { expandGrid, runFiles, runSpec, type Cell } from './study/grid.ts';
-export { formatCsv, rowFromStats, type CsvRow } from './study/csv-format.ts';
+export { formatCsv, isDiverged, rowFromStats, type CsvRow } from './study/csv-format.ts';
 export { finalJson } from './study/final-json.ts';
 export { decodeState, encodeState, type LastEval } from './study/state-format.ts';
 export { panelIndices, saliencyJson } from './study/saliency-json.ts';

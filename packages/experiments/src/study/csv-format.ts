@@ -9,6 +9,12 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 /** A row; null for a value the epoch does not have (not evaluated). */
 export type CsvRow = Record<CsvColumn, number | null>;
 
+/** An epoch whose training or test loss is not finite: its row is the run's last, and the run is `diverged`. */
+export function isDiverged(s: EpochStats): boolean {
+  const e = s.eval;
+  return !Number.isFinite(s.trainLoss) || (!!e && (!Number.isFinite(e.testLoss) || !Number.isFinite(e.testNll)));
+}
+
 export function rowFromStats(s: EpochStats): CsvRow {
   const e = s.eval;
   return {

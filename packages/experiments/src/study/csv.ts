@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { CSV_COLUMNS, type CsvColumn, type CsvRow } from './csv-format.ts';
 import { decimal } from '../util/decimal.ts';
 
-export { CSV_COLUMNS, formatCsv, formatNumber, rowFromStats, type CsvColumn, type CsvRow } from './csv-format.ts';
+export { CSV_COLUMNS, formatCsv, formatNumber, isDiverged, rowFromStats, type CsvColumn, type CsvRow } from './csv-format.ts';
 
 /** A cell as formatNumber writes it; anything else (text, a cut-off number) is an error, never a silent NaN. */
 function parseNumber(s: string, column: string, line: number): number | null {

@@ -12,8 +12,8 @@
  */
 import { requestDevice, formatAdapter, type LossLabDevice } from '@losslab/kernels';
 import {
-  createGpuEngineFactory, decodeState, encodeState, expandGrid, finalJson, formatCsv, newStudyJson, panelIndices, refreshedStudy, rowFromStats,
-  runFiles, runSpec, saliencyJson, type Cell, type CsvRow, type EngineFactory, type EpochStats, type GroupEngine, type LastEval, type RunStatus, type StudyConfig, type StudyJson,
+  createGpuEngineFactory, decodeState, encodeState, expandGrid, finalJson, formatCsv, isDiverged, newStudyJson, panelIndices, refreshedStudy, rowFromStats,
+  runFiles, runSpec, saliencyJson, type Cell, type CsvRow, type EngineFactory, type GroupEngine, type LastEval, type RunStatus, type StudyConfig, type StudyJson,
 } from '@losslab/experiments/browser';
 import { registerTrainBackend, type ResumePoint, type RunRef, type TrainBackend, type TrainCallbacks, type TrainHandle } from './backend.ts';
 import type { TrainConfig } from './config.ts';
@@ -43,11 +43,6 @@ interface Member {
   last: LastEval | null;
   saved: Uint8Array | null;
   active: boolean;
-}
-
-function isDiverged(s: EpochStats): boolean {
-  const e = s.eval;
-  return !Number.isFinite(s.trainLoss) || (!!e && (!Number.isFinite(e.testLoss) || !Number.isFinite(e.testNll)));
 }
 
 export interface GpuBackendOptions {

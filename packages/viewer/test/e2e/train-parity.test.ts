@@ -18,23 +18,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.ts';
+import { idx, tempDir } from '../helpers.ts';
 import { screenshotBoth, setup, type Setup } from './setup.ts';
 
 const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const CLI = join(ROOT, 'packages/experiments/bin/losslab.js');
 /** Largest relative difference allowed between Chromium's and Node's value of any metric. */
 const TOLERANCE = 0;
-
-function idx(dims: number[], value: (i: number) => number): Buffer {
-  const n = dims.reduce((a, d) => a * d, 1);
-  const b = Buffer.alloc(4 + 4 * dims.length + n);
-  b[2] = 0x08;
-  b[3] = dims.length;
-  dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-  for (let i = 0; i < n; i++) b[4 + 4 * dims.length + i] = value(i);
-  return b;
-}
 
 /** A Fashion-MNIST-shaped data set at the real sizes: each image a stripe pattern set by its class (learnable, and it compresses to little). */
 function makeData(dir: string): string[] {
@@ -152,6 +142,7 @@ describe('Train page vs the CLI: the same study, the same numbers', { timeout: 2
       await p.setInputFiles('[data-testid=train-file]', files);
       await expect.poll(() => p.locator('[data-testid=train-data-status]').getAttribute('data-ready'), { timeout: 60_000 }).toBe('fashion-mnist');
     };
+    await p.goto('about:blank'); // a fresh Train page, not the previous test's
     await s.go('#/train');
     await load();
     await p.fill('input[name=name]', 'resumed');
