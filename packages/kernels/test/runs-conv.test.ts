@@ -5,6 +5,7 @@
 // (CIFAR-10's 3×32×32 and Fashion-MNIST's 1×28×28 inputs; stride 2; small last batches).
 import { describe, expect, it } from 'vitest';
 import { testDevice } from './device.ts';
+import { expectBitIdentical, firstBitDifference } from './runs-exact.ts';
 import { rng, uniform } from './random.ts';
 import { ONE_RUN, type Binding, type KernelContext, type Runs } from '../src/core.ts';
 import { conv2dForward, conv2dBackwardInput, conv2dBackwardWeight, conv2dOutputSize, convPlanOf, type Conv2dShape } from '../src/ops/conv2d.ts';
@@ -35,19 +36,6 @@ const CASES: Case[] = [
 ];
 
 /** Index of the first element whose bits differ, or -1. */
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  if (ua.length !== ub.length) return Math.min(ua.length, ub.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
-}
-
-function expectBitIdentical(got: Float32Array, want: Float32Array, what: string): void {
-  const i = firstDifference(got, want);
-  expect(i, i < 0 ? what : `${what}: first difference at element ${i}: ${got[i]} vs ${want[i]} alone`).toBe(-1);
-}
-
 /** The results of one convolution's three passes, one array per run. */
 interface Results { y: Float32Array[]; dx: Float32Array[]; dweight: Float32Array[]; dbias: Float32Array[] }
 
@@ -149,8 +137,8 @@ describe('conv2d with the run dimension: each of 3 runs bit-identical to running
     }
     // The runs differ (a kernel serving every run with run 0's weights or samples would not).
     for (const key of ['y', 'dx', 'dweight'] as const) {
-      expect(firstDifference(all[key][0], all[key][1]), `${key}: runs 0 and 1 are identical`).toBeGreaterThanOrEqual(0);
-      expect(firstDifference(all[key][1], all[key][2]), `${key}: runs 1 and 2 are identical`).toBeGreaterThanOrEqual(0);
+      expect(firstBitDifference(all[key][0], all[key][1]), `${key}: runs 0 and 1 are identical`).toBeGreaterThanOrEqual(0);
+      expect(firstBitDifference(all[key][1], all[key][2]), `${key}: runs 1 and 2 are identical`).toBeGreaterThanOrEqual(0);
     }
     // Nothing outside each run's gradients was written (the gaps keep their fill).
     const written = new Uint8Array(R * l.stride);

@@ -1,15 +1,9 @@
 /** Shared checks of the lockstep (runs) tests: bitwise equality with the first differing index, and run-major slices. */
 import { expect } from 'vitest';
 import type { Binding, KernelContext } from '../src/core.ts';
+import { firstBitDifference } from './tables.ts';
 
-/** Index of the first element whose bits differ (NaN payloads and −0 included), or −1. */
-export function firstBitDifference(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
-}
+export { firstBitDifference };
 
 /** Asserts `lockstep` and `alone` are bit-identical, naming the first differing element. */
 export function expectBitIdentical(lockstep: Float32Array, alone: Float32Array, what: string): void {

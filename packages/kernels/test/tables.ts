@@ -158,16 +158,22 @@ export function pytorchCases(ops: PytorchOps, source: 'pytorch' | 'golden'): OpC
     }
   });
 }
+/** Index of the first float whose bits differ (−0 and NaN payloads included; a length mismatch at the shorter length), or −1. */
+export function firstBitDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  return ua.findIndex((x, i) => x !== ub[i]);
+}
+
 /**
  * '' when `actual` and `expected` are bitwise equal (length and every float's bits), else where they
  * first differ: the exactness check of runs in lockstep against each run alone.
  */
 export function bitDifference(actual: Float32Array, expected: Float32Array, what: string): string {
-  const a = new Uint32Array(actual.buffer, actual.byteOffset, actual.length);
-  const e = new Uint32Array(expected.buffer, expected.byteOffset, expected.length);
-  if (a.length !== e.length) return `${what}: ${a.length} values, expected ${e.length}`;
-  const i = a.findIndex((bits, k) => bits !== e[k]);
-  return i < 0 ? '' : `${what}: first difference at [${i}] of ${a.length}: ${actual[i]} vs ${expected[i]}`;
+  if (actual.length !== expected.length) return `${what}: ${actual.length} values, expected ${expected.length}`;
+  const i = firstBitDifference(actual, expected);
+  return i < 0 ? '' : `${what}: first difference at [${i}] of ${actual.length}: ${actual[i]} vs ${expected[i]}`;
 }
 
 export * from './tolerances.ts';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialParams, Linear, ParamStore, planBackward, planForward, ReLU, Rng, Sequential } from '../src/index.ts';
 import { testDevice } from './device.ts';
-import { firstBitDifference } from './bits.ts';
+import { firstBitDifference } from '@losslab/kernels/testing';
 
 const R = 3;
 const randoms = (seed: number, n: number) => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { convNet, initialParams, ParamStore, Rng, SgdOptimizer, type SgdOptions } from '../src/index.ts';
 import { testDevice } from './device.ts';
-import { firstBitDifference } from './bits.ts';
+import { firstBitDifference } from '@losslab/kernels/testing';
 
 const OPTS: SgdOptions[] = [
   { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 },

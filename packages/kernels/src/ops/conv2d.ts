@@ -13,7 +13,7 @@
  * and every run's arithmetic come from the per-run shape: run r's numbers are bit-identical to
  * running it alone.
  */
-import { ceilDiv, elementwiseWork, ONE_RUN, type Binding, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
+import { ceilDiv, elementwiseWork, ONE_RUN, sharedBinding, type Binding, type BufferLike, type Dispatch, type KernelContext, type Runs, type Work } from '../core.ts';
 import { defineKernel, read, readWrite, type Values } from '../kernel.ts';
 import { grid1d } from './grid.ts';
 import { conv2dOutputSize, planConv, transposedShape, type Conv2dShape, type ConvInputGradPlan, type ConvPlan } from './conv2d_plan.ts';
@@ -228,15 +228,9 @@ const asBinding = (b: BufferLike): Required<Binding> =>
  * and address each inside it (woff, boff floats); dbias is then an unused placeholder.
  */
 function gradTargets(ctx: KernelContext, dweight: BufferLike, dbias: BufferLike): { dweight: BufferLike; dbias: BufferLike; woff: number; boff: number; biasInWeight: boolean } {
-  const w = asBinding(dweight);
-  const b = asBinding(dbias);
-  if (w.buffer !== b.buffer) return { dweight, dbias, woff: 0, boff: 0, biasInWeight: false };
-  const start = Math.min(w.offset, b.offset);
-  const end = Math.max(w.offset + w.size, b.offset + b.size);
-  return {
-    dweight: { buffer: w.buffer, offset: start, size: end - start }, dbias: ctx.storage(4, 'conv2d dbias placeholder'),
-    woff: (w.offset - start) / 4, boff: (b.offset - start) / 4, biasInWeight: true,
-  };
+  if (asBinding(dweight).buffer !== asBinding(dbias).buffer) return { dweight, dbias, woff: 0, boff: 0, biasInWeight: false };
+  const { binding, at } = sharedBinding('conv2d weight gradient', { dweight, dbias });
+  return { dweight: binding, dbias: ctx.storage(4, 'conv2d dbias placeholder'), woff: at.dweight, boff: at.dbias, biasInWeight: true };
 }
 
 /**
