@@ -203,6 +203,7 @@ export function trainPage(): HTMLElement {
       },
       onEpoch: async (e) => {
         doneEpochs++;
+        bar.value = doneEpochs; // runs in lockstep report their steps once for the whole group
         const r = runs.get(e.run.id);
         if (r) r.rows = rowsAfter(e, r.rows);
         await store!.commitEpoch({ study: s.id, run: e.run.id, epoch: e.epoch, state: e.state }, e.files);
@@ -216,6 +217,7 @@ export function trainPage(): HTMLElement {
       const finished = [...runs.values()].every((r) => r.status === 'done' || r.status === 'diverged' || r.status === 'failed');
       s.status = finished ? 'done' : 'stopped';
       await store!.putStudy(s);
+      if (finished) bar.value = total;
       progressText.textContent = finished ? `Done: ${runs.size} runs in ${duration((performance.now() - t0) / 1000)}.` : 'Stopped after the last finished epoch; it resumes from there.';
       progressText.dataset.state = s.status;
       pausedNote = '';
