@@ -15,3 +15,14 @@ export {
 export { FASHION_MNIST_FILES, FASHION_MNIST_SPEC } from './data/datasets/fashion-mnist-layout.ts';
 export { ARCHS, DATA_VARIANTS, DEFAULT_CONFIG, MAX_SEED, MAX_SEEDS, type StudyConfig } from './config/study-config.ts';
 export { definitionsFromText, splitLossList } from './config/loss-lines.ts';
+
+// The training loop and the results format, as the Train page trains and writes a study.
+export { createGpuEngineFactory } from './engine/gpu-engine.ts';
+export type { EngineFactory, EpochStats, EvalStats, GroupEngine, RunSpec } from './engine/types.ts';
+export { expandGrid, runFiles, runSpec, type Cell } from './study/grid.ts';
+export { formatCsv, isDiverged, rowFromStats, type CsvRow } from './study/csv-format.ts';
+export { finalJson } from './study/final-json.ts';
+export { decodeState, encodeState, type LastEval } from './study/state-format.ts';
+export { panelIndices, saliencyJson } from './study/saliency-json.ts';
+export { newStudyJson, refreshedStudy, type StudyJson } from './study/study-json.ts';
+export type { RunStatus } from './study/status.ts';

@@ -39,3 +39,14 @@ export function readCsvRows(file: string): Record<string, number>[] {
   const cols = head.split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], Number(v)])));
 }
+
+/** An IDX file (uint8 values, the given dimensions), as Fashion-MNIST's files are. */
+export function idx(dims: number[], value: (i: number) => number): Buffer {
+  const n = dims.reduce((a, d) => a * d, 1);
+  const b = Buffer.alloc(4 + 4 * dims.length + n);
+  b[2] = 0x08;
+  b[3] = dims.length;
+  dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
+  for (let i = 0; i < n; i++) b[4 + 4 * dims.length + i] = value(i);
+  return b;
+}

@@ -8,28 +8,7 @@ import { LossDefinitionError, parseLoss as parseDefinedLoss, lossHelpLines, loss
 import { UsageError } from '../util/errors.ts';
 import { definitionsFromText, splitLossList } from './loss-lines.ts';
 
-export interface ParsedLoss {
-  /** Canonical name: 'focal:0.5', 'sce', 'mypoly'. */
-  name: string;
-  label: string;
-  /** What a study stores and runs are given: the canonical name, or a user's full definition line. */
-  source: string;
-  spec: LossSpec;
-}
-
-export function parseLoss(input: string, definitions: readonly LossDefinition[] = []): ParsedLoss {
-  try {
-    const spec = parseDefinedLoss(input, { definitions });
-    return { name: spec.name, label: spec.label, source: spec.source, spec };
-  } catch (e) {
-    if (e instanceof LossDefinitionError) throw new UsageError(e.message.startsWith('loss ') || e.message.startsWith('unknown loss') ? e.message : `loss '${input.trim()}': ${e.message}`);
-    throw e;
-  }
-}
-
-export function lossLabel(name: string): string {
-  return parseLoss(name).label;
-}
+export { parseLoss, lossLabel, type ParsedLoss } from './loss-parse.ts';
 
 /**
  * A loss file: one definition per line (`name=expression` or `name(param=default, …)=expression`),

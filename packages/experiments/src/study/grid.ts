@@ -3,8 +3,9 @@
  * cell's index is (((k·D + d)·A + a)·S + s)·L + l. Indices are stable for a given configuration
  * (and, with the one default dataset, as they were before the dataset axis).
  */
-import { parseLoss, type StudyConfig } from '../config/index.ts';
-import { datasetTag, DEFAULT_DATASET } from '../data/index.ts';
+import type { StudyConfig } from '../config/study-config.ts';
+import { parseLoss } from '../config/loss-parse.ts';
+import { datasetTag, DEFAULT_DATASET } from '../data/dataset-tag.ts';
 import type { RunSpec } from '../engine/types.ts';
 
 export interface Cell {

@@ -12,7 +12,7 @@ import type { EngineFactory, EpochStats, GroupEngine, RunEngine } from '../engin
 import { groupOfRuns } from '../engine/group-of-runs.ts';
 import { removeStaleTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic.ts';
 import { acquireLease, describeOwner, LeaseBusyError, type Lease } from '../util/lock.ts';
-import { formatCsv, rowFromStats, type CsvRow } from './csv.ts';
+import { formatCsv, isDiverged, rowFromStats, type CsvRow } from './csv.ts';
 import { evaluatedEpochs, readRows } from './rows.ts';
 import type { EtaClock } from './eta.ts';
 import { finalJson, readFinal } from './final.ts';
@@ -47,11 +47,6 @@ export interface CellContext {
 
 /** What runCell returns: the run's status, or `skipped` (why) when this process did not train it; `busy` when another process held its claim. */
 export type CellOutcome = RunStatus & { skipped?: string; busy?: boolean };
-
-function isDiverged(s: EpochStats): boolean {
-  const e = s.eval;
-  return !Number.isFinite(s.trainLoss) || (!!e && (!Number.isFinite(e.testLoss) || !Number.isFinite(e.testNll)));
-}
 
 /** The claim's staleness when none is configured: a holder whose heartbeat has not moved for this long is taken over. */
 export const CLAIM_STALE_MS = 60_000;

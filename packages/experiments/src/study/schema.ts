@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { RUN_STATUS_NAMES } from '@losslab/viewer/format';
 import { isInsidePath } from '../util/inside.ts';
 
-export const STUDY_FORMAT = 1;
+export { STUDY_FORMAT } from './study-json.ts';
+import { STUDY_FORMAT } from './study-json.ts';
 
 const count = z.number().int().nonnegative();
 const time = z.string().nullable();

@@ -25,7 +25,7 @@ export interface RunStatus {
   adapter: string | null;
 }
 
-export const TERMINAL: RunStatusName[] = ['done', 'diverged', 'failed'];
+export { TERMINAL } from './study-json.ts';
 
 /** A status file that exists but cannot be read as one (truncated, edited, not JSON). */
 export class DamagedStatusError extends Error {

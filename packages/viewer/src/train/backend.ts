@@ -45,8 +45,8 @@ export interface TrainHandle {
   done: Promise<void>;
 }
 
-/** A run to continue: its last committed epoch and state (from IndexedDB). */
-export interface ResumePoint { epoch: number; state: Uint8Array }
+/** A run to continue: its last committed epoch and state (from IndexedDB), and the study's files as stored with them (the run's CSV up to that epoch, statuses, study.json). */
+export interface ResumePoint { epoch: number; state: Uint8Array; files?: ReadonlyMap<string, Uint8Array | string> }
 
 export interface TrainBackend {
   /** What trains, for the page: e.g. the adapter's name. */

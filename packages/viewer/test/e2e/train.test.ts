@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APP_DIR, tempDir } from '../helpers.ts';
+import { APP_DIR, idx, tempDir } from '../helpers.ts';
 import { screenshotBoth, setup, type Setup } from './setup.ts';
 
 /** Installed before the page's scripts: a backend that trains nothing, labelled as such on the page. */
@@ -48,16 +48,6 @@ function installPlaceholder(): void {
       return { pause() { paused = true; }, resume() { paused = false; }, async stop() { stopping = true; await done; }, done };
     },
   };
-}
-
-function idx(dims: number[], value: (i: number) => number): Buffer {
-  const n = dims.reduce((a, d) => a * d, 1);
-  const b = Buffer.alloc(4 + 4 * dims.length + n);
-  b[2] = 0x08;
-  b[3] = dims.length;
-  dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-  for (let i = 0; i < n; i++) b[4 + 4 * dims.length + i] = value(i);
-  return b;
 }
 
 describe('Train page', { timeout: 180_000 }, () => {

@@ -12,6 +12,6 @@ export const DATASETS: Record<string, DatasetDescriptor> = Object.fromEntries(
   [CIFAR10, FASHION_MNIST, CIFAR100, CIFAR100_COARSE].map((d) => [d.name, d]),
 );
 
-export const DEFAULT_DATASET = CIFAR10.name;
+export { DEFAULT_DATASET } from '../dataset-tag.ts';
 
 export { CIFAR10, CIFAR100, CIFAR100_COARSE, FASHION_MNIST };

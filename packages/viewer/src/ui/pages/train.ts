@@ -14,7 +14,7 @@ import { ARCHS, DATA_VARIANTS, defaultForm, trainConfig, type TrainConfig, type 
 import { BROWSER_DATASETS, cifar10FromTarGz, fashionMnistFromFiles, pickedKind, type BrowserDatasetName, type Dataset } from '../../train/data/datasets.ts';
 import { fetchServedDataset, servedDatasets } from '../../train/data/served.ts';
 import { checkWebGpu, limitsProblem, type AdapterCheck } from '../../train/gpu.ts';
-import { StudyStore, type StoredStudy } from '../../train/save/store.ts';
+import { StudyStore, type RunCheckpoint, type StoredStudy } from '../../train/save/store.ts';
 import { canWriteFolders, pickFolder, writeStudyFolder, zipStudy } from '../../train/save/study-folder.ts';
 import { curveChart } from '../charts/curves.ts';
 import { chartCard } from '../card.ts';
@@ -30,7 +30,7 @@ export function duration(s: number): string {
   return m < 60 ? `${m} min ${String(Math.round(s % 60)).padStart(2, '0')} s` : `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
 }
 
-/** The page's test seam: Playwright tests put a labelled placeholder backend here; a build ships none. */
+/** The page's test seam: Playwright tests may put a labelled placeholder backend here, which then replaces the real one. */
 const testBackend = (): TrainBackend | null => (globalThis as { __LOSSLAB_TEST_BACKEND__?: TrainBackend }).__LOSSLAB_TEST_BACKEND__ ?? null;
 
 interface RunProgress { ref: RunRef; rows: EpochRow[]; status: string }
@@ -47,7 +47,7 @@ function rowsAfter(e: { epoch: number; row: ResultsRow; files: ReadonlyMap<strin
 }
 
 export function trainPage(): HTMLElement {
-  const backend = trainBackend() ?? testBackend();
+  const backend = testBackend() ?? trainBackend();
   const form: TrainForm = defaultForm();
   let data: Dataset | null = null;
   let gpu: AdapterCheck | null = null;
@@ -179,7 +179,8 @@ export function trainPage(): HTMLElement {
     const now = new Date().toISOString();
     study = resumeStudy ?? { id: `${c.name}-${now}`, name: c.name, config: c, createdAt: now, updatedAt: now, status: 'running' };
     await store.putStudy(study);
-    const points = resumeStudy ? await store.checkpoints(study.id) : new Map();
+    const stored = resumeStudy ? await store.files(study.id) : new Map<string, Uint8Array | string>();
+    const points = new Map([...(resumeStudy ? await store.checkpoints(study.id) : new Map<string, RunCheckpoint>())].map(([id, c]) => [id, { ...c, files: stored }]));
     runs.clear();
     for (const ref of backend.runs(c)) runs.set(ref.id, { ref, rows: [], status: 'pending' });
     studyLine.textContent = `Study “${c.name}”${resumeStudy ? ' (continued)' : ''}: ${c.dataset[0]}, losses ${c.losses.join(', ')}; seeds ${c.seeds.join(', ')}; ${c.epochs} epochs, batch ${c.batchSize}, lr ${c.lr}, ${c.data[0]} data, ${c.arch[0]}${c.trainSubset ? `, ${c.trainSubset} training images` : ''}.`;
@@ -202,6 +203,7 @@ export function trainPage(): HTMLElement {
       },
       onEpoch: async (e) => {
         doneEpochs++;
+        bar.value = doneEpochs; // runs in lockstep report their steps once for the whole group
         const r = runs.get(e.run.id);
         if (r) r.rows = rowsAfter(e, r.rows);
         await store!.commitEpoch({ study: s.id, run: e.run.id, epoch: e.epoch, state: e.state }, e.files);
@@ -215,6 +217,7 @@ export function trainPage(): HTMLElement {
       const finished = [...runs.values()].every((r) => r.status === 'done' || r.status === 'diverged' || r.status === 'failed');
       s.status = finished ? 'done' : 'stopped';
       await store!.putStudy(s);
+      if (finished) bar.value = total;
       progressText.textContent = finished ? `Done: ${runs.size} runs in ${duration((performance.now() - t0) / 1000)}.` : 'Stopped after the last finished epoch; it resumes from there.';
       progressText.dataset.state = s.status;
       pausedNote = '';
