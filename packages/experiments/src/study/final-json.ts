@@ -1,16 +1,10 @@
 /** <Label>_final.json: confusion matrix, per-class metrics and reliability bins of the last evaluation (Node-free: the browser's Train page writes it too). */
 import type { EvalStats } from '../engine/types.ts';
 import { ece, perClass, reliabilityBins, type ReliabilityBin } from '../metrics/index.ts';
-import type { Cell } from './grid.ts';
+import type { Cell, RunIdentity } from './grid.ts';
 import type { SaliencyOutcome } from './saliency-json.ts';
 
-export interface FinalJson {
-  loss: string;
-  label: string;
-  seed: number;
-  data: string;
-  arch: string;
-  dataset: string;
+export interface FinalJson extends RunIdentity {
   /** The epoch the numbers are from (the last evaluated one). */
   epoch: number | null;
   status: 'done' | 'diverged';

@@ -8,6 +8,9 @@ import { parseLoss } from '../config/loss-parse.ts';
 import { datasetTag, DEFAULT_DATASET } from '../data/dataset-tag.ts';
 import type { RunSpec } from '../engine/types.ts';
 
+/** What names a run in every results file: its loss (and label), seed, data variant, architecture and data set. */
+export type RunIdentity = Pick<Cell, 'loss' | 'label' | 'seed' | 'data' | 'arch' | 'dataset'>;
+
 export interface Cell {
   index: number;
   id: string; // e.g. clean_convnet_ce_s0

@@ -7,7 +7,7 @@
  * repeated in R, G and B) so the viewer needs nothing else.
  */
 import type { SaliencyItem } from '../engine/types.ts';
-import type { Cell } from './grid.ts';
+import type { Cell, RunIdentity } from './grid.ts';
 
 export const SALIENCY_FORMAT = 1;
 export const PANEL_PER_CLASS = 2;
@@ -28,14 +28,8 @@ export interface SaliencyImage {
   rgb: string;
 }
 
-export interface SaliencyJson {
+export interface SaliencyJson extends RunIdentity {
   format: number;
-  loss: string;
-  label: string;
-  seed: number;
-  data: string;
-  arch: string;
-  dataset: string;
   epoch: number;
   height: number;
   width: number;
