@@ -122,8 +122,7 @@ describe('Train page', { timeout: 180_000 }, () => {
     await expect.poll(() => p.locator('[data-testid=train-data-status]').getAttribute('data-ready')).toBe('fashion-mnist');
     await p.locator('[data-testid=train-continue]').first().click();
     // The backend is handed each run's last committed epoch (from IndexedDB), not a fresh start.
-    const from = await p.evaluate(() => (window as unknown as { __resumedFrom: Record<string, number> }).__resumedFrom);
-    expect(from.clean_convnet_ce_s0).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => p.evaluate(() => (window as unknown as { __resumedFrom?: Record<string, number> }).__resumedFrom?.clean_convnet_ce_s0 ?? 0)).toBeGreaterThanOrEqual(1);
     await expect.poll(() => p.locator('[data-testid=train-progress]').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
     expect(await p.locator('[data-testid=train-study]').innerText()).toBe('Study “browser” (continued): fashion-mnist, losses ce, mine=ce + 2*(1-p[y]); seeds 0, 1; 3 epochs, batch 64, lr 0.01, clean data, convnet, 1000 training images.');
     await expect.poll(() => p.locator('[data-testid=train-continue]').count()).toBe(0);
