@@ -22,7 +22,7 @@ export const GOALS = {
   studyLockstepSpeedup: 2,
   /** bench --study: the default study's wall time in lockstep over PyTorch one run at a time (at most)… */
   studyVsTorch: 0.5,
-  /** …and over PyTorch's functorch vmap ensemble (at most; a stepping stone). */
+  /** …and over PyTorch's functorch vmap ensemble (at most: the nearer of the two PyTorch goals). */
   studyVsVmap: 1.0,
 } as const;
 
